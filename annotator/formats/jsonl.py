@@ -1,0 +1,126 @@
+"""Span JSONL (the contract's form) and doccano's JSONL.
+
+Read: one JSON object a line with `text`; `id`, `meta`, `spans` (or doccano's
+``"label": [[start, end, "LABEL"], ...]``) and `annotator` optional. Other top-level keys
+(FA-KES's `title`, `source`, `date`) are kept in `meta`. Blank lines are passed over.
+A span may carry `text`; if it does, it must equal the text at its offsets, which catches
+files whose offsets count something else (bytes, UTF-16 units).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from annotator.exceptions import FormatError
+from annotator.formats.records import Record
+
+_KNOWN_KEYS = {"id", "text", "meta", "spans", "label", "labels", "annotator"}
+
+
+def read_jsonl(lines: Iterable[str | bytes]) -> Iterator[Record]:
+    for number, raw in enumerate(lines, start=1):
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise FormatError(f"not UTF-8 (byte {error.start})", line=number) from None
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise FormatError(f"broken JSON: {error.msg} (column {error.colno})", line=number) from None
+        yield record_from_object(obj, number)
+
+
+def record_from_object(obj: Any, line: int) -> Record:
+    if not isinstance(obj, dict):
+        raise FormatError("a line must be a JSON object", line=line)
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise FormatError("'text' is missing or not a string", line=line)
+    if not text:
+        raise FormatError("'text' is empty", line=line)
+    doc_id = obj.get("id")
+    if doc_id is not None:
+        if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
+            raise FormatError("'id' must be a string or a whole number", line=line)
+        doc_id = str(doc_id)
+        if not doc_id.strip():
+            raise FormatError("'id' is empty", line=line)
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise FormatError("'meta' must be an object", line=line)
+    meta = dict(meta)
+    for key, value in obj.items():
+        if key not in _KNOWN_KEYS:
+            meta.setdefault(key, value)
+    annotator = obj.get("annotator")
+    if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
+        raise FormatError("'annotator' must be a non-empty string", line=line)
+    spans = _spans_of(obj, text, line)
+    return Record(text=text, id=doc_id, meta=meta, spans=spans, annotator=annotator, line=line)
+
+
+def _spans_of(obj: dict[str, Any], text: str, line: int) -> list[dict[str, Any]] | None:
+    if "spans" in obj:
+        given = obj["spans"]
+        if not isinstance(given, list):
+            raise FormatError("'spans' must be a list", line=line)
+        spans = []
+        for index, span in enumerate(given):
+            if not isinstance(span, dict):
+                raise FormatError(f"span {index} must be an object with start, end and label", line=line)
+            spans.append(_checked_span(span, index, text, line))
+        return spans
+    doccano = obj.get("label", obj.get("labels"))
+    if doccano is None:
+        return None
+    if not isinstance(doccano, list):
+        raise FormatError("'label' must be a list of [start, end, label]", line=line)
+    spans = []
+    for index, item in enumerate(doccano):
+        if not (isinstance(item, list) and len(item) == 3):
+            raise FormatError(f"label {index} must be [start, end, label]", line=line)
+        spans.append(_checked_span({"start": item[0], "end": item[1], "label": item[2]}, index, text, line))
+    return spans
+
+
+def _checked_span(span: dict[str, Any], index: int, text: str, line: int) -> dict[str, Any]:
+    for key in ("start", "end", "label"):
+        if key not in span:
+            raise FormatError(f"span {index} has no '{key}'", line=line)
+    start, end = span["start"], span["end"]
+    quoted = span.get("text")
+    if (
+        quoted is not None
+        and isinstance(start, int)
+        and isinstance(end, int)
+        and 0 <= start < end <= len(text)
+        and text[start:end] != quoted
+    ):
+        raise FormatError(
+            f"span {index} [{start}, {end}) says {quoted!r} but the text there is {text[start:end]!r} "
+            "(offsets must count Unicode code points)",
+            line=line,
+        )
+    result = {"start": start, "end": end, "label": span["label"], "attrs": span.get("attrs") or {}}
+    if "score" in span:
+        result["score"] = span["score"]
+    return result
+
+
+def record_to_object(record: Record) -> dict[str, Any]:
+    obj: dict[str, Any] = {"id": record.id, "text": record.text, "meta": record.meta}
+    if record.spans is not None:
+        obj["spans"] = record.spans
+    if record.annotator is not None:
+        obj["annotator"] = record.annotator
+    return obj
+
+
+def write_jsonl(records: Iterable[Record]) -> Iterator[str]:
+    for record in records:
+        yield json.dumps(record_to_object(record), ensure_ascii=False) + "\n"

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Record:
+    """One document as a file carries it, with one annotator's spans or none.
+
+    `spans` is None where the line carries no annotation at all, and [] for an annotation
+    that found nothing. Spans are plain dicts (start, end, label, attrs, maybe score): they
+    are checked against a project's label set by the services, not here.
+    """
+
+    text: str
+    id: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: list[dict[str, Any]] | None = None
+    annotator: str | None = None
+    line: int = 0

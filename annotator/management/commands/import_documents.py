@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from annotator.formats.registry import read_path
+from annotator.management.commands._base import ContractCommand, project_for
+from annotator.services.imports import import_documents
+
+
+class Command(ContractCommand):
+    help = "Import documents (and annotators' or gold annotations of them): all or nothing."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("project")
+        parser.add_argument("path", type=Path, help="A file, or a folder of .txt files")
+        parser.add_argument("--format", choices=["jsonl", "txt", "csv", "conll", "labelstudio"])
+        who = parser.add_mutually_exclusive_group()
+        who.add_argument("--as-annotator", metavar="USER", help="Each line is USER's submitted annotation")
+        who.add_argument("--as-gold", action="store_true", help="Each line is the document's gold annotation")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        project = project_for(options["project"])
+        records = read_path(options["path"], options["format"])
+        report = import_documents(
+            project=project, records=records, as_annotator=options["as_annotator"], as_gold=options["as_gold"]
+        )
+        for skipped in report.skipped[:20]:
+            self.stdout.write(f"skipped {skipped}")
+        if len(report.skipped) > 20:
+            self.stdout.write(f"... and {len(report.skipped) - 20} more skipped")
+        self.stdout.write(f"{project.slug}: {report.summary()}")

@@ -1,0 +1,23 @@
+"""The data model, one module per noun; everything importable from `annotator.models`."""
+
+from annotator.models.annotations import Annotation, Span
+from annotator.models.documents import Document
+from annotator.models.gold import Gold, GoldSpan
+from annotator.models.jobs import Job
+from annotator.models.ml import ModelVersion, Suggestion
+from annotator.models.projects import Label, Membership, Project, Role
+
+__all__ = [
+    "Annotation",
+    "Document",
+    "Gold",
+    "GoldSpan",
+    "Job",
+    "Label",
+    "Membership",
+    "ModelVersion",
+    "Project",
+    "Role",
+    "Span",
+    "Suggestion",
+]

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.db import models
+
+from annotator.models.projects import Project
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Document(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    external_id = models.CharField(max_length=200, help_text="The id the document came with (unique per project).")
+    text = models.TextField()
+    meta = models.JSONField(default=dict, blank=True)
+    content_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "external_id"], name="document_unique_external_id"),
+        ]
+        indexes = [models.Index(fields=["project", "content_hash"], name="document_hash_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.project.slug}/{self.external_id}"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.content_hash = content_hash(self.text)
+        super().save(*args, **kwargs)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.db import models
+
+from annotator.models.documents import Document
+from annotator.models.projects import Project
+from annotator.models.spanfields import SpanFields
+
+
+class ModelVersion(models.Model):
+    """A trained tagger. The artifact lives in the database so every machine can load it."""
+
+    class Status(models.TextChoices):
+        TRAINING = "training"
+        READY = "ready"  # trained, evaluated, not promoted (worse than the current model)
+        CURRENT = "current"
+        RETIRED = "retired"
+        FAILED = "failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="model_versions")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.TRAINING)
+    metrics = models.JSONField(default=dict, blank=True)
+    training_documents = models.PositiveIntegerField(default=0)
+    duration_seconds = models.FloatField(default=0.0)
+    sklearn_version = models.CharField(max_length=32, blank=True)
+    feature_version = models.CharField(max_length=32, blank=True)
+    artifact = models.BinaryField(null=True, blank=True, editable=False)
+    artifact_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "version"], name="model_version_unique"),
+            models.UniqueConstraint(
+                fields=["project"], condition=models.Q(status="current"), name="model_one_current_per_project"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.slug} model v{self.version} ({self.status})"
+
+
+class Suggestion(SpanFields):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="suggestions")
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="suggestions")
+    score = models.FloatField()
+
+    class Meta(SpanFields.Meta):
+        indexes = [models.Index(fields=["document", "model_version"], name="suggestion_doc_idx")]

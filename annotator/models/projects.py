@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+
+
+class Project(models.Model):
+    slug = models.SlugField(max_length=64, unique=True, help_text="Short name used in URLs and commands.")
+    name = models.CharField(max_length=200)
+    guidelines = models.TextField(blank=True, help_text="Annotation guidelines, Markdown.")
+    annotators_per_document = models.PositiveIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="How many different annotators see each document."
+    )
+    retrain_every = models.PositiveIntegerField(
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text="Train a new model after this many newly submitted or adjudicated documents.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(annotators_per_document__gte=1), name="project_k_positive"),
+            models.CheckConstraint(condition=models.Q(retrain_every__gte=1), name="project_retrain_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def label_schemas(self) -> dict[str, dict[str, Any]]:
+        """{label name: attribute schema}, the form `annotator.spans` checks spans against."""
+        return {label.name: label.attributes for label in self.labels.all()}
+
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "a colour is #rrggbb")
+
+
+class Label(models.Model):
+    """One label of a project's label set, kept apart from the spans that use it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="labels")
+    name = models.CharField(
+        max_length=64, validators=[RegexValidator(r"^[A-Za-z][A-Za-z0-9_]*$", "letters, digits and _")]
+    )
+    colour = models.CharField(max_length=7, default="#888888", validators=[hex_colour])
+    hotkey = models.CharField(max_length=1, blank=True)
+    attributes = models.JSONField(
+        default=dict, blank=True, help_text='Attribute schema: {"name": {"type": "integer|choice|text|boolean"}}.'
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="label_unique_name"),
+            models.UniqueConstraint(
+                fields=["project", "hotkey"], condition=~models.Q(hotkey=""), name="label_unique_hotkey"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner"
+    REVIEWER = "reviewer"
+    ANNOTATOR = "annotator"
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANNOTATOR)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.project} as {self.role}"

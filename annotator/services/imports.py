@@ -1,0 +1,243 @@
+"""Importing documents, and annotators' or gold annotations of them: all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from annotator.exceptions import AnnotatorError, FormatError
+from annotator.formats import Record
+from annotator.models import Annotation, Document, Gold, GoldSpan, Membership, Project, Role, Span
+from annotator.models.documents import content_hash
+from annotator.services.users import RESERVED_NAMES, get_or_create_annotator
+from annotator.spans import check_spans
+
+GOLD = "gold"
+_CHUNK = 500
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class ImportReport:
+    """What an import stored and what it passed over."""
+
+    created: int = 0
+    annotations: int = 0
+    gold: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"created": self.created, "annotations": self.annotations, "gold": self.gold, "skipped": self.skipped}
+
+    def summary(self) -> str:
+        parts = [f"{self.created} documents created"]
+        if self.annotations:
+            parts.append(f"{self.annotations} annotations stored")
+        if self.gold:
+            parts.append(f"{self.gold} gold annotations stored")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} already in the project, skipped")
+        return ", ".join(parts)
+
+
+@dataclass
+class _Line:
+    record: Record
+    target: str | None  # a username, GOLD, or None for a document alone
+    spans: list[dict[str, Any]] = field(default_factory=list)
+    document: Document | None = None
+
+
+def _target_of(record: Record, *, as_annotator: str | None, as_gold: bool) -> str | None:
+    if as_gold:
+        return GOLD
+    if as_annotator:
+        return as_annotator
+    if record.annotator == "model":
+        raise FormatError("'annotator': model predictions cannot be imported as annotations", line=record.line)
+    return record.annotator
+
+
+def _chunks(items: list[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def import_documents(
+    *,
+    project: Project,
+    records: Iterable[Record],
+    as_annotator: str | None = None,
+    as_gold: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """Store the records' documents and, where a line belongs to an annotator (or the gold),
+    its spans as that annotator's submitted annotation.
+
+    A line's document is matched by external id, else by identical text, else created.
+    A plain line whose document is already there is reported and skipped. Every line is
+    read and checked before anything is written, and the writes are one transaction: a
+    bad line stores nothing and the error names it.
+    """
+    if as_gold and as_annotator:
+        raise AnnotatorError("give --as-annotator or --as-gold, not both")
+    if as_annotator in RESERVED_NAMES:
+        raise AnnotatorError(f"{as_annotator!r} is reserved and cannot be an annotator's name", field="annotator")
+    labels = project.label_schemas()
+    lines: list[_Line] = []
+    for record in records:
+        target = _target_of(record, as_annotator=as_annotator, as_gold=as_gold)
+        if record.spans is not None and target is None:
+            raise FormatError(
+                "the line has spans but no annotator: give 'annotator' on the line, "
+                "or import with --as-annotator USER or --as-gold",
+                line=record.line,
+            )
+        spans = record.spans or []
+        check_spans(record.text, spans, labels, line=record.line)
+        lines.append(_Line(record, target, spans))
+    report = ImportReport()
+    total = len(lines)
+    with transaction.atomic():
+        _match_or_create_documents(project, lines, report)
+        if on_progress:
+            on_progress(total // 2, total)
+        _store_annotations(project, [line for line in lines if line.target], report)
+        if on_progress:
+            on_progress(total, total)
+    return report
+
+
+def _match_or_create_documents(project: Project, lines: list[_Line], report: ImportReport) -> None:
+    hashes = {id(line): content_hash(line.record.text) for line in lines}
+    wanted_ids = {line.record.id or hashes[id(line)][:16] for line in lines}
+    by_id: dict[str, Document] = {}
+    by_hash: dict[str, Document] = {}
+    for chunk in _chunks(sorted(wanted_ids)):
+        for doc in Document.objects.filter(project=project, external_id__in=chunk).only(
+            "id", "external_id", "content_hash"
+        ):
+            by_id[doc.external_id] = doc
+    for chunk in _chunks(sorted(set(hashes.values()))):
+        for doc in Document.objects.filter(project=project, content_hash__in=chunk).only(
+            "id", "external_id", "content_hash"
+        ):
+            by_hash.setdefault(doc.content_hash, doc)
+    new_docs: list[Document] = []
+    for line in lines:
+        record, digest = line.record, hashes[id(line)]
+        doc = by_id.get(record.id) if record.id else None
+        if doc is not None and doc.content_hash != digest:
+            raise FormatError(f"id {record.id!r} is already in the project with a different text", line=record.line)
+        how = "id"
+        if doc is None:
+            doc, how = by_hash.get(digest), "text"
+        if doc is None:
+            external_id = record.id or digest[:16]
+            if external_id in by_id:  # a derived id that some other text already uses
+                external_id = digest
+            doc = Document(project=project, external_id=external_id, text=record.text, meta=record.meta)
+            doc.content_hash = digest  # bulk_create skips save(), which sets it
+            new_docs.append(doc)
+            by_id[external_id] = doc
+            by_hash[digest] = doc
+        elif line.target is None:
+            report.skipped.append(f"line {record.line}: already in the project as {doc.external_id!r} (same {how})")
+        line.document = doc
+    for chunk in _chunks(new_docs, 1000):
+        Document.objects.bulk_create(chunk)
+    report.created = len(new_docs)
+
+
+def _store_annotations(project: Project, lines: list[_Line], report: ImportReport) -> None:
+    seen: dict[tuple[int, str], int] = {}
+    for line in lines:
+        assert line.document is not None and line.target is not None
+        key = (line.document.pk, line.target)
+        if key in seen:
+            raise FormatError(
+                f"document {line.document.external_id!r} is annotated by {line.target} again "
+                f"(first on line {seen[key]})",
+                line=line.record.line,
+            )
+        seen[key] = line.record.line
+    gold_lines = [line for line in lines if line.target == GOLD]
+    if gold_lines:
+        _store_gold(gold_lines)
+        report.gold = len(gold_lines)
+    by_user: dict[str, list[_Line]] = {}
+    for line in lines:
+        if line.target != GOLD:
+            by_user.setdefault(line.target or "", []).append(line)
+    for username, user_lines in by_user.items():
+        user = get_or_create_annotator(username)
+        Membership.objects.get_or_create(project=project, user=user, defaults={"role": Role.ANNOTATOR})
+        _store_user_annotations(user, user_lines)
+        report.annotations += len(user_lines)
+
+
+def _store_user_annotations(user: Any, lines: list[_Line]) -> None:
+    now = timezone.now()
+    doc_ids = [line.document.pk for line in lines if line.document]
+    existing: dict[int, Annotation] = {}
+    for chunk in _chunks(doc_ids):
+        for annotation in Annotation.objects.filter(annotator=user, document_id__in=chunk):
+            existing[annotation.document_id] = annotation
+    Span.objects.filter(annotation__in=list(existing.values())).delete()
+    for annotation in existing.values():
+        annotation.status = Annotation.Status.SUBMITTED
+        annotation.version += 1
+        annotation.submitted_at = now
+    Annotation.objects.bulk_update(list(existing.values()), ["status", "version", "submitted_at"], batch_size=500)
+    new = [
+        Annotation(document=line.document, annotator=user, status=Annotation.Status.SUBMITTED, submitted_at=now)
+        for line in lines
+        if line.document and line.document.pk not in existing
+    ]
+    Annotation.objects.bulk_create(new, batch_size=500)
+    for annotation in new:
+        existing[annotation.document_id] = annotation
+    spans = [
+        Span(annotation=existing[line.document.pk], **_span_fields(span))
+        for line in lines
+        if line.document
+        for span in line.spans
+    ]
+    Span.objects.bulk_create(spans, batch_size=1000)
+
+
+def _store_gold(lines: list[_Line]) -> None:
+    doc_ids = [line.document.pk for line in lines if line.document]
+    existing: dict[int, Gold] = {}
+    for chunk in _chunks(doc_ids):
+        for gold in Gold.objects.filter(document_id__in=chunk):
+            existing[gold.document_id] = gold
+    GoldSpan.objects.filter(gold__in=list(existing.values())).delete()
+    for gold in existing.values():
+        gold.version += 1
+        gold.origin = "imported"
+        gold.adjudicator = None
+    Gold.objects.bulk_update(list(existing.values()), ["version", "origin", "adjudicator"], batch_size=500)
+    new = [
+        Gold(document=line.document, origin="imported")
+        for line in lines
+        if line.document and line.document.pk not in existing
+    ]
+    Gold.objects.bulk_create(new, batch_size=500)
+    for gold in new:
+        existing[gold.document_id] = gold
+    spans = [
+        GoldSpan(gold=existing[line.document.pk], **_span_fields(span))
+        for line in lines
+        if line.document
+        for span in line.spans
+    ]
+    GoldSpan.objects.bulk_create(spans, batch_size=1000)
+
+
+def _span_fields(span: dict[str, Any]) -> dict[str, Any]:
+    return {"start": span["start"], "end": span["end"], "label": span["label"], "attrs": span.get("attrs") or {}}

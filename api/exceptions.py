@@ -1,0 +1,55 @@
+"""One JSON error shape for every API error: {"error": {"code", "message", ...details}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from annotator.exceptions import AnnotatorError, Conflict, FormatError, InvalidSpans, NotFound, StaleVersion
+
+_STATUS = {
+    InvalidSpans: status.HTTP_400_BAD_REQUEST,
+    FormatError: status.HTTP_400_BAD_REQUEST,
+    StaleVersion: status.HTTP_409_CONFLICT,
+    Conflict: status.HTTP_409_CONFLICT,
+    NotFound: status.HTTP_404_NOT_FOUND,
+}
+
+
+def _domain_error(exc: AnnotatorError) -> Response:
+    body: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    if isinstance(exc, InvalidSpans):
+        body["spans"] = [problem.as_dict() for problem in exc.problems]
+    if isinstance(exc, FormatError):
+        body["line"] = exc.line
+    if isinstance(exc, StaleVersion):
+        body["current_version"] = exc.current
+    body.update(exc.details)
+    code = next((s for kind, s in _STATUS.items() if isinstance(exc, kind)), status.HTTP_400_BAD_REQUEST)
+    return Response({"error": body}, status=code)
+
+
+def _flatten(detail: Any) -> str:
+    if isinstance(detail, dict):
+        return "; ".join(f"{key}: {_flatten(value)}" for key, value in detail.items())
+    if isinstance(detail, list):
+        return " ".join(_flatten(item) for item in detail)
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, AnnotatorError):
+        return _domain_error(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data
+    body: dict[str, Any] = {"code": getattr(exc, "default_code", "error"), "message": _flatten(detail)}
+    if isinstance(detail, dict) and "detail" not in detail:
+        body["fields"] = detail
+        body["code"] = "invalid"
+    response.data = {"error": body}
+    return response

@@ -1,0 +1,177 @@
+"""Fixtures shared by the whole suite: a fixed cast of users, the default project, and the
+real services (a Celery worker on Redis) that marked tests need."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SEEDS = ROOT / "seeds"
+LABELS = ["CASUALTY_COUNT", "PERPETRATOR", "LOCATION"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # The cast logs in often; a fast hasher keeps the suite quick (production keeps PBKDF2).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that touches the database `db`, so `make test` can run exactly those
+    again on PostgreSQL; skip `postgres` tests on SQLite."""
+    from django.conf import settings
+
+    on_postgres = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") or fixtures & {"db", "transactional_db", "live_server"}:
+            item.add_marker(pytest.mark.db)
+        if item.get_closest_marker("postgres") and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (runs in make test's PostgreSQL pass)"))
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tasks run eagerly in the calling process unless the test asks for a real worker."""
+    from annotator.celery import app
+
+    eager = request.node.get_closest_marker("worker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+# --- The cast ------------------------------------------------------------------------------
+
+
+def _user(username: str):  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user(username=username, password=f"{username}-password-1")
+
+
+@pytest.fixture
+def owner(db):  # type: ignore[no-untyped-def]
+    return _user("olivia")
+
+
+@pytest.fixture
+def alice(db):  # type: ignore[no-untyped-def]
+    return _user("alice")
+
+
+@pytest.fixture
+def bob(db):  # type: ignore[no-untyped-def]
+    return _user("bob")
+
+
+@pytest.fixture
+def reviewer(db):  # type: ignore[no-untyped-def]
+    return _user("rita")
+
+
+@pytest.fixture
+def outsider(db):  # type: ignore[no-untyped-def]
+    return _user("oscar")
+
+
+@pytest.fixture
+def project(db, owner, alice, bob, reviewer):  # type: ignore[no-untyped-def]
+    """The default project (three labels, two annotators a document) with the seed articles."""
+    from annotator.formats.registry import read_path
+    from annotator.models import Role
+    from annotator.services.imports import import_documents
+    from annotator.services.projects import add_member, create_project
+
+    project = create_project(
+        slug="aleppo",
+        labels=LABELS,
+        guidelines=(SEEDS / "guidelines.md").read_text(encoding="utf-8"),
+        annotators_per_document=2,
+        retrain_every=5,
+        owner=owner,
+    )
+    add_member(project=project, user=alice, role=Role.ANNOTATOR)
+    add_member(project=project, user=bob, role=Role.ANNOTATOR)
+    add_member(project=project, user=reviewer, role=Role.REVIEWER)
+    import_documents(project=project, records=read_path(SEEDS, "txt"))
+    return project
+
+
+# --- Real services ---------------------------------------------------------------------------
+
+
+def _database_url_for_subprocess() -> str:
+    """The URL of the test database (not the configured one) for a worker or server process."""
+    from django.db import connection
+
+    cfg = connection.settings_dict
+    if cfg["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{cfg['NAME']}"
+    return f"postgres://{cfg['USER']}@{cfg['HOST']}:{cfg['PORT']}/{cfg['NAME']}"
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(DATABASE_URL=_database_url_for_subprocess(), CELERY_TASK_ALWAYS_EAGER="0", **extra)
+    return env
+
+
+@pytest.fixture
+def celery_worker(transactional_db) -> Iterator[subprocess.Popen[bytes]]:  # type: ignore[no-untyped-def]
+    """A real Celery worker process on the test Redis, consuming every queue, against the
+    test database. Tests that use it commit their rows (transactional_db)."""
+    from annotator.celery import app
+
+    app.control.purge()
+    log = open(os.environ.get("ANNOTATOR_VAR_DIR", "/tmp") + "/celery-test.log", "ab")  # noqa: SIM115
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "annotator.celery",
+            "worker",
+            "-Q",
+            "default,training,prediction",
+            "--concurrency",
+            "2",
+            "--pool",
+            "prefork",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=subprocess_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            raise RuntimeError("the Celery worker exited at start; see celery-test.log")
+        if app.control.ping(timeout=0.5):
+            break
+    else:
+        worker.kill()
+        raise RuntimeError("the Celery worker did not answer a ping within 60 s")
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    log.close()
