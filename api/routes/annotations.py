@@ -1,0 +1,3 @@
+"""URL routes of this API area (its views live in api/views/)."""
+
+urlpatterns: list = []
