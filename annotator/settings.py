@@ -171,18 +171,29 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # Views that opt in (login and token: password guessing) are throttled per client address.
+    "DEFAULT_THROTTLE_RATES": {"auth": env_str("AUTH_THROTTLE_RATE", "30/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Annotator API",
     "DESCRIPTION": "Span annotation with a tagger in the loop, agreement and gold.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several shapes share a `status` field with different choices; name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "AnnotationStatusEnum": "annotator.models.annotations.Annotation.Status",
+        "JobStatusEnum": "annotator.models.jobs.Job.Status",
+        "DocumentStatusEnum": "annotator.services.document_queries.DOCUMENT_STATUSES",
+    },
 }
 
 # --- The app ----------------------------------------------------------------------------
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Exports of projects with more documents than this run as a job with a download link
+# instead of streaming in the request.
+EXPORT_STREAM_MAX_DOCUMENTS = env_int("EXPORT_STREAM_MAX_DOCUMENTS", 5000)
 
 # --- Production hardening (all on whenever DEBUG is off) -----------------------------------
 if not DEBUG:

@@ -1,3 +1,9 @@
 """URL routes of this API area (its views live in api/views/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from api.views import exports
+
+urlpatterns: list = [
+    path("projects/<slug:slug>/export/", exports.ExportView.as_view(), name="export"),
+]

@@ -1,3 +1,20 @@
-"""URL routes of this API area (its views live in api/views/)."""
+"""URL routes of this API area (its views live in api/views/): auth, projects, members,
+documents and imports."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from api.views import auth, documents, imports, projects
+
+urlpatterns: list = [
+    path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
+    path("auth/login/", auth.LoginView.as_view(), name="auth-login"),
+    path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
+    path("auth/me/", auth.MeView.as_view(), name="auth-me"),
+    path("projects/", projects.ProjectListView.as_view(), name="project-list"),
+    path("projects/<slug:slug>/", projects.ProjectDetailView.as_view(), name="project-detail"),
+    path("projects/<slug:slug>/members/", projects.MemberListView.as_view(), name="member-list"),
+    path("projects/<slug:slug>/members/<str:username>/", projects.MemberDetailView.as_view(), name="member-detail"),
+    path("projects/<slug:slug>/documents/", documents.DocumentListView.as_view(), name="document-list"),
+    path("projects/<slug:slug>/imports/", imports.ImportView.as_view(), name="import-create"),
+    path("documents/<int:pk>/", documents.DocumentDetailView.as_view(), name="document-detail"),
+]

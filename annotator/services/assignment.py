@@ -1,0 +1,134 @@
+"""The annotation queue: which document an annotator gets next.
+
+Rules (the contract's and the issue's):
+
+- an annotator's own draft comes back first (oldest first), so reloading never loses work;
+- otherwise a new document is assigned: each document goes to exactly
+  `project.annotators_per_document` different annotators, never twice to one (the
+  `annotation_one_per_annotator` constraint backs this);
+- documents that already have gold are not served any more;
+- a *skipped* annotation stays on the books for its annotator (they are never offered the
+  document again) but no longer takes one of the document's quota slots: the document is
+  handed to someone else instead, so a hard document still reaches its K annotators;
+- the order among candidates is `active_learning.rank_candidates` (the tagger's hook).
+
+Concurrency: two annotators asking at the same moment must not push a document past its
+quota. On PostgreSQL the candidate document row is locked (`SELECT ... FOR UPDATE`) and
+its slots recounted under the lock before the Annotation row is written; on SQLite the
+transaction is IMMEDIATE (settings), so writers are serialized by the database itself and
+the recount inside the transaction sees every committed assignment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from annotator.models import Annotation, Document, Gold, Project
+from annotator.services.active_learning import rank_candidates
+
+# How many ranked candidates to try before giving up on one request; every try that loses
+# a race moves on to the next, so only a storm of simultaneous requests exhausts it.
+_MAX_TRIES = 50
+# Statuses that hold one of a document's quota slots. A skip releases its slot.
+HOLDS_SLOT = (Annotation.Status.DRAFT, Annotation.Status.SUBMITTED)
+
+
+@dataclass
+class NextResult:
+    """What `next/` answers: the annotation (with its document) or None, and how many
+    documents are still open to the caller, the returned one included."""
+
+    annotation: Annotation | None
+    remaining: int
+
+
+def _live_documents(project: Project) -> QuerySet[Document]:
+    return Document.objects.filter(project=project, deleted_at__isnull=True)
+
+
+def candidate_ids_for(*, project: Project, user: User) -> list[int]:
+    """Documents `user` could be given now: no gold, never assigned to the user (a skip
+    counts), and fewer slot-holding annotations than the project's quota."""
+    mine = Annotation.objects.filter(document=OuterRef("pk"), annotator=user)
+    has_gold = Gold.objects.filter(document=OuterRef("pk"))
+    return list(
+        _live_documents(project)
+        .annotate(
+            taken=Count("annotations", filter=Q(annotations__status__in=HOLDS_SLOT)),
+            mine=Exists(mine),
+            has_gold=Exists(has_gold),
+        )
+        .filter(taken__lt=project.annotators_per_document, mine=False, has_gold=False)
+        .values_list("pk", flat=True)
+    )
+
+
+def _oldest_draft(project: Project, user: User) -> Annotation | None:
+    return (
+        Annotation.objects.filter(
+            annotator=user,
+            status=Annotation.Status.DRAFT,
+            document__project=project,
+            document__deleted_at__isnull=True,
+        )
+        .select_related("document")
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+def _draft_count(project: Project, user: User) -> int:
+    return Annotation.objects.filter(
+        annotator=user, status=Annotation.Status.DRAFT, document__project=project, document__deleted_at__isnull=True
+    ).count()
+
+
+def _try_assign(project: Project, user: User, document_id: int) -> Annotation | None:
+    """Assign one document under a lock; None if someone else filled its quota first (or
+    it got gold, or the user already has it) since the candidates were listed."""
+    with transaction.atomic():
+        documents = _live_documents(project).filter(pk=document_id)
+        if connection.features.has_select_for_update:
+            documents = documents.select_for_update()
+        document = documents.first()
+        if document is None or Gold.objects.filter(document_id=document_id).exists():
+            return None
+        taken = Annotation.objects.filter(document_id=document_id, status__in=HOLDS_SLOT).count()
+        if taken >= project.annotators_per_document:
+            return None
+        if Annotation.objects.filter(document_id=document_id, annotator=user).exists():
+            return None
+        try:
+            with transaction.atomic():
+                annotation = Annotation.objects.create(document=document, annotator=user)
+        except IntegrityError:  # the same user asking twice at once: the other request won
+            return None
+    annotation.document = document
+    return annotation
+
+
+def next_for(*, project: Project, user: User) -> NextResult:
+    """The caller's next document: their oldest draft, else a newly assigned one, else None.
+
+    Safe to call concurrently from any number of web processes (see the module docstring).
+    """
+    draft = _oldest_draft(project, user)
+    if draft is not None:
+        remaining = _draft_count(project, user) + len(candidate_ids_for(project=project, user=user))
+        return NextResult(draft, remaining)
+    candidates = candidate_ids_for(project=project, user=user)
+    ranked = rank_candidates(project=project, candidate_ids=candidates)
+    for document_id in ranked[:_MAX_TRIES]:
+        annotation = _try_assign(project, user, document_id)
+        if annotation is not None:
+            # The candidates listed before this assignment, less those lost to others since,
+            # is only an estimate; recount so the figure the UI shows is right.
+            remaining = 1 + len(candidate_ids_for(project=project, user=user))
+            return NextResult(annotation, remaining)
+    if ranked:  # every try lost a race; the queue may still hold documents for a retry
+        return NextResult(None, len(candidate_ids_for(project=project, user=user)))
+    return NextResult(None, 0)

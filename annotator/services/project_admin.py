@@ -1,0 +1,112 @@
+"""An owner's changes to a project after it was created: settings, label set, members.
+
+Label changes never orphan a span: a label that some annotation, gold or suggestion uses
+cannot be removed (renaming is removing one name and adding another, so the same rule
+holds). Its colour, hotkey and attribute schema may change freely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from annotator.exceptions import AnnotatorError, Conflict, NotFound
+from annotator.models import GoldSpan, Label, Membership, Project, Role, Span, Suggestion
+from annotator.services.projects import _label_rows
+
+EDITABLE = ("name", "guidelines", "annotators_per_document", "retrain_every")
+
+
+def labels_in_use(*, project: Project, names: Sequence[str]) -> list[str]:
+    """Which of `names` some annotation span, gold span or model suggestion uses."""
+    used: set[str] = set()
+    for model, path in ((Span, "annotation__document__project"), (GoldSpan, "gold__document__project")):
+        used.update(model.objects.filter(**{path: project, "label__in": names}).values_list("label", flat=True))
+    used.update(Suggestion.objects.filter(document__project=project, label__in=names).values_list("label", flat=True))
+    return sorted(used)
+
+
+@transaction.atomic
+def update_project(*, project: Project, labels: Sequence[dict[str, Any]] | None = None, **fields: Any) -> Project:
+    """Change the project's settings and, when `labels` is given, replace its label set
+    with that list (matched by name; order as given). Raises Conflict naming any label to
+    be removed that is still in use; nothing is changed then."""
+    unknown = sorted(set(fields) - set(EDITABLE))
+    if unknown:
+        raise AnnotatorError(f"{unknown[0]} cannot be changed", field=unknown[0])
+    for name in ("annotators_per_document", "retrain_every"):
+        if name in fields and (not isinstance(fields[name], int) or fields[name] < 1):
+            raise AnnotatorError(f"{name} must be a whole number, at least 1", field=name)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    if fields:
+        project.save(update_fields=list(fields))
+    if labels is not None:
+        _replace_labels(project, labels)
+    return project
+
+
+def _replace_labels(project: Project, labels: Sequence[dict[str, Any]]) -> None:
+    rows = _label_rows(list(labels))
+    hotkeys = [row["hotkey"] for row in rows if row["hotkey"]]
+    twice = sorted({key for key in hotkeys if hotkeys.count(key) > 1})
+    if twice:
+        raise AnnotatorError(f"hotkey {twice[0]!r} is given to two labels", field="labels")
+    existing = {label.name: label for label in Label.objects.filter(project=project)}
+    wanted = {row["name"] for row in rows}
+    removed = sorted(set(existing) - wanted)
+    in_use = labels_in_use(project=project, names=removed)
+    if in_use:
+        raise Conflict(
+            f"label {in_use[0]} is used by existing spans and cannot be removed"
+            + (f" (nor can {', '.join(in_use[1:])})" if in_use[1:] else ""),
+            field="labels",
+            labels=in_use,
+        )
+    Label.objects.filter(project=project, name__in=removed).delete()
+    # Clear hotkeys first: swapping two labels' hotkeys would otherwise break the unique
+    # constraint half-way through the updates.
+    Label.objects.filter(project=project).update(hotkey="")
+    for row in rows:
+        label = existing.get(row["name"]) or Label(project=project, name=row["name"])
+        for key in ("colour", "hotkey", "attributes", "order"):
+            setattr(label, key, row[key])
+        label.save()
+
+
+def _owners(project: Project) -> int:
+    return Membership.objects.filter(project=project, role=Role.OWNER).count()
+
+
+@transaction.atomic
+def set_member(*, project: Project, username: str, role: str) -> Membership:
+    """Add `username` to the project with `role`, or change their role. The last owner
+    cannot step down (someone must be able to manage the project)."""
+    if role not in Role.values:
+        raise AnnotatorError(f"role {role!r}: one of {', '.join(Role.values)}", field="role")
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise AnnotatorError(f"there is no user named {username!r}", field="username")
+    Project.objects.select_for_update().filter(pk=project.pk).first()  # serialize membership changes
+    membership = Membership.objects.filter(project=project, user=user).first()
+    if membership and membership.role == Role.OWNER and role != Role.OWNER and _owners(project) <= 1:
+        raise Conflict(f"{username} is the project's only owner; make someone else owner first", field="role")
+    membership, _ = Membership.objects.update_or_create(project=project, user=user, defaults={"role": role})
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, project: Project, username: str) -> None:
+    """Take `username` out of the project. Their annotations stay (they are data), but
+    they lose access. The last owner cannot be removed."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    membership = Membership.objects.filter(project=project, user__username=username).first()
+    if membership is None:
+        raise NotFound(f"{username!r} is not a member of project {project.slug}")
+    if membership.role == Role.OWNER and _owners(project) <= 1:
+        raise Conflict(f"{username} is the project's only owner and cannot be removed", field="username")
+    membership.delete()

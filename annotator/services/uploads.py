@@ -1,0 +1,160 @@
+"""Files that pass through the web: uploads to import (as jobs) and exports written to a
+file (as jobs), plus creating one document through the API.
+
+Uploaded and exported files live in Django's default storage (MEDIA_ROOT, or any shared
+storage backend), referenced from the Job row, never by a path one machine alone can
+read: the web process that stores an upload and the worker that reads it may be on
+different machines.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+
+from annotator.exceptions import AnnotatorError, Conflict, FormatError
+from annotator.formats.registry import READERS, detect_format, read_bytes
+from annotator.models import Document, Job, Project
+from annotator.models.documents import content_hash
+from annotator.services import exports, jobs
+from annotator.services.imports import import_documents
+
+
+class UploadTooLarge(AnnotatorError):
+    code = "too_large"
+
+
+def import_formats() -> list[str]:
+    """The formats an upload may name (the registry's readers and txt)."""
+    return sorted({*READERS, "txt"})
+
+
+def check_upload_size(size: int | None) -> None:
+    limit = settings.MAX_UPLOAD_BYTES
+    if size is not None and size > limit:
+        raise UploadTooLarge(
+            f"the upload is {size} bytes; the limit is {limit} bytes ({limit / 1024 / 1024:.0f} MiB, "
+            "setting MAX_UPLOAD_BYTES)",
+            limit=limit,
+        )
+
+
+def start_import(
+    *,
+    project: Project,
+    user: User,
+    upload: UploadedFile,
+    fmt: str | None = None,
+    as_annotator: str | None = None,
+    as_gold: bool = False,
+) -> Job:
+    """Store the upload and queue an import job for it. The file is only checked for size
+    and format name here; its lines are read by the worker, which fails the job (storing
+    nothing) with the line and reason of the first bad one."""
+    check_upload_size(upload.size)
+    if as_gold and as_annotator:
+        raise AnnotatorError("give as_annotator or as_gold, not both", field="as_gold")
+    fmt = fmt or detect_format(upload.name or "")
+    if fmt not in import_formats():
+        raise FormatError(f"unknown import format {fmt!r} (known: {', '.join(import_formats())})")
+    from annotator.tasks import run_import_job  # tasks import services, not the other way round
+
+    with transaction.atomic():
+        job = jobs.create_job(
+            kind=Job.Kind.IMPORT,
+            project=project,
+            user=user,
+            params={
+                "format": fmt,
+                "filename": upload.name,
+                "as_annotator": as_annotator or None,
+                "as_gold": bool(as_gold),
+                "size": upload.size,
+            },
+        )
+        job.input_file.save(f"{job.pk}-{_safe_name(upload.name)}", upload, save=True)
+        jobs.enqueue(job, run_import_job)
+    return job
+
+
+def _safe_name(name: str | None) -> str:
+    base = "".join(c if c.isalnum() or c in "._-" else "_" for c in (name or "upload"))[-80:]
+    return base or "upload"
+
+
+def run_import(*, job: Job) -> dict[str, Any]:
+    """The worker's half of an import: read the stored upload, parse it whole, import it
+    all or nothing, reporting progress on the job."""
+    params = job.params
+    with job.input_file.open("rb") as handle:
+        data = handle.read()
+    records = read_bytes(params.get("filename") or "upload", data, params["format"])
+    jobs.report_progress(job, 0, len(records), f"read {len(records)} records; importing")
+    report = import_documents(
+        project=job.project,
+        records=records,
+        as_annotator=params.get("as_annotator"),
+        as_gold=bool(params.get("as_gold")),
+        on_progress=lambda done, total: jobs.report_progress(job, done, total, f"imported {done} of {total}"),
+    )
+    jobs.report_progress(job, len(records), len(records), report.summary())
+    result = report.as_dict()
+    result["summary"] = report.summary()
+    return result
+
+
+def start_export(*, project: Project, user: User, source: str, fmt: str) -> Job:
+    """Queue an export to a file (for exports too large to stream)."""
+    exports.export(project=project, source=source, fmt=fmt)  # checks source and format now, not in the worker
+    from annotator.tasks import run_export_job
+
+    with transaction.atomic():
+        job = jobs.create_job(
+            kind=Job.Kind.EXPORT, project=project, user=user, params={"source": source, "format": fmt}
+        )
+        jobs.enqueue(job, run_export_job)
+    return job
+
+
+def run_export(*, job: Job) -> dict[str, Any]:
+    """The worker's half of an export: write the whole file to a temporary file, then save
+    it to storage and only then point the job at it, so a reader never sees half a file."""
+    params = job.params
+    chunks = exports.export(project=job.project, source=params["source"], fmt=params["format"])
+    size = 0
+    with tempfile.TemporaryFile() as tmp:
+        for chunk in chunks:
+            data = chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
+            size += len(data)
+            tmp.write(data)
+        tmp.seek(0)
+        name = f"{job.project.slug}-{params['source'].replace(':', '-')}.{params['format']}"
+        job.output_file.save(f"{job.pk}-{_safe_name(name)}", File(tmp), save=False)
+    Job.objects.filter(pk=job.pk).update(output_file=job.output_file.name)
+    return {"bytes": size, "filename": name}
+
+
+def create_document(
+    *, project: Project, text: str, external_id: str | None = None, meta: dict | None = None
+) -> Document:
+    """One document added through the API. Its external id defaults to the start of its
+    text's hash (as imports do); an id already in the project is a Conflict."""
+    if not isinstance(text, str) or not text.strip():
+        raise AnnotatorError("text is empty", field="text")
+    if meta is not None and not isinstance(meta, dict):
+        raise AnnotatorError("meta must be an object", field="meta")
+    digest = content_hash(text)
+    external_id = (external_id or "").strip() or digest[:16]
+    if Document.objects.filter(project=project, external_id=external_id).exists():
+        raise Conflict(f"document id {external_id!r} is already in project {project.slug}", field="id")
+    try:
+        with transaction.atomic():
+            return Document.objects.create(project=project, external_id=external_id, text=text, meta=meta or {})
+    except IntegrityError:  # the same id created concurrently
+        raise Conflict(f"document id {external_id!r} is already in project {project.slug}", field="id") from None

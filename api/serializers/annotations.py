@@ -1,0 +1,94 @@
+"""Shapes of an annotator's own annotation and of the queue's answer (describe, never write)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from annotator.models import Annotation, Span
+from api.serializers.documents import DocumentSerializer, ModelVersionRefSerializer, SuggestionSerializer
+
+MAX_ID = 2**53  # ids beyond this are not ids of anything (and overflow SQLite integers)
+
+
+class SpanInSerializer(serializers.Serializer):
+    """One span as the client sends it (documents the schema; the rules are checked by annotator.spans)."""
+
+    start = serializers.IntegerField(help_text="Start offset: a code point index into the text, inclusive.")
+    end = serializers.IntegerField(help_text="End offset, exclusive; start < end <= len(text).")
+    label = serializers.CharField(help_text="One of the project's labels.")
+    attrs = serializers.JSONField(required=False, help_text="Attributes allowed by the label's schema (optional).")
+    origin = serializers.ChoiceField(
+        choices=Span.Origin.choices,
+        required=False,
+        help_text="manual (default), suggestion_accepted or suggestion_edited.",
+    )
+    suggestion = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The id of the model suggestion this span came from, if any."
+    )
+
+
+class SpanOutSerializer(SpanInSerializer):
+    id = serializers.IntegerField(help_text="The stored span's id.")
+
+
+@extend_schema_field(SpanInSerializer(many=True))
+class SpanListField(serializers.ListField):
+    """A list of span objects. Each span is checked by `annotator.spans`, which names every
+    bad span and why (a field-by-field serializer would stop at the first type error)."""
+
+    child = serializers.JSONField()
+
+
+class AnnotationSerializer(serializers.Serializer):
+    document = serializers.IntegerField(help_text="The document's id.")
+    status = serializers.ChoiceField(choices=Annotation.Status.choices, help_text="draft, submitted or skipped.")
+    version = serializers.IntegerField(help_text="Send it back with your next save; a stale one gets 409.")
+    time_spent = serializers.FloatField(help_text="Active seconds spent so far (total).")
+    rejected_suggestions = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of model suggestions the annotator rejected."
+    )
+    spans = SpanOutSerializer(many=True, help_text="The annotator's spans, sorted by offset.")
+    submitted_at = serializers.DateTimeField(allow_null=True, help_text="When it was (first) submitted.")
+    updated_at = serializers.DateTimeField(help_text="When it was last saved.")
+
+
+class AnnotationSaveSerializer(serializers.Serializer):
+    spans = SpanListField(help_text="The whole new list of your spans (replaces the old one).")
+    status = serializers.ChoiceField(
+        choices=Annotation.Status.choices,
+        help_text="draft (keep working), submitted (done) or skipped (you will not be given it again).",
+    )
+    version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="The version your change is based on (from the last GET or save)."
+    )
+    time_spent = serializers.FloatField(
+        min_value=0, max_value=10**7, required=False, help_text="Total active seconds spent on this document so far."
+    )
+    rejected_suggestions = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=10_000,
+        help_text="Ids of the model's suggestions you rejected (replaces the old list).",
+    )
+
+    def validate_spans(self, spans: list) -> list:
+        if len(spans) > 10_000:
+            raise serializers.ValidationError("at most 10000 spans")
+        for index, span in enumerate(spans):
+            ref = span.get("suggestion") if isinstance(span, dict) else None
+            if ref is not None and (isinstance(ref, bool) or not isinstance(ref, int) or not 0 < ref <= MAX_ID):
+                raise serializers.ValidationError(f"span {index}: suggestion must be a suggestion id, not {ref!r}")
+        return spans
+
+
+class NextSerializer(serializers.Serializer):
+    document = DocumentSerializer(
+        allow_null=True, help_text="The document to annotate, or null when nothing is left for you."
+    )
+    annotation = AnnotationSerializer(allow_null=True, help_text="Your annotation of it (a draft), or null.")
+    model_version = ModelVersionRefSerializer(allow_null=True, help_text="The current model, null if none yet.")
+    suggestions = SuggestionSerializer(many=True, help_text="The current model's suggestions for the document.")
+    remaining = serializers.IntegerField(
+        help_text="Documents still open to you, the returned one included (0 when nothing is left)."
+    )

@@ -1,0 +1,137 @@
+"""Shapes of documents, their list filters, suggestions and uploads (describe, never write)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from annotator.models import Annotation
+from annotator.services.document_queries import DOCUMENT_STATUSES
+
+STATUS_HELP = (
+    "unassigned (nobody holds it), in_progress (assigned, not enough submissions), "
+    "done (enough submitted annotations, no gold yet) or gold (adjudicated or imported gold)."
+)
+
+
+def no_nul(value: object) -> object:
+    """PostgreSQL cannot store NUL characters in text or JSON; refuse them up front."""
+    if isinstance(value, str) and "\x00" in value:
+        raise serializers.ValidationError("NUL characters are not allowed")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            no_nul(key)
+            no_nul(item)
+    if isinstance(value, list):
+        for item in value:
+            no_nul(item)
+    return value
+
+
+class AssigneeSerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="An annotator the document is assigned to.")
+    status = serializers.ChoiceField(choices=Annotation.Status.choices, help_text="Their annotation's status.")
+
+
+class DocumentListItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The document's id in this app (used in documents/{id}/ URLs).")
+    external_id = serializers.CharField(help_text="The id the document came with (unique per project).")
+    status = serializers.ChoiceField(choices=DOCUMENT_STATUSES, help_text=STATUS_HELP)
+    my_status = serializers.ChoiceField(
+        choices=Annotation.Status.choices,
+        allow_null=True,
+        help_text="The caller's own annotation status (draft, submitted, skipped), null if not assigned to them.",
+    )
+    assignees = AssigneeSerializer(
+        many=True, allow_null=True, help_text="Who holds the document (reviewers and owners only; null for annotators)."
+    )
+    preview = serializers.CharField(help_text="The first 200 characters of the text.")
+    length = serializers.IntegerField(help_text="The text's length in characters (code points).")
+    created_at = serializers.DateTimeField(help_text="When the document was added.")
+
+
+class DocumentListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=DOCUMENT_STATUSES, required=False, help_text="Only this status: " + STATUS_HELP
+    )
+    assignee = serializers.CharField(
+        max_length=150,
+        required=False,
+        help_text="Only documents assigned to this user name (annotators: only themselves).",
+    )
+    label = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="Only documents with a span of this label in a submitted annotation or the gold "
+        "(annotators: in their own annotation).",
+    )
+    q = serializers.CharField(
+        max_length=200, required=False, help_text="Search: text or external id contains this (case-insensitive)."
+    )
+    page = serializers.IntegerField(min_value=1, required=False, help_text="Page number, from 1.")
+    page_size = serializers.IntegerField(
+        min_value=1, max_value=500, required=False, help_text="Documents per page (default 50, at most 500)."
+    )
+
+
+class SuggestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The suggestion's id; name it in a span's `suggestion` when accepting it.")
+    start = serializers.IntegerField(help_text="Start offset (code points, inclusive).")
+    end = serializers.IntegerField(help_text="End offset (code points, exclusive).")
+    label = serializers.CharField(help_text="The suggested label.")
+    attrs = serializers.JSONField(help_text="Suggested attributes (may be empty).")
+    score = serializers.FloatField(help_text="The model's confidence, 0 to 1.")
+
+
+class ModelVersionRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The model version's row id.")
+    version = serializers.IntegerField(help_text="The project's model version number (1, 2, ...).")
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The document's id in this app.")
+    external_id = serializers.CharField(help_text="The id the document came with (unique per project).")
+    project = serializers.CharField(help_text="The project's slug.")
+    text = serializers.CharField(help_text="The full text; span offsets are code point indices into it.")
+    meta = serializers.JSONField(help_text="Metadata the document came with (source, date, ...).")
+    created_at = serializers.DateTimeField(help_text="When the document was added.")
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    model_version = ModelVersionRefSerializer(
+        allow_null=True, help_text="The project's current model, whose suggestions follow; null if none yet."
+    )
+    suggestions = SuggestionSerializer(many=True, help_text="The current model's suggestions for this document.")
+
+
+class DocumentCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(trim_whitespace=False, max_length=1_000_000, help_text="The document's text.")
+    id = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Your id for the document (unique in the project); derived from the text's hash when left out.",
+    )
+    meta = serializers.JSONField(required=False, help_text="Metadata to keep with the document: a JSON object.")
+
+    def validate_meta(self, value: object) -> object:
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("meta must be a JSON object")
+        return no_nul(value)
+
+
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="The file to import: span JSONL (or doccano JSONL), CSV with a text column, a .txt document, "
+        "or another format the server knows."
+    )
+    format = serializers.CharField(
+        max_length=32,
+        required=False,
+        help_text="The file's format (jsonl, csv, txt, ...); from the file name when left out.",
+    )
+    as_annotator = serializers.RegexField(
+        r"^[\w.@+-]{1,150}$",
+        required=False,
+        help_text="Store each line's spans as this user's submitted annotation (the user is created if missing).",
+    )
+    as_gold = serializers.BooleanField(required=False, default=False, help_text="Store each line's spans as gold.")

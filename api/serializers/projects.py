@@ -1,0 +1,152 @@
+"""Shapes of projects, labels, members, progress and auth (describe, never write)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from annotator.models import Role
+
+ROLE_HELP = "owner (manages the project), reviewer (reads everyone's work, writes gold) or annotator."
+
+
+class LabelSerializer(serializers.Serializer):
+    name = serializers.RegexField(
+        r"^[A-Za-z][A-Za-z0-9_]{0,63}$",
+        help_text="The label's name, a letter then letters, digits or _ (e.g. CASUALTY_COUNT). Unique per project.",
+    )
+    colour = serializers.RegexField(
+        r"^#[0-9a-fA-F]{6}$", required=False, help_text="Display colour #rrggbb; a default is chosen when left out."
+    )
+    hotkey = serializers.CharField(
+        max_length=1,
+        required=False,
+        allow_blank=True,
+        help_text="One key that applies this label in the annotation view; unique per project.",
+    )
+    attributes = serializers.JSONField(
+        required=False,
+        help_text='Attribute schema: {"name": {"type": "integer|choice|text|boolean", "choices": [...], '
+        '"min": 0}}. Spans of this label may carry these attributes (each may be null).',
+    )
+
+
+class AnnotatorProgressSerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="The annotator.")
+    submitted = serializers.IntegerField(help_text="Documents this annotator submitted.")
+    drafts = serializers.IntegerField(help_text="Documents assigned to this annotator and not yet submitted.")
+    skipped = serializers.IntegerField(help_text="Documents this annotator skipped.")
+    time_spent = serializers.FloatField(help_text="Active seconds spent on this project's documents.")
+
+
+class ProgressSerializer(serializers.Serializer):
+    documents = serializers.IntegerField(help_text="Live documents in the project.")
+    done = serializers.IntegerField(
+        help_text="Documents with gold, or with at least annotators_per_document submitted annotations."
+    )
+    by_status = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Documents per status: unassigned, in_progress, done (enough submissions, no gold), gold.",
+    )
+    annotators = AnnotatorProgressSerializer(
+        many=True, help_text="Per annotator figures; an annotator sees only their own row."
+    )
+
+
+class ProjectSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="Short name used in URLs and commands.")
+    name = serializers.CharField(help_text="Display name.")
+    guidelines = serializers.CharField(help_text="Annotation guidelines, Markdown.")
+    annotators_per_document = serializers.IntegerField(help_text="How many different annotators see each document.")
+    retrain_every = serializers.IntegerField(
+        help_text="Train a new model after this many newly submitted or adjudicated documents."
+    )
+    labels = LabelSerializer(many=True, help_text="The label set, in display order.")
+    role = serializers.ChoiceField(choices=Role.choices, help_text="The caller's role: " + ROLE_HELP)
+    progress = ProgressSerializer(help_text="How far the project is.")
+    created_at = serializers.DateTimeField(help_text="When the project was created.")
+
+
+class ProjectCreateSerializer(serializers.Serializer):
+    slug = serializers.RegexField(
+        r"^[a-z0-9][a-z0-9_-]{0,63}$",
+        help_text="Short name for URLs: lower-case letters, digits, - and _, at most 64 characters.",
+    )
+    name = serializers.CharField(max_length=200, required=False, help_text="Display name (defaults to the slug).")
+    guidelines = serializers.CharField(required=False, allow_blank=True, help_text="Annotation guidelines, Markdown.")
+    annotators_per_document = serializers.IntegerField(
+        min_value=1, max_value=100, default=1, help_text="How many different annotators see each document."
+    )
+    retrain_every = serializers.IntegerField(
+        min_value=1, max_value=1_000_000, default=10, help_text="Retrain after this many new submitted documents."
+    )
+    labels = LabelSerializer(
+        many=True, allow_empty=False, help_text="The label set; known labels get their default colour and schema."
+    )
+
+    def validate_labels(self, labels: list[dict]) -> list[dict]:
+        return _distinct_labels(labels)
+
+
+def _distinct_labels(labels: list[dict]) -> list[dict]:
+    names = [label["name"] for label in labels]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise serializers.ValidationError(f"label {twice[0]} is given twice")
+    keys = [label["hotkey"] for label in labels if label.get("hotkey")]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise serializers.ValidationError(f"hotkey {twice[0]!r} is given to two labels")
+    return labels
+
+
+class ProjectUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, help_text="Display name.")
+    guidelines = serializers.CharField(required=False, allow_blank=True, help_text="Annotation guidelines, Markdown.")
+    annotators_per_document = serializers.IntegerField(
+        min_value=1, max_value=100, required=False, help_text="How many different annotators see each document."
+    )
+    retrain_every = serializers.IntegerField(
+        min_value=1, max_value=1_000_000, required=False, help_text="Retrain after this many new submitted documents."
+    )
+    labels = LabelSerializer(
+        many=True,
+        required=False,
+        allow_empty=False,
+        help_text="The whole new label set (replaces the old, matched by name). Removing a label that "
+        "spans use is refused with 409 naming it.",
+    )
+
+    def validate_labels(self, labels: list[dict]) -> list[dict]:
+        return _distinct_labels(labels)
+
+
+class MemberSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150, help_text="The member's user name.")
+    role = serializers.ChoiceField(choices=Role.choices, help_text=ROLE_HELP)
+
+
+class RoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices, help_text="The member's new role: " + ROLE_HELP)
+
+
+class CredentialsSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150, help_text="Your user name.")
+    password = serializers.CharField(
+        max_length=4096, trim_whitespace=False, style={"input_type": "password"}, help_text="Your password."
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text='Send as the header "Authorization: Token <token>".')
+
+
+class MembershipRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The project's slug.")
+    name = serializers.CharField(help_text="The project's name.")
+    role = serializers.ChoiceField(choices=Role.choices, help_text="Your role there: " + ROLE_HELP)
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="Who you are logged in as.")
+    is_superuser = serializers.BooleanField(help_text="Superusers act as owners of every project.")
+    projects = MembershipRefSerializer(many=True, help_text="Your projects with your role in each.")

@@ -1,0 +1,98 @@
+"""The annotation queue and the caller's own annotation of a document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotator.models import Annotation, Role
+from annotator.services import annotations, assignment
+from api.permissions import require_role
+from api.serializers.annotations import AnnotationSaveSerializer, AnnotationSerializer, NextSerializer
+from api.views.documents import document_data, suggestions_data
+from api.views.projects import document_or_404, project_or_404
+
+
+def annotation_data(annotation: Annotation) -> dict[str, Any]:
+    return {
+        "document": annotation.document_id,
+        "status": annotation.status,
+        "version": annotation.version,
+        "time_spent": annotation.time_spent,
+        "rejected_suggestions": annotation.rejected_suggestions or [],
+        "spans": [
+            {
+                "id": s.pk,
+                "start": s.start,
+                "end": s.end,
+                "label": s.label,
+                "attrs": s.attrs or {},
+                "origin": s.origin,
+                "suggestion": s.suggestion_id,
+            }
+            for s in sorted(annotation.spans.all(), key=lambda s: (s.start, s.end, s.label))
+        ],
+        "submitted_at": annotation.submitted_at,
+        "updated_at": annotation.updated_at,
+    }
+
+
+class NextView(APIView):
+    """The caller's next document: their own draft first, else a newly assigned one (each
+    document goes to annotators_per_document different annotators, never twice to one;
+    documents with gold are not served; a skipped document is not offered to its skipper
+    again, and its slot goes to someone else). With the current model's suggestions.
+    Always 200: when nothing is left, `document` and `annotation` are null and
+    `remaining` is 0. Any member may annotate."""
+
+    @extend_schema(responses={200: NextSerializer}, tags=["annotation"])
+    def get(self, request: Request, slug: str) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.ANNOTATOR)
+        result = assignment.next_for(project=project, user=request.user)
+        if result.annotation is None:
+            data = {"document": None, "annotation": None, "model_version": None, "suggestions": []}
+        else:
+            document = result.annotation.document
+            data = {
+                "document": document_data(document),
+                "annotation": annotation_data(result.annotation),
+                **suggestions_data(document),
+            }
+        return Response(NextSerializer({**data, "remaining": result.remaining}).data)
+
+
+class MyAnnotationView(APIView):
+    """Your annotation of a document: GET it, PUT the whole new state (spans, status,
+    time spent, rejected suggestions) with the `version` it is based on. A stale version
+    gets 409 with `current_version`; bad spans get 400 naming each one (`error.spans`:
+    index, span, reason). Only the annotator the document was assigned to may use it."""
+
+    @extend_schema(responses={200: AnnotationSerializer}, tags=["annotation"])
+    def get(self, request: Request, pk: int) -> Response:
+        document = document_or_404(pk)
+        require_role(request, document.project, Role.ANNOTATOR)
+        annotation = annotations.my_annotation(document=document, user=request.user)
+        return Response(AnnotationSerializer(annotation_data(annotation)).data)
+
+    @extend_schema(request=AnnotationSaveSerializer, responses={200: AnnotationSerializer}, tags=["annotation"])
+    def put(self, request: Request, pk: int) -> Response:
+        document = document_or_404(pk)
+        require_role(request, document.project, Role.ANNOTATOR)
+        given = AnnotationSaveSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        annotation = annotations.save_my_annotation(
+            document=document,
+            user=request.user,
+            spans=data["spans"],
+            status=data["status"],
+            expected_version=data["version"],
+            time_spent=data.get("time_spent"),
+            rejected_suggestions=data.get("rejected_suggestions"),
+        )
+        return Response(AnnotationSerializer(annotation_data(annotation)).data)

@@ -1,0 +1,70 @@
+"""Exports: streamed as they are written, or (large ones, or on request) as a job."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotator.models import Document, Role
+from annotator.services import exports, uploads
+from api.permissions import RANK, require_role
+from api.serializers.exports import ExportQuerySerializer
+from api.serializers.jobs import JobSerializer
+from api.views.jobs import AnyAccept, job_data
+from api.views.projects import project_or_404
+
+CONTENT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv", "conll": "text/plain"}
+
+
+class ExportView(APIView):
+    """Export the project (reviewers and owners; annotators only `source=annotator:<themselves>`).
+    Streams the file (200); with `async=1`, or when the project has more than
+    EXPORT_STREAM_MAX_DOCUMENTS documents, queues a job and answers 202 with it (its
+    `download_url` serves the file when it is done)."""
+
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(
+        parameters=[
+            ExportQuerySerializer,
+            OpenApiParameter(
+                "async", OpenApiTypes.BOOL, description="1 to export as a job (202) with a download link."
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(OpenApiTypes.BINARY, description="The export file, streamed."),
+            202: JobSerializer,
+        },
+        tags=["export"],
+    )
+    def get(self, request: Request, slug: str) -> StreamingHttpResponse | Response:
+        project = project_or_404(slug)
+        role = require_role(request, project, Role.ANNOTATOR)
+        query = ExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        fmt, source = query.validated_data["format"], query.validated_data["source"]
+        if RANK[Role(role)] < RANK[Role.REVIEWER] and source != f"annotator:{request.user.username}":
+            raise PermissionDenied(
+                f"annotators may export only their own annotations (source=annotator:{request.user.username})"
+            )
+        as_job = request.query_params.get("async", "").lower() in ("1", "true", "yes", "on")
+        large = Document.objects.filter(project=project, deleted_at__isnull=True).count()
+        if as_job or large > settings.EXPORT_STREAM_MAX_DOCUMENTS:
+            job = uploads.start_export(project=project, user=request.user, source=source, fmt=fmt)
+            job.refresh_from_db()
+            return Response(JobSerializer(job_data(job, request)).data, status=status.HTTP_202_ACCEPTED)
+        chunks = exports.export(project=project, source=source, fmt=fmt)
+        response = StreamingHttpResponse(
+            (chunk if isinstance(chunk, bytes) else chunk.encode("utf-8") for chunk in chunks),
+            content_type=CONTENT_TYPES.get(fmt, "application/octet-stream"),
+        )
+        filename = "".join(c if c.isalnum() or c in "._-" else "-" for c in f"{project.slug}-{source}.{fmt}")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

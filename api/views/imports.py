@@ -1,0 +1,59 @@
+"""File imports by upload: stored, then read by a Celery worker as a job with progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotator.models import Role
+from annotator.services import uploads
+from api.exceptions import PayloadTooLarge
+from api.permissions import require_role
+from api.serializers.documents import ImportSerializer
+from api.serializers.jobs import JobSerializer
+from api.views.jobs import job_data
+from api.views.projects import project_or_404
+
+
+class ImportView(APIView):
+    """Upload a file to import (owner): multipart with `file`, optional `format`,
+    `as_annotator` or `as_gold`. Answers 202 with the job; poll jobs/{id}/. The import is
+    all or nothing: a bad line fails the job with the line and reason, storing nothing.
+    Uploads above MAX_UPLOAD_BYTES get 413."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportSerializer}, responses={202: JobSerializer}, tags=["documents"]
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.OWNER)
+        # Refuse an oversized body before reading it, by its declared length.
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.MAX_UPLOAD_BYTES + 64 * 1024:  # allowance for the multipart envelope
+            raise PayloadTooLarge(declared)
+        given = ImportSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        upload = data["file"]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise PayloadTooLarge(upload.size)
+        job = uploads.start_import(
+            project=project,
+            user=request.user,
+            upload=upload,
+            fmt=data.get("format") or None,
+            as_annotator=data.get("as_annotator") or None,
+            as_gold=data.get("as_gold", False),
+        )
+        job.refresh_from_db()
+        return Response(JobSerializer(job_data(job, request)).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,160 @@
+"""Projects, their settings and label set, and their members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotator.models import Document, Membership, Project, Role
+from annotator.selectors import project_list_for, role_for
+from annotator.services import project_admin
+from annotator.services.document_queries import project_progress
+from annotator.services.projects import create_project
+from api.permissions import RANK, require_role
+from api.serializers.projects import (
+    MemberSerializer,
+    ProjectCreateSerializer,
+    ProjectSerializer,
+    ProjectUpdateSerializer,
+    RoleSerializer,
+)
+
+MAX_PK = 2**53
+
+
+def project_or_404(slug: str) -> Project:
+    project = Project.objects.filter(slug=slug, deleted_at__isnull=True).first()
+    if project is None:
+        raise Http404("no such project")
+    return project
+
+
+def document_or_404(pk: int) -> Document:
+    """A live document by id (ids beyond any real one are simply not found)."""
+    document = None
+    if 0 < pk <= MAX_PK:
+        document = Document.objects.filter(pk=pk, deleted_at__isnull=True).select_related("project").first()
+    if document is None or document.project.deleted_at is not None:
+        raise Http404("no such document")
+    return document
+
+
+def sees_all(role: str) -> bool:
+    """Reviewers and owners see every annotator's work; annotators only their own."""
+    return RANK[Role(role)] >= RANK[Role.REVIEWER]
+
+
+def project_data(project: Project, *, user: AbstractBaseUser, role: str) -> dict[str, Any]:
+    return {
+        "slug": project.slug,
+        "name": project.name,
+        "guidelines": project.guidelines,
+        "annotators_per_document": project.annotators_per_document,
+        "retrain_every": project.retrain_every,
+        "labels": [
+            {"name": label.name, "colour": label.colour, "hotkey": label.hotkey, "attributes": label.attributes}
+            for label in project.labels.all()
+        ],
+        "role": role,
+        "progress": project_progress(project=project, user=None if sees_all(role) else user),
+        "created_at": project.created_at,
+    }
+
+
+class ProjectListView(APIView):
+    """Your projects (with your role and progress figures); POST creates one, with you as its owner."""
+
+    @extend_schema(responses={200: ProjectSerializer(many=True)}, tags=["projects"])
+    def get(self, request: Request) -> Response:
+        projects = project_list_for(user=request.user).prefetch_related("labels")
+        data = [
+            project_data(p, user=request.user, role=role_for(project=p, user=request.user) or Role.ANNOTATOR)
+            for p in projects
+        ]
+        return Response(ProjectSerializer(data, many=True).data)
+
+    @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer}, tags=["projects"])
+    def post(self, request: Request) -> Response:
+        given = ProjectCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        project = create_project(owner=request.user, **given.validated_data)
+        data = project_data(project, user=request.user, role=Role.OWNER)
+        return Response(ProjectSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+class ProjectDetailView(APIView):
+    """A project: settings, label set, your role and progress. PATCH (owner) changes any of
+    name, guidelines, annotators_per_document, retrain_every and labels (the whole set)."""
+
+    @extend_schema(responses={200: ProjectSerializer}, tags=["projects"])
+    def get(self, request: Request, slug: str) -> Response:
+        project = project_or_404(slug)
+        role = require_role(request, project, Role.ANNOTATOR)
+        return Response(ProjectSerializer(project_data(project, user=request.user, role=role)).data)
+
+    @extend_schema(request=ProjectUpdateSerializer, responses={200: ProjectSerializer}, tags=["projects"])
+    def patch(self, request: Request, slug: str) -> Response:
+        project = project_or_404(slug)
+        role = require_role(request, project, Role.OWNER)
+        given = ProjectUpdateSerializer(data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        project = project_admin.update_project(project=project, **given.validated_data)
+        return Response(ProjectSerializer(project_data(project, user=request.user, role=role)).data)
+
+
+def _members(project: Project) -> list[dict[str, str]]:
+    return [
+        {"username": m.user.username, "role": m.role}
+        for m in Membership.objects.filter(project=project).select_related("user").order_by("user__username")
+    ]
+
+
+class MemberListView(APIView):
+    """The project's members with their roles (reviewers and owners); POST (owner) adds a
+    user by name with a role, or changes the role of one already in."""
+
+    @extend_schema(responses={200: MemberSerializer(many=True)}, tags=["projects"])
+    def get(self, request: Request, slug: str) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.REVIEWER)
+        return Response(MemberSerializer(_members(project), many=True).data)
+
+    @extend_schema(request=MemberSerializer, responses={201: MemberSerializer}, tags=["projects"])
+    def post(self, request: Request, slug: str) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.OWNER)
+        given = MemberSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        membership = project_admin.set_member(project=project, **given.validated_data)
+        data = {"username": membership.user.username, "role": membership.role}
+        return Response(MemberSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetailView(APIView):
+    """One member (owner): PATCH changes the role, DELETE removes them from the project
+    (their annotations stay). The last owner can neither step down nor leave."""
+
+    @extend_schema(request=RoleSerializer, responses={200: MemberSerializer}, tags=["projects"])
+    def patch(self, request: Request, slug: str, username: str) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.OWNER)
+        if not Membership.objects.filter(project=project, user__username=username).exists():
+            raise Http404(f"{username!r} is not a member of this project")
+        given = RoleSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        membership = project_admin.set_member(project=project, username=username, role=given.validated_data["role"])
+        return Response(MemberSerializer({"username": membership.user.username, "role": membership.role}).data)
+
+    @extend_schema(responses={204: None}, tags=["projects"])
+    def delete(self, request: Request, slug: str, username: str) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.OWNER)
+        project_admin.remove_member(project=project, username=username)
+        return Response(status=status.HTTP_204_NO_CONTENT)
