@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast lint bench fuzz frontend deps dev-deps system-deps clean
+.PHONY: run test test-fast lint bench frontend deps dev-deps backup restore clean
 
 $(VENV)/.deps: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ lint: $(VENV)/.dev-deps
 bench: $(VENV)/.dev-deps frontend
 	scripts/system-deps.sh test
 	scripts/bench.sh
+
+# Backups of the database (SQLite online backup, or pg_dump) and media files.
+backup: $(VENV)/.deps
+	$(PY) manage.py backup $(FILE)
+
+restore: $(VENV)/.deps
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/annotator-....tar.gz"; exit 2; }
+	$(PY) manage.py restore $(FILE)
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
