@@ -1,0 +1,176 @@
+import { describe, expect, it } from "vitest";
+import cases from "./span_cases.json";
+import { spanProblems, segments, withSpan, paragraphs, type Span, type Schema } from "./spans";
+import { snapToTokens, tokenize } from "./tokens";
+import { guessCasualty, casualtyAttrs } from "./casualty";
+import { compareAnnotations, majorityVote, settle, unionOf } from "./review";
+import { History } from "./history";
+import { ActiveTimer } from "./activeTime";
+import { offsetMap } from "./offsets";
+
+const LABELS = cases.labels as Record<string, Schema>;
+const asSpans = (rows: unknown[][]) =>
+  rows.map(([start, end, label, attrs]) => ({ start, end, label, attrs: attrs ?? {} }));
+
+describe("span rules shared with tests/annotator/test_spans.py", () => {
+  for (const c of cases.cases) {
+    it(c.name, () => {
+      const found = spanProblems(cases.text, asSpans(c.spans), LABELS).map((p) => p.reason);
+      expect(found.length).toBe(c.reasons.length);
+      c.reasons.forEach((reason, i) => expect(found[i]).toContain(reason));
+    });
+  }
+  it("keeps combining marks with their word", () => {
+    const text = "Cafe\u0301 bombed";
+    expect(spanProblems(text, [{ start: 0, end: 4, label: "LOCATION" }], LABELS).map((p) => p.reason)).toEqual([
+      "end 4 is inside the word 'Cafe\u0301'",
+    ]);
+    expect(spanProblems(text, [{ start: 0, end: 5, label: "LOCATION" }], LABELS)).toEqual([]);
+  });
+});
+
+describe("the tokenizer matches annotator/tokenize.py", () => {
+  for (const c of cases.tokenize) {
+    it(JSON.stringify(c.text), () => {
+      expect(tokenize(c.text).map((t) => [t.start, t.end])).toEqual(c.tokens);
+    });
+  }
+});
+
+describe("selections snap to whole tokens", () => {
+  const text = cases.text;
+  const tokens = tokenize(text);
+  it("grows a selection that starts and ends inside words", () => {
+    expect(snapToTokens(tokens, 51, 55)).toEqual([48, 59]); // "ast Al" -> "east Aleppo"
+  });
+  it("accepts a backwards selection", () => {
+    expect(snapToTokens(tokens, 55, 51)).toEqual([48, 59]);
+  });
+  it("gives the word under a click", () => {
+    expect(snapToTokens(tokens, 2, 2)).toEqual([0, 6]);
+  });
+  it("ignores a selection of whitespace only", () => {
+    expect(snapToTokens(tokens, 6, 7)).toBeNull();
+  });
+  it("never gives a span the server rejects", () => {
+    for (let a = 0; a < text.length; a += 3) {
+      for (let b = a + 1; b <= text.length; b += 5) {
+        const snapped = snapToTokens(tokens, a, b);
+        if (snapped) expect(spanProblems(text, [{ start: snapped[0], end: snapped[1], label: "LOCATION" }], LABELS)).toEqual([]);
+      }
+    }
+  });
+});
+
+describe("drawing spans", () => {
+  it("a new span replaces same-label spans it overlaps and keeps other labels", () => {
+    const spans: Span[] = [
+      { start: 48, end: 59, label: "LOCATION" },
+      { start: 53, end: 59, label: "PERPETRATOR" },
+    ];
+    const after = withSpan(spans, { start: 53, end: 60, label: "LOCATION" });
+    expect(after.map((s) => [s.start, s.end, s.label])).toEqual([
+      [53, 59, "PERPETRATOR"],
+      [53, 60, "LOCATION"],
+    ]);
+  });
+  it("cuts a paragraph into segments that each know every span over them", () => {
+    const spans = [
+      { start: 0, end: 10 },
+      { start: 5, end: 15 },
+    ];
+    expect(segments(spans, 0, 20)).toEqual([
+      { start: 0, end: 5, spans: [0] },
+      { start: 5, end: 10, spans: [0, 1] },
+      { start: 10, end: 15, spans: [1] },
+      { start: 15, end: 20, spans: [] },
+    ]);
+  });
+  it("splits paragraphs after line breaks", () => {
+    expect(paragraphs("ab\ncd\n")).toEqual([
+      [0, 3],
+      [3, 6],
+    ]);
+  });
+  it("maps code points to UTF-16 units after an emoji", () => {
+    const map = offsetMap("a\u{1F600}b");
+    expect(map.toUnits(2)).toBe(3);
+    expect(map.toCodePoints(3)).toBe(2);
+    expect(offsetMap("plain").toUnits(3)).toBe(3);
+  });
+});
+
+describe("casualty counts are pre-filled from their words", () => {
+  for (const c of cases.casualty) {
+    it(c.phrase, () => {
+      const guess = guessCasualty(c.phrase);
+      expect([guess.value, guess.qualifier, guess.victims]).toEqual([c.value, c.qualifier, c.victims]);
+    });
+  }
+  it("reads the status from the verb around the span", () => {
+    expect(guessCasualty("more than 300 people", "Syrian warplanes have killed").status).toBe("killed");
+    expect(guessCasualty("50 others", "and wounded").status).toBe("wounded");
+  });
+  it("keeps only what the label's schema allows", () => {
+    const schema = { value: { type: "integer" }, qualifier: { type: "choice", choices: ["exact"] } };
+    expect(casualtyAttrs("more than 300 people", "", schema)).toEqual({ value: 300 });
+  });
+});
+
+describe("review", () => {
+  const a: Span[] = [
+    { start: 0, end: 16, label: "PERPETRATOR" },
+    { start: 24, end: 44, label: "CASUALTY_COUNT" },
+    { start: 48, end: 59, label: "LOCATION" },
+  ];
+  const b: Span[] = [
+    { start: 0, end: 16, label: "PERPETRATOR" },
+    { start: 34, end: 44, label: "CASUALTY_COUNT" },
+    { start: 48, end: 59, label: "PERPETRATOR" },
+    { start: 61, end: 69, label: "PERPETRATOR" },
+  ];
+  const { agreed, groups } = compareAnnotations({ alice: a, bob: b });
+  it("sorts differences into agree, boundary, label and only-one", () => {
+    expect(agreed.map((s) => s.label)).toEqual(["PERPETRATOR"]);
+    expect(groups.map((g) => g.kind)).toEqual(["boundary", "label", "only_one"]);
+  });
+  it("pre-fills gold by majority and settles a group with one choice", () => {
+    expect(majorityVote({ alice: a, bob: b }).length).toBe(1);
+    let gold = majorityVote({ alice: a, bob: b });
+    gold = settle(gold, groups[0], groups[0].byAnnotator.bob);
+    gold = settle(gold, groups[1], unionOf([...groups[1].byAnnotator.alice, ...groups[1].byAnnotator.bob]));
+    expect(gold.map((s) => [s.start, s.end, s.label])).toEqual([
+      [0, 16, "PERPETRATOR"],
+      [34, 44, "CASUALTY_COUNT"],
+      [48, 59, "LOCATION"],
+      [48, 59, "PERPETRATOR"],
+    ]);
+  });
+  it("the union of boundary variants is the span covering both", () => {
+    expect(unionOf([{ start: 24, end: 44, label: "C" }, { start: 34, end: 50, label: "C" }])).toEqual([
+      { start: 24, end: 50, label: "C", attrs: {} },
+    ]);
+  });
+});
+
+describe("undo, redo and active time", () => {
+  it("undoes and redoes snapshots", () => {
+    const h = new History<number[]>();
+    h.record([]);
+    expect(h.undo([1])).toEqual([]);
+    expect(h.redo([])).toEqual([1]);
+    expect(h.canRedo).toBe(false);
+  });
+  it("leaves idle pauses out of the active time", () => {
+    let now = 0;
+    const timer = new ActiveTimer(() => now, 60_000);
+    timer.touch();
+    now = 10_000;
+    timer.touch();
+    now = 400_000; // a long break
+    timer.touch();
+    now = 405_000;
+    timer.touch();
+    expect(timer.seconds).toBe(15);
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * Timing marks for the browser benchmark (bench/bench_browser.py reads them): how long from
+ * having the data to the document painted, and from a keystroke to the label painted.
+ */
+type Kind = "open" | "label";
+declare global {
+  interface Window {
+    __annotatorPerf?: Record<Kind, number[]>;
+  }
+}
+
+function record(kind: Kind, ms: number) {
+  const store = (window.__annotatorPerf ??= { open: [], label: [] });
+  store[kind].push(ms);
+}
+
+export const perf = {
+  /** Time from `t0` until the browser has laid out and painted the change. */
+  afterPaint(kind: Kind, t0: number) {
+    requestAnimationFrame(() => setTimeout(() => record(kind, performance.now() - t0), 0));
+  },
+};

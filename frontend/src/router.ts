@@ -1,0 +1,33 @@
+import { createRouter, createWebHistory } from "vue-router";
+import { onUnauthenticated } from "./api/client";
+import { loadMe, session } from "./session";
+
+export const router = createRouter({
+  history: createWebHistory("/"),
+  routes: [
+    { path: "/", redirect: "/projects" },
+    { path: "/login", component: () => import("./pages/LoginPage.vue"), meta: { public: true } },
+    { path: "/projects", component: () => import("./pages/ProjectsPage.vue") },
+    { path: "/projects/:slug", component: () => import("./pages/ProjectPage.vue"), props: true },
+    { path: "/projects/:slug/settings", component: () => import("./pages/SettingsPage.vue"), props: true },
+    { path: "/projects/:slug/annotate/:docId?", component: () => import("./pages/AnnotatePage.vue"), props: true },
+    { path: "/projects/:slug/review", component: () => import("./pages/ReviewListPage.vue"), props: true },
+    { path: "/projects/:slug/review/:docId", component: () => import("./pages/ReviewPage.vue"), props: true },
+    { path: "/projects/:slug/models", component: () => import("./pages/ModelsPage.vue"), props: true },
+    { path: "/projects/:slug/agreement", component: () => import("./pages/AgreementPage.vue"), props: true },
+    { path: "/projects/:slug/data", component: () => import("./pages/DataPage.vue"), props: true },
+    { path: "/:rest(.*)*", component: () => import("./pages/NotFoundPage.vue") },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  if (!session.checked) await loadMe();
+  if (!to.meta.public && !session.me) return { path: "/login", query: { next: to.fullPath } };
+  return true;
+});
+
+onUnauthenticated.handler = () => {
+  session.me = null;
+  const here = router.currentRoute.value;
+  if (!here.meta.public) router.push({ path: "/login", query: { next: here.fullPath } });
+};
