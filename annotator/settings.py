@@ -160,7 +160,10 @@ CELERY_TASK_ROUTES = {
     "annotator.tasks.refresh_suggestions_job": {"queue": "prediction"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+# With Redis down, a request that queues a task gives up quickly (the Job waits, see
+# services.jobs.enqueue) instead of hanging the annotator's save.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 # --- REST framework --------------------------------------------------------------------
 REST_FRAMEWORK = {

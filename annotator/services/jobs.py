@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from annotator.models import Job
+
+log = logging.getLogger(__name__)
+# Errors that mean "the broker (Redis) cannot be reached": the job waits, the request goes on.
+_BROKER_DOWN = (BrokerError, ConnectionError, TimeoutError)
 
 
 def create_job(*, kind: str, project: Any = None, user: Any = None, params: dict[str, Any] | None = None) -> Job:
@@ -17,14 +24,48 @@ def create_job(*, kind: str, project: Any = None, user: Any = None, params: dict
 
 def enqueue(job: Job, task: Any, *args: Any, **options: Any) -> None:
     """Queue `task(job.pk, *args)` once the surrounding transaction commits, so the worker
-    never looks for a Job row that is not there yet."""
+    never looks for a Job row that is not there yet.
+
+    If Redis cannot be reached, the job stays queued with a message saying so, and the
+    request that asked for it still succeeds; `resend_stranded_jobs` sends it once Redis is
+    back (every later `enqueue` calls it first)."""
+    job.params = {**job.params, "task": task.name, "task_args": list(args)}
+    Job.objects.filter(pk=job.pk).update(params=job.params)
 
     def send() -> None:
-        result = task.apply_async((job.pk, *args), **options)
-        if result.id and not job.celery_task_id:
-            Job.objects.filter(pk=job.pk).update(celery_task_id=result.id)
+        resend_stranded_jobs(exclude=job.pk)
+        _send(job.pk, task.name, [job.pk, *args], options)
 
     transaction.on_commit(send)
+
+
+def _send(job_id: int, task_name: str, args: list[Any], options: dict[str, Any] | None = None) -> bool:
+    from annotator.celery import app
+
+    try:
+        # Through the registered task, so tests' eager mode and the queue routes both apply.
+        result = app.tasks[task_name].apply_async(args=args, **(options or {}))
+    except _BROKER_DOWN as error:
+        log.warning("job %s waits: the task queue is unreachable (%s)", job_id, error)
+        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+            message="waiting for the task queue (Redis unreachable); it is sent again when Redis is back"
+        )
+        return False
+    Job.objects.filter(pk=job_id).update(celery_task_id=result.id or "", message="")
+    return True
+
+
+def resend_stranded_jobs(*, exclude: int | None = None, older_than: timedelta = timedelta(seconds=2)) -> int:
+    """Send again the queued jobs that never reached the broker. Returns how many went."""
+    stranded = Job.objects.filter(
+        status=Job.Status.QUEUED, celery_task_id="", created_at__lt=timezone.now() - older_than
+    ).exclude(pk=exclude or 0)
+    sent = 0
+    for job in stranded.only("pk", "params")[:100]:
+        name = job.params.get("task")
+        if name and _send(job.pk, name, [job.pk, *job.params.get("task_args", [])]):
+            sent += 1
+    return sent
 
 
 def report_progress(job: Job, done: int, total: int, message: str = "") -> None:
