@@ -11,8 +11,18 @@ start)
   if [ ! -f "$dir/PG_VERSION" ]; then
     mkdir -p "$dir"; [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
     as_pg "$bin/initdb" -D "$dir" -U postgres -A trust --no-sync >/dev/null
+    # In the cluster's own config, so a plain `pg_ctl start` (the restart test) keeps them.
+    cat >> "$dir/postgresql.conf" <<CONF
+port = $port
+unix_socket_directories = '/tmp'
+listen_addresses = '127.0.0.1'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+CONF
   fi
-  as_pg "$bin/pg_ctl" -D "$dir" -o "-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" -l "$dir/log" -w start >/dev/null
+  as_pg "$bin/pg_ctl" -D "$dir" -o "-p $port -k /tmp" -l "$dir/log" -w start >/dev/null
   psql -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='annotator'" | grep -q 1 \
     || psql -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE annotator"
   ;;

@@ -21,6 +21,7 @@ echo "== lint"
 scripts/redis.sh "$REDIS_PORT" "$run_dir/redis"
 scripts/postgres.sh start "$PG_PORT" "$run_dir/pg"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export TEST_PG_DATA="$run_dir/pg"
 export ANNOTATOR_VAR_DIR="$run_dir/var"
 export PYTHONDONTWRITEBYTECODE=1
 
