@@ -113,7 +113,7 @@ def save_my_annotation(
             current = Annotation.objects.filter(pk=annotation.pk).values_list("version", flat=True).first()
             raise StaleVersion(expected=expected_version, current=current or annotation.version)
         Span.objects.filter(annotation=annotation).delete()
-        Span.objects.bulk_create(
+        stored = Span.objects.bulk_create(
             Span(
                 annotation=annotation,
                 start=s["start"],
@@ -127,7 +127,19 @@ def save_my_annotation(
         )
         if status == Annotation.Status.SUBMITTED:
             transaction.on_commit(lambda: training.maybe_start_training(project=project))
-    annotation.refresh_from_db()
+    # The row as the UPDATE left it, without reading it back: the version moved by one.
+    annotation.version = expected_version + 1
+    annotation.status = status
+    annotation.updated_at = now
+    if "submitted_at" in changes:
+        annotation.submitted_at = now
+    if time_spent is not None:
+        annotation.time_spent = float(time_spent)
+    if rejected_suggestions is not None:
+        annotation.rejected_suggestions = sorted(set(rejected))
+    cached = Span.objects.filter(annotation=annotation)
+    cached._result_cache, cached._prefetch_done = list(stored), True
+    annotation._prefetched_objects_cache = {"spans": cached}
     return annotation
 
 

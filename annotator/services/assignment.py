@@ -108,6 +108,8 @@ def _try_assign(project: Project, user: User, document_id: int) -> Annotation | 
         except IntegrityError:  # the same user asking twice at once: the other request won
             return None
     annotation.document = document
+    none_yet = Annotation.spans.rel.related_model.objects.none()  # a new annotation has no spans: don't ask
+    annotation._prefetched_objects_cache = {"spans": none_yet}
     return annotation
 
 
@@ -115,20 +117,19 @@ def next_for(*, project: Project, user: User) -> NextResult:
     """The caller's next document: their oldest draft, else a newly assigned one, else None.
 
     Safe to call concurrently from any number of web processes (see the module docstring).
+    `remaining` is counted from the candidates listed at the start of the call, so under
+    heavy concurrency it may be off by the documents others took in the meantime.
     """
     draft = _oldest_draft(project, user)
     if draft is not None:
+        draft.document.project = project
         remaining = _draft_count(project, user) + len(candidate_ids_for(project=project, user=user))
         return NextResult(draft, remaining)
     candidates = candidate_ids_for(project=project, user=user)
     ranked = rank_candidates(project=project, candidate_ids=candidates)
-    for document_id in ranked[:_MAX_TRIES]:
+    for tried, document_id in enumerate(ranked[:_MAX_TRIES], start=1):
         annotation = _try_assign(project, user, document_id)
         if annotation is not None:
-            # The candidates listed before this assignment, less those lost to others since,
-            # is only an estimate; recount so the figure the UI shows is right.
-            remaining = 1 + len(candidate_ids_for(project=project, user=user))
-            return NextResult(annotation, remaining)
-    if ranked:  # every try lost a race; the queue may still hold documents for a retry
-        return NextResult(None, len(candidate_ids_for(project=project, user=user)))
-    return NextResult(None, 0)
+            annotation.document.project = project
+            return NextResult(annotation, len(ranked) - tried + 1)
+    return NextResult(None, max(0, len(ranked) - _MAX_TRIES))

@@ -1,0 +1,251 @@
+"""API benchmark: concurrent annotators doing next -> save 3 spans -> submit over HTTP.
+
+Starts gunicorn (sync workers) on a loopback port against a fresh database (SQLite in a
+temporary folder, or `--postgres URL`), seeds a project (2 annotators a document) with N
+documents and C annotators with tokens, then runs 8 and then 32 client threads, each one
+annotator, for a bounded number of round trips and seconds. Reports round trips/s and the
+p50/p95 latency of requests and of whole round trips, and afterwards checks in the
+database that every span a client saved is stored (nothing lost) and that no document is
+held by more annotators than its quota.
+
+    .venv/bin/python bench/bench_api.py [--documents 1200] [--workers 3] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import ROOT, fresh_django, machine  # noqa: E402
+
+K = 2
+TEMPLATE = "Report {i}: warplanes struck Aleppo on Monday, killing 12 people near the market of district {i}."
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def seed(documents: int, annotators: int) -> dict[str, str]:
+    from django.contrib.auth.models import User
+    from rest_framework.authtoken.models import Token
+
+    from annotator.formats import Record
+    from annotator.models import Role
+    from annotator.services.imports import import_documents
+    from annotator.services.projects import add_member, create_project
+
+    project = create_project(
+        slug="bench",
+        labels=["CASUALTY_COUNT", "PERPETRATOR", "LOCATION"],
+        annotators_per_document=K,
+        retrain_every=1_000_000,
+    )
+    import_documents(
+        project=project, records=[Record(text=TEMPLATE.format(i=i), id=f"doc-{i}") for i in range(documents)]
+    )
+    tokens = {}
+    for n in range(annotators):
+        user = User.objects.create_user(username=f"annotator{n}", password=None)
+        add_member(project=project, user=user, role=Role.ANNOTATOR)
+        tokens[user.username] = Token.objects.create(user=user).key
+    return tokens
+
+
+def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "annotator.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/schema/")
+            conn.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not answer within 30 s")
+
+
+@dataclass
+class Tally:
+    request_ms: list[float] = field(default_factory=list)
+    trip_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    saved: dict[tuple[int, str], list[tuple[int, int, str]]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def spans_for(text: str) -> list[dict]:
+    def span(word: str, label: str) -> dict:
+        start = text.index(word)
+        return {"start": start, "end": start + len(word), "label": label}
+
+    return [span("warplanes", "PERPETRATOR"), span("Aleppo", "LOCATION"), span("12 people", "CASUALTY_COUNT")]
+
+
+def client(port: int, username: str, token: str, trips: int, deadline: float, tally: Tally) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json"}
+
+    def call(method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        started = time.perf_counter()
+        conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        with tally.lock:
+            tally.request_ms.append(elapsed)
+        if response.status >= 300:
+            raise RuntimeError(f"{method} {path}: {response.status} {data[:200]!r}")
+        return response.status, json.loads(data) if data else {}
+
+    for _ in range(trips):
+        if time.monotonic() > deadline:
+            return
+        started = time.perf_counter()
+        try:
+            _, task = call("GET", "/api/projects/bench/next/")
+            if task["document"] is None:
+                return
+            doc = task["document"]
+            url = f"/api/documents/{doc['id']}/annotations/mine/"
+            spans = spans_for(doc["text"])
+            _, saved = call("PUT", url, {"spans": spans, "status": "draft", "version": task["annotation"]["version"]})
+            call("PUT", url, {"spans": spans, "status": "submitted", "version": saved["version"], "time_spent": 3.0})
+        except Exception as error:  # noqa: BLE001 - every failure is counted and reported
+            with tally.lock:
+                tally.errors.append(str(error))
+            conn.close()
+            continue
+        with tally.lock:
+            tally.trip_ms.append((time.perf_counter() - started) * 1000)
+            tally.saved[(doc["id"], username)] = sorted((s["start"], s["end"], s["label"]) for s in spans)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+
+
+def check_database(tally: Tally) -> tuple[int, int]:
+    """(spans lost, documents past their quota), read from the database."""
+    from django.db.models import Count, Q
+
+    from annotator.models import Annotation, Document
+
+    lost = 0
+    stored: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
+    for annotation in Annotation.objects.filter(status="submitted").select_related("annotator").prefetch_related(
+        "spans"
+    ):
+        stored[(annotation.document_id, annotation.annotator.username)] = sorted(
+            (s.start, s.end, s.label) for s in annotation.spans.all()
+        )
+    for key, spans in tally.saved.items():
+        have = set(stored.get(key, []))
+        lost += sum(1 for span in spans if span not in have)
+    over = (
+        Document.objects.annotate(n=Count("annotations", filter=Q(annotations__status__in=["draft", "submitted"])))
+        .filter(n__gt=K)
+        .count()
+    )
+    return lost, over
+
+
+def run(port: int, tokens: dict[str, str], clients: int, trips: int, seconds: float) -> dict:
+    tally = Tally()
+    users = list(tokens.items())[:clients]
+    deadline = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=client, args=(port, name, token, trips, deadline, tally)) for name, token in users
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    lost, over = check_database(tally)
+    return {
+        "clients": clients,
+        "round_trips": len(tally.trip_ms),
+        "seconds": round(elapsed, 2),
+        "round_trips_per_s": round(len(tally.trip_ms) / elapsed, 1),
+        "request_p50_ms": round(percentile(tally.request_ms, 50), 1),
+        "request_p95_ms": round(percentile(tally.request_ms, 95), 1),
+        "trip_p50_ms": round(percentile(tally.trip_ms, 50), 1),
+        "trip_p95_ms": round(percentile(tally.trip_ms, 95), 1),
+        "errors": len(tally.errors),
+        "first_error": tally.errors[0] if tally.errors else "",
+        "spans_saved": sum(len(s) for s in tally.saved.values()),
+        "spans_lost": lost,
+        "documents_over_quota": over,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, default=1200)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (2-4)")
+    parser.add_argument("--trips", type=int, default=40, help="round trips per client, at most")
+    parser.add_argument("--seconds", type=float, default=40, help="time limit per run")
+    parser.add_argument("--postgres", metavar="DATABASE_URL", help="run on this PostgreSQL database (it is flushed)")
+    args = parser.parse_args()
+
+    folder = fresh_django(args.postgres)
+    tokens = seed(args.documents, 32)
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-0123",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        LOG_LEVEL="WARNING",
+        DB_CONN_MAX_AGE="60",
+    )
+    port = free_port()
+    server = start_server(port, args.workers, env)
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"# API benchmark: {database}, gunicorn {args.workers} sync workers, {args.documents} documents, K={K}")
+    print(f"# machine: {machine()}; data in {folder}")
+    try:
+        for clients in (8, 32):
+            result = run(port, tokens, clients, args.trips, args.seconds)
+            print(json.dumps(result))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
