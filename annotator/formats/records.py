@@ -19,3 +19,5 @@ class Record:
     spans: list[dict[str, Any]] | None = None
     annotator: str | None = None
     line: int = 0
+    # The model version that made the spans, where the annotator is "model".
+    model_version: str | None = None

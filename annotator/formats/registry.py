@@ -1,21 +1,90 @@
-"""Which codec reads and writes which format, by name or file extension."""
+"""Which codec reads and writes which format, by name or file extension.
+
+Import formats: jsonl (ours and doccano's), txt (a file, a folder of files or a zip),
+csv (a `text` column), conll and conll-meta (the same reader), labelstudio, spacy.
+Export formats (`EXPORT_FORMATS`): jsonl, csv (documents), conll, conll-meta,
+labelstudio, spacy (binary), casualty-csv (export only), txt (a zip, binary).
+See docs/formats.md.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from annotator.exceptions import FormatError
+from annotator.formats.casualty_csv import write_casualty_csv
+from annotator.formats.conll import read_conll, write_conll, write_conll_meta
 from annotator.formats.csvfile import read_csv, write_csv
 from annotator.formats.jsonl import read_jsonl, write_jsonl
+from annotator.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotator.formats.records import Record
-from annotator.formats.text import read_txt
+from annotator.formats.spacy_docbin import read_spacy, require_spacy, write_spacy
+from annotator.formats.text import read_txt, read_txt_zip, write_txt_zip
 
 Reader = Callable[[bytes], Iterator[Record]]
-Writer = Callable[[Iterable[Record]], Iterator[str]]
+Writer = Callable[..., Iterator[Any]]  # Iterable[Record] -> Iterator[str] (or bytes when binary)
 
-_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".txt": "txt", ".csv": "csv"}
+_EXTENSIONS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".txt": "txt",
+    ".zip": "txt",
+    ".csv": "csv",
+    ".conll": "conll",
+    ".iob": "conll",
+    ".iob2": "conll",
+    ".json": "labelstudio",
+    ".spacy": "spacy",
+}
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """An export format: its writer and what a file or an HTTP response of it needs."""
+
+    name: str
+    writer: Writer
+    extension: str
+    media_type: str
+    binary: bool = False
+    # The writer takes `on_loss` and calls it for each record that lost spans in the format.
+    reports_loss: bool = False
+    # Raises AnnotatorError before anything is written when the format cannot be made here.
+    check: Callable[[], None] | None = None
+
+    def write(self, records: Iterable[Record], *, on_loss: Callable[[str], None] | None = None) -> Iterator[Any]:
+        if self.check is not None:
+            self.check()
+        if self.reports_loss:
+            return self.writer(records, on_loss=on_loss)
+        return self.writer(records)
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    spec.name: spec
+    for spec in (
+        ExportFormat("jsonl", write_jsonl, "jsonl", "application/x-ndjson; charset=utf-8"),
+        ExportFormat("csv", write_csv, "csv", "text/csv; charset=utf-8"),
+        ExportFormat("conll", write_conll, "conll", "text/plain; charset=utf-8", reports_loss=True),
+        ExportFormat("conll-meta", write_conll_meta, "conll", "text/plain; charset=utf-8", reports_loss=True),
+        ExportFormat("labelstudio", write_labelstudio, "json", "application/json; charset=utf-8"),
+        ExportFormat("spacy", write_spacy, "spacy", "application/octet-stream", binary=True, check=require_spacy),
+        ExportFormat("casualty-csv", write_casualty_csv, "csv", "text/csv; charset=utf-8"),
+        ExportFormat("txt", write_txt_zip, "zip", "application/zip", binary=True),
+    )
+}
+
+
+def _decoded(data: bytes, *, bom: bool = True) -> str:
+    try:
+        return data.decode("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FormatError(f"not UTF-8 (byte {error.start})", line=line) from None
 
 
 def _read_jsonl_bytes(data: bytes) -> Iterator[Record]:
@@ -23,16 +92,23 @@ def _read_jsonl_bytes(data: bytes) -> Iterator[Record]:
 
 
 def _read_csv_bytes(data: bytes) -> Iterator[Record]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise FormatError(f"not UTF-8 (byte {error.start})", line=line) from None
-    return read_csv(io.StringIO(text, newline=""))
+    return read_csv(io.StringIO(_decoded(data), newline=""))
 
 
-READERS: dict[str, Reader] = {"jsonl": _read_jsonl_bytes, "csv": _read_csv_bytes}
-WRITERS: dict[str, Writer] = {"jsonl": write_jsonl, "csv": write_csv}
+def _read_conll_bytes(data: bytes) -> Iterator[Record]:
+    # Split on "\n" alone: a '# text' line may hold characters str.splitlines() breaks on.
+    return read_conll(_decoded(data).split("\n"))
+
+
+READERS: dict[str, Reader] = {
+    "jsonl": _read_jsonl_bytes,
+    "csv": _read_csv_bytes,
+    "conll": _read_conll_bytes,
+    "conll-meta": _read_conll_bytes,
+    "labelstudio": read_labelstudio,
+    "spacy": read_spacy,
+}
+WRITERS: dict[str, Writer] = {name: spec.writer for name, spec in EXPORT_FORMATS.items()}
 
 
 def detect_format(name: str) -> str:
@@ -61,6 +137,8 @@ def read_path(path: Path, fmt: str | None = None) -> list[Record]:
 
 def read_bytes(name: str, data: bytes, fmt: str) -> list[Record]:
     if fmt == "txt":
+        if name.lower().endswith(".zip") or data.startswith(b"PK\x03\x04"):
+            return list(read_txt_zip(data))
         return [read_txt(name, data)]
     reader = READERS.get(fmt)
     if reader is None:
@@ -68,8 +146,12 @@ def read_bytes(name: str, data: bytes, fmt: str) -> list[Record]:
     return list(reader(data))
 
 
+def export_format(fmt: str) -> ExportFormat:
+    spec = EXPORT_FORMATS.get(fmt)
+    if spec is None:
+        raise FormatError(f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
+    return spec
+
+
 def writer_for(fmt: str) -> Writer:
-    writer = WRITERS.get(fmt)
-    if writer is None:
-        raise FormatError(f"unknown export format {fmt!r} (known: {', '.join(sorted(WRITERS))})")
-    return writer
+    return export_format(fmt).writer

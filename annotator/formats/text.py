@@ -1,11 +1,23 @@
-"""Plain text: one document a file, its id the file's name without the extension."""
+"""Plain text: one document a file, its id the file's name without the extension.
+
+Export (format ``txt``) is a zip of one UTF-8 ``<id>.txt`` per document, its bytes exactly
+the document's text (CRLF kept); an id is percent-encoded where it has characters a file
+name should not (``/``, ``%``, control characters...), and importing the zip decodes it.
+With the `all` source a document is written once, whoever annotated it.
+"""
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import PurePath
+from urllib.parse import quote, unquote
 
 from annotator.exceptions import FormatError
 from annotator.formats.records import Record
+
+_SAFE = " -_.,()+=@!~'[]"
 
 
 def read_txt(name: str, content: bytes) -> Record:
@@ -20,3 +32,69 @@ def read_txt(name: str, content: bytes) -> Record:
 
 def write_txt(record: Record) -> str:
     return record.text
+
+
+def txt_name(record: Record, number: int) -> str:
+    """The file name of a record in the zip: its id, percent-encoded where needed."""
+    stem = quote(record.id, safe=_SAFE) if record.id else f"document-{number}"
+    if stem.startswith("."):
+        stem = "%2E" + stem[1:]
+    return f"{stem}.txt"
+
+
+class _Sink(io.RawIOBase):
+    """A write-only stream that hands over what was written since the last call, so the
+    zip is streamed instead of built in memory (zipfile writes data descriptors when the
+    stream cannot seek)."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts = []
+        return data
+
+
+def write_txt_zip(records: Iterable[Record]) -> Iterator[bytes]:
+    sink = _Sink()
+    seen: set[str] = set()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+        previous: tuple[str | None, str] | None = None
+        for number, record in enumerate(records, start=1):
+            if previous == (record.id, record.text):
+                continue  # the same document again, from another annotator
+            previous = (record.id, record.text)
+            name = txt_name(record, number)
+            if name in seen:
+                continue
+            seen.add(name)
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, record.text.encode("utf-8"))
+            yield sink.take()
+    yield sink.take()
+
+
+def read_txt_zip(data: bytes) -> Iterator[Record]:
+    """Every .txt member of a zip, in archive order, its id the decoded file name."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise FormatError(f"not a zip file: {error}") from None
+    # Archive order is the order the export wrote, so a re-import keeps the documents in order.
+    names = [n for n in archive.namelist() if n.lower().endswith(".txt") and not n.endswith("/")]
+    if not names:
+        raise FormatError("no .txt files in the zip")
+    for name in names:
+        record = read_txt(name, archive.read(name))
+        record.id = unquote(PurePath(name).stem)
+        record.meta = {"filename": unquote(PurePath(name).name)}
+        yield record

@@ -1,19 +1,32 @@
-"""Exporting documents with the spans of one source, streamed in chunks."""
+"""Exporting documents with the spans of one source, streamed in chunks.
+
+Every export is a generator over chunked queries (`_CHUNK` rows at a time, spans fetched
+per chunk), so memory stays flat however large the project; the writer turns records into
+text (or bytes) chunks as they come. Source and filters are checked when `export` is
+called, before the first chunk, so a caller can still answer 400 instead of a broken
+stream.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from annotator.exceptions import AnnotatorError
 from annotator.formats import Record
-from annotator.formats.registry import writer_for
+from annotator.formats.registry import export_format
 from annotator.models import Annotation, Document, Gold, GoldSpan, ModelVersion, Project, Span, Suggestion
 
 SOURCES = ("gold", "all", "model", "annotator:<username>", "documents")
+STATUSES = tuple(Annotation.Status.values)
 _CHUNK = 500
+
+DateLike = dt.datetime | dt.date | str | None
 
 
 def _span_dict(span: Any, *, with_score: bool = False) -> dict[str, Any]:
@@ -27,20 +40,145 @@ def _documents(project: Project) -> Any:
     return Document.objects.filter(project=project, deleted_at__isnull=True)
 
 
-def export_records(*, project: Project, source: str) -> Iterator[Record]:
+def _moment(value: DateLike, name: str) -> dt.datetime | None:
+    """A filter bound as an aware datetime; a date alone means its midnight."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        parsed: dt.datetime | dt.date | None = parse_datetime(value)
+        if parsed is None:
+            parsed = parse_date(value)
+        if parsed is None:
+            raise AnnotatorError(f"{name}: {value!r} is not a date (YYYY-MM-DD) or date-time (ISO 8601)", field=name)
+        value = parsed
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time.min)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value
+
+
+def _statuses(status: str | Collection[str] | None) -> list[str]:
+    if status is None or status == "":
+        return [Annotation.Status.SUBMITTED]
+    wanted = [s.strip() for s in status.split(",")] if isinstance(status, str) else list(status)
+    unknown = [s for s in wanted if s not in STATUSES]
+    if unknown or not wanted:
+        raise AnnotatorError(
+            f"status: {', '.join(map(repr, unknown)) or 'nothing'} is not a status (known: {', '.join(STATUSES)})",
+            field="status",
+        )
+    return wanted
+
+
+def _dated(
+    queryset: QuerySet[Any], *, submitted_field: str, updated_field: str, bounds: dict[str, dt.datetime | None]
+) -> QuerySet[Any]:
+    """`since` is inclusive, `until` exclusive."""
+    lookups = {
+        "submitted_since": f"{submitted_field}__gte",
+        "submitted_until": f"{submitted_field}__lt",
+        "updated_since": f"{updated_field}__gte",
+        "updated_until": f"{updated_field}__lt",
+    }
+    filters = {lookups[name]: value for name, value in bounds.items() if value is not None}
+    return queryset.filter(**filters) if filters else queryset
+
+
+def _check_source(source: str) -> None:
+    if not (source in ("gold", "all", "model", "documents") or source.startswith("annotator:")):
+        raise AnnotatorError(f"unknown source {source!r} (known: {', '.join(SOURCES)})", field="source")
+    if source.startswith("annotator:") and not source.split(":", 1)[1].strip():
+        raise AnnotatorError("source 'annotator:' needs a user name: annotator:USERNAME", field="source")
+
+
+def _checked_filters(
+    source: str,
+    *,
+    status: str | Collection[str] | None,
+    submitted_since: DateLike,
+    submitted_until: DateLike,
+    updated_since: DateLike,
+    updated_until: DateLike,
+    limit: int | None,
+) -> tuple[list[str], dict[str, dt.datetime | None]]:
+    _check_source(source)
+    bounds = {
+        "submitted_since": _moment(submitted_since, "submitted_since"),
+        "submitted_until": _moment(submitted_until, "submitted_until"),
+        "updated_since": _moment(updated_since, "updated_since"),
+        "updated_until": _moment(updated_until, "updated_until"),
+    }
+    annotator_source = source == "all" or source.startswith("annotator:")
+    if status not in (None, "") and not annotator_source:
+        raise AnnotatorError(
+            "status filters annotators' work: use it with source all or annotator:USER", field="status"
+        )
+    if any(bounds.values()) and source not in ("gold", "all") and not annotator_source:
+        raise AnnotatorError(
+            "date filters apply to the gold and to annotators' work (sources gold, all, annotator:USER)",
+            field="source",
+        )
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise AnnotatorError(f"limit must be a whole number of at least 1, not {limit!r}", field="limit")
+    return _statuses(status), bounds
+
+
+def export_records(
+    *,
+    project: Project,
+    source: str,
+    status: str | Collection[str] | None = None,
+    submitted_since: DateLike = None,
+    submitted_until: DateLike = None,
+    updated_since: DateLike = None,
+    updated_until: DateLike = None,
+    limit: int | None = None,
+) -> Iterator[Record]:
     """Records of `source`: gold | all | model | annotator:USERNAME | documents (texts only).
 
-    `all` gives one record per submitted annotation (document and annotator).
+    `all` gives one record per annotation (document and annotator), by document then
+    annotator. `status` (annotator sources; one status, a comma-separated list or a list;
+    default submitted) picks annotations by status. Date bounds (datetimes, dates or ISO
+    strings; `since` inclusive, `until` exclusive; naive ones are UTC) filter annotations
+    by `submitted_at` / `updated_at` and the gold by when it was last saved (both bounds).
+    `limit` stops after that many records.
     """
+    statuses, bounds = _checked_filters(
+        source,
+        status=status,
+        submitted_since=submitted_since,
+        submitted_until=submitted_until,
+        updated_since=updated_since,
+        updated_until=updated_until,
+        limit=limit,
+    )
+    return _records(project=project, source=source, statuses=statuses, bounds=bounds, limit=limit)
+
+
+def _limited(queryset: QuerySet[Any], limit: int | None) -> QuerySet[Any]:
+    return queryset[:limit] if limit else queryset
+
+
+def _records(
+    *, project: Project, source: str, statuses: list[str], bounds: dict[str, dt.datetime | None], limit: int | None
+) -> Iterator[Record]:
     if source == "documents":
-        for doc in _documents(project).iterator(chunk_size=_CHUNK):
+        docs = _limited(_documents(project).order_by("id"), limit)
+        for doc in docs.iterator(chunk_size=_CHUNK):
             yield Record(text=doc.text, id=doc.external_id, meta=doc.meta)
     elif source == "gold":
-        golds = (
-            Gold.objects.filter(document__project=project, document__deleted_at__isnull=True)
-            .select_related("document")
+        golds = _dated(
+            Gold.objects.filter(document__project=project, document__deleted_at__isnull=True),
+            submitted_field="updated_at",
+            updated_field="updated_at",
+            bounds=bounds,
+        )
+        golds = _limited(
+            golds.select_related("document")
             .prefetch_related(Prefetch("spans", queryset=GoldSpan.objects.order_by("start", "end", "label")))
-            .order_by("document_id")
+            .order_by("document_id"),
+            limit,
         )
         for gold in golds.iterator(chunk_size=_CHUNK):
             doc = gold.document
@@ -48,15 +186,16 @@ def export_records(*, project: Project, source: str) -> Iterator[Record]:
             yield Record(text=doc.text, id=doc.external_id, meta=doc.meta, spans=spans, annotator="gold")
     elif source == "all" or source.startswith("annotator:"):
         annotations = Annotation.objects.filter(
-            document__project=project, document__deleted_at__isnull=True, status=Annotation.Status.SUBMITTED
+            document__project=project, document__deleted_at__isnull=True, status__in=statuses
         )
         if source != "all":
-            username = source.split(":", 1)[1]
-            annotations = annotations.filter(annotator__username=username)
-        annotations = (
+            annotations = annotations.filter(annotator__username=source.split(":", 1)[1])
+        annotations = _dated(annotations, submitted_field="submitted_at", updated_field="updated_at", bounds=bounds)
+        annotations = _limited(
             annotations.select_related("document", "annotator")
             .prefetch_related(Prefetch("spans", queryset=Span.objects.order_by("start", "end", "label")))
-            .order_by("document_id", "annotator__username")
+            .order_by("document_id", "annotator__username"),
+            limit,
         )
         for annotation in annotations.iterator(chunk_size=_CHUNK):
             doc = annotation.document
@@ -68,27 +207,57 @@ def export_records(*, project: Project, source: str) -> Iterator[Record]:
         current = ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT).first()
         if current is None:
             return
-        docs = (
+        docs = _limited(
             _documents(project)
             .filter(suggestions__model_version=current)
             .distinct()
+            .order_by("id")
             .prefetch_related(
                 Prefetch(
                     "suggestions",
                     queryset=Suggestion.objects.filter(model_version=current).order_by("start", "end", "label"),
                 )
-            )
+            ),
+            limit,
         )
         for doc in docs.iterator(chunk_size=_CHUNK):
             spans = [_span_dict(s, with_score=True) for s in doc.suggestions.all()]
-            yield Record(text=doc.text, id=doc.external_id, meta=doc.meta, spans=spans, annotator="model")
-    else:
-        raise AnnotatorError(f"unknown source {source!r} (known: {', '.join(SOURCES)})", field="source")
+            yield Record(
+                text=doc.text,
+                id=doc.external_id,
+                meta=doc.meta,
+                spans=spans,
+                annotator="model",
+                model_version=str(current.version),
+            )
 
 
-def export(*, project: Project, source: str, fmt: str) -> Iterator[str]:
-    """The export as text chunks, for a file or a streaming HTTP response."""
-    writer = writer_for(fmt)
-    if not (source in ("gold", "all", "model", "documents") or source.startswith("annotator:")):
-        raise AnnotatorError(f"unknown source {source!r} (known: {', '.join(SOURCES)})", field="source")
-    return writer(export_records(project=project, source=source))
+def export(
+    *,
+    project: Project,
+    source: str,
+    fmt: str,
+    on_loss: Callable[[str], None] | None = None,
+    status: str | Collection[str] | None = None,
+    submitted_since: DateLike = None,
+    submitted_until: DateLike = None,
+    updated_since: DateLike = None,
+    updated_until: DateLike = None,
+    limit: int | None = None,
+) -> Iterator[str] | Iterator[bytes]:
+    """The export as chunks (str, or bytes for the binary formats spacy and txt: see
+    `annotator.formats.registry.export_format(fmt)` for the media type and extension), for
+    a file or a streaming HTTP response. Format, source and filters are checked now.
+    `on_loss` hears of records a format could not hold whole (CoNLL: overlapping spans)."""
+    spec = export_format(fmt)
+    records = export_records(
+        project=project,
+        source=source,
+        status=status,
+        submitted_since=submitted_since,
+        submitted_until=submitted_until,
+        updated_since=updated_since,
+        updated_until=updated_until,
+        limit=limit,
+    )
+    return spec.write(records, on_loss=on_loss)

@@ -14,7 +14,11 @@ class Command(ContractCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("project")
         parser.add_argument("path", type=Path, help="A file, or a folder of .txt files")
-        parser.add_argument("--format", choices=["jsonl", "txt", "csv", "conll", "labelstudio"])
+        parser.add_argument(
+            "--format",
+            choices=["jsonl", "txt", "csv", "conll", "conll-meta", "labelstudio", "spacy"],
+            help="Default: from the file's extension (see docs/formats.md); txt reads a file, a folder or a zip",
+        )
         who = parser.add_mutually_exclusive_group()
         who.add_argument("--as-annotator", metavar="USER", help="Each line is USER's submitted annotation")
         who.add_argument("--as-gold", action="store_true", help="Each line is the document's gold annotation")
