@@ -283,8 +283,9 @@ export const api = {
   train: (slug: string) => request<Job>("POST", `projects/${enc(slug)}/models/train/`, {}),
   agreement: (slug: string) => request<Record<string, unknown>>("GET", `projects/${enc(slug)}/agreement/`),
   job: (id: number) => request<Job>("GET", `jobs/${id}/`),
+  /** An export as a job (202 with the job; its download_url serves the file when done). */
   exportJob: (slug: string, format: string, source: string) =>
-    request<Job>("POST", `projects/${enc(slug)}/export/`, { format, source }),
+    request<Job>("GET", `projects/${enc(slug)}/export/${q({ format, source, async: 1 })}`),
   exportUrl: (slug: string, format: string, source: string) => `/api/projects/${enc(slug)}/export/${q({ format, source })}`,
 
   /** Upload with progress (fetch cannot report upload progress; XMLHttpRequest can). */
