@@ -1,0 +1,191 @@
+"""Token features for the tagger: plain strings, hashed later, so no vocabulary is stored.
+
+Each token gets its own word features (word, lower case, shape, prefixes and suffixes,
+number words), its neighbours' word features in a window (prefixed with the offset), its
+position in the sentence, sentence-level cues (a verb of violence or a casualty word in the
+sentence, a number right before or after), and gazetteer hits (words seen inside spans of a
+label in the training data, words that follow "in"/"near"/... in the corpus).
+
+`FEATURE_VERSION` changes whenever a change here would make an old model read features
+differently; a saved model is loaded only if its feature version matches.
+"""
+
+# ruff: noqa: SIM905 - word lists read best as one string each
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+from annotator.tokenize import Token, sentences
+
+FEATURE_VERSION = "tagger-1"
+
+NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds "
+    "thousand thousands million millions dozen dozens scores score several many tens".split()
+)
+QUANTIFIERS = frozenset("least more than about around nearly almost some over up estimated approximately".split())
+VICTIM_NOUNS = frozenset(
+    "people civilians children women men persons soldiers fighters members militants rebels troops "
+    "residents victims lives dead bodies kids infants family families officers policemen combatants "
+    "workers students patients".split()
+)
+VIOLENCE_WORDS = frozenset(
+    "kill killed kills killing killings dead died die dies death deaths toll wounded wounding wounds injured "
+    "injuring injuries injures hurt casualties massacre massacred executed execution slaughtered bomb bombs "
+    "bombed bombing bombings bombarded bombardment shelling shelled shell shells airstrike airstrikes strike "
+    "strikes struck raid raids attack attacks attacked targeted target hit hits explosion explosions blast "
+    "exploded rocket rockets missile missiles barrel mortar mortars artillery fire fired shot shooting "
+    "sniper snipers gunfire clashes assault offensive".split()
+)
+ACTOR_WORDS = frozenset(
+    "warplanes jets aircraft planes helicopters forces army troops military regime government militants rebels "
+    "jihadists fighters group coalition airforce air force gunmen terrorists insurgents".split()
+)
+DIRECTIONS = frozenset(
+    "east eastern west western north northern south southern central rural countryside province city town "
+    "village district neighbourhood neighborhood suburb suburbs".split()
+)
+
+
+@lru_cache(maxsize=200_000)
+def shape(word: str) -> str:
+    """Xxxx, dd, x-x...: characters mapped to classes, runs collapsed."""
+    out: list[str] = []
+    for char in word:
+        if char.isupper():
+            kind = "X"
+        elif char.islower():
+            kind = "x"
+        elif char.isdigit():
+            kind = "d"
+        else:
+            kind = char
+        if not out or out[-1] != kind:
+            out.append(kind)
+    return "".join(out)
+
+
+@lru_cache(maxsize=200_000)
+def word_features(word: str) -> tuple[str, ...]:
+    """The features a word brings wherever it stands (cached: vocabularies repeat)."""
+    lower = word.lower()
+    feats = [f"w={lower}", f"shape={shape(word)}", f"p3={lower[:3]}", f"s3={lower[-3:]}", f"s2={lower[-2:]}"]
+    if word[:1].isupper():
+        feats.append("title")
+    if word.isupper() and len(word) > 1:
+        feats.append("upper")
+    if any(c.isdigit() for c in word):
+        feats.append("digit")
+        digits = sum(c.isdigit() for c in word)
+        feats.append(f"ndigits={min(digits, 6)}")
+    if lower in NUMBER_WORDS:
+        feats.append("numword")
+    if lower in QUANTIFIERS:
+        feats.append("quant")
+    if lower in VICTIM_NOUNS:
+        feats.append("victim")
+    if lower in VIOLENCE_WORDS:
+        feats.append("violence")
+    if lower in ACTOR_WORDS:
+        feats.append("actor")
+    if lower in DIRECTIONS:
+        feats.append("direction")
+    if not word[:1].isalnum():
+        feats.append("punct")
+    return tuple(feats)
+
+
+# The short form of a neighbour's features: the full set at every offset would be large and
+# slow; identity, shape and the lexicon classes carry most of what context says.
+@lru_cache(maxsize=200_000)
+def context_features(word: str) -> tuple[str, ...]:
+    lower = word.lower()
+    feats = [f"w={lower}", f"shape={shape(word)}", f"s3={lower[-3:]}"]
+    for name in ("numword", "quant", "victim", "violence", "actor", "direction", "digit", "title"):
+        if name in word_features(word):
+            feats.append(name)
+    return tuple(feats)
+
+
+def _is_number(word: str) -> bool:
+    return word[:1].isdigit() or word.lower() in NUMBER_WORDS
+
+
+@lru_cache(maxsize=400_000)
+def _neighbour(offset: int, word: str) -> tuple[str, ...]:
+    return tuple(f"{offset:+d}:{f}" for f in context_features(word))
+
+
+_BOUNDARY = {offset: (f"{offset:+d}:{'BOS' if offset < 0 else 'EOS'}",) for offset in range(-9, 10) if offset}
+
+
+def document_feature_groups(
+    text: str,
+    tokens: Sequence[Token],
+    *,
+    window: int = 2,
+    gazetteer: Mapping[str, str] | None = None,
+) -> list[list[tuple[str, ...]]]:
+    """For each token of `text`, its features as a few tuples of strings. The tuples repeat
+    (a word's own features, a neighbour's at an offset), so hashing caches them."""
+    gazetteer = gazetteer or {}
+    result: list[list[tuple[str, ...]]] = []
+    for sentence in sentences(text, tokens):
+        words = [t.text for t in sentence]
+        lowers = [w.lower() for w in words]
+        n = len(words)
+        lower_set = set(lowers)
+        numbers = [_is_number(w) for w in words]
+        violent = [lw in VIOLENCE_WORDS for lw in lowers]
+        cues = tuple(
+            name
+            for name, present in (
+                ("sent:violence", any(violent)),
+                ("sent:victim", bool(lower_set & VICTIM_NOUNS)),
+                ("sent:number", any(numbers)),
+            )
+            if present
+        )
+        for i in range(n):
+            groups: list[tuple[str, ...]] = [word_features(words[i]), cues]
+            misc = ["bias", f"pos={min(i, 5)}"]
+            if i == 0:
+                misc.append("first")
+            elif i == n - 1:
+                misc.append("last")
+            for offset in range(1, window + 1):
+                groups.append(_neighbour(-offset, words[i - offset]) if i - offset >= 0 else _BOUNDARY[-offset])
+                groups.append(_neighbour(offset, words[i + offset]) if i + offset < n else _BOUNDARY[offset])
+            # Bigrams around the token: "at least", "killed in", "by Syrian".
+            if i > 0:
+                misc.append(f"bi-:{lowers[i - 1]}|{lowers[i]}")
+            if i + 1 < n:
+                misc.append(f"bi+:{lowers[i]}|{lowers[i + 1]}")
+            # A number close before (counts: "300 people") or after ("dozens of civilians").
+            if any(numbers[max(0, i - 3) : i]):
+                misc.append("num-before")
+            if any(numbers[i + 1 : i + 3]):
+                misc.append("num-after")
+            if any(violent[max(0, i - 6) : i + 7]):
+                misc.append("violence-near")
+            hit = gazetteer.get(lowers[i])
+            if hit:
+                misc.append(f"gaz={hit}")
+            groups.append(tuple(misc))
+            result.append(groups)
+    return result
+
+
+def document_features(
+    text: str,
+    tokens: Sequence[Token],
+    *,
+    window: int = 2,
+    gazetteer: Mapping[str, str] | None = None,
+) -> list[list[str]]:
+    """One flat list of feature strings per token (the form a CRF takes)."""
+    groups = document_feature_groups(text, tokens, window=window, gazetteer=gazetteer)
+    return [[f for group in token for f in group] for token in groups]

@@ -1,0 +1,180 @@
+"""The pure tagger: features, decoding, the estimator contract, persistence. No database."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from annotator.spans import Span
+from annotator.tagger import FEATURE_VERSION, ModelLoadError, SpanTagger, dump_tagger, load_tagger, persistence, sha256
+from annotator.tagger.decoding import viterbi
+from annotator.tagger.features import document_features, shape
+from annotator.tokenize import AlignmentError, tokenize
+
+TEXTS = [
+    "Syrian warplanes killed 21 people in Aleppo on Monday.",
+    "Russian warplanes killed dozens of civilians in Marea.",
+    "Government helicopters killed 87 children in east Aleppo.",
+    "Rebel rockets killed three people in Adra.",
+    "The talks in Geneva ended without a deal.",
+    "Syrian warplanes killed 40 people in Haidarieh.",
+]
+
+
+def spans_of(text: str, *pieces: tuple[str, str]) -> list[Span]:
+    return [Span(text.index(p), text.index(p) + len(p), label) for p, label in pieces]
+
+
+SPANS = [
+    spans_of(TEXTS[0], ("Syrian warplanes", "PERPETRATOR"), ("21 people", "CASUALTY_COUNT"), ("Aleppo", "LOCATION")),
+    spans_of(
+        TEXTS[1], ("Russian warplanes", "PERPETRATOR"), ("dozens of civilians", "CASUALTY_COUNT"), ("Marea", "LOCATION")
+    ),
+    spans_of(
+        TEXTS[2],
+        ("Government helicopters", "PERPETRATOR"),
+        ("87 children", "CASUALTY_COUNT"),
+        ("east Aleppo", "LOCATION"),
+    ),
+    spans_of(TEXTS[3], ("Rebel rockets", "PERPETRATOR"), ("three people", "CASUALTY_COUNT"), ("Adra", "LOCATION")),
+    [],
+    spans_of(TEXTS[5], ("Syrian warplanes", "PERPETRATOR"), ("40 people", "CASUALTY_COUNT"), ("Haidarieh", "LOCATION")),
+]
+LABELS = ["CASUALTY_COUNT", "LOCATION", "PERPETRATOR"]
+
+
+@pytest.fixture(scope="module")
+def fitted() -> SpanTagger:
+    return SpanTagger(labels=LABELS, max_iter=30).fit(TEXTS, SPANS)
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"), [("Aleppo", "Xx"), ("126,000", "d,d"), ("US", "X"), ("al-Assad", "x-Xx"), ("dozens", "x")]
+)
+def test_shape_collapses_runs_of_character_classes(word: str, expected: str) -> None:
+    assert shape(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "feature"),
+    [
+        ("dozens of civilians died", "dozens", "numword"),
+        ("three people were killed", "three", "numword"),
+        ("at least 37 people", "37", "digit"),
+        ("warplanes killed 21 people", "21", "sent:violence"),
+        ("warplanes killed 21 people", "people", "num-before"),
+        ("warplanes killed 21 people", "21", "-1:w=killed"),
+        ("warplanes killed 21 people", "warplanes", "-1:BOS"),
+    ],
+)
+def test_token_features_name_numbers_cues_and_neighbours(text: str, word: str, feature: str) -> None:
+    tokens = tokenize(text)
+    features = document_features(text, tokens)
+    position = [t.text for t in tokens].index(word)
+    assert feature in features[position]
+
+
+def test_viterbi_never_starts_a_span_with_an_inside_tag() -> None:
+    tags = ["O", "B-LOC", "I-LOC"]
+    # Token by token, I-LOC looks best; only B-LOC I-LOC is a valid way to say it.
+    log_probs = np.log(np.array([[0.1, 0.3, 0.6], [0.1, 0.2, 0.7]]))
+    assert [tags[i] for i in viterbi(log_probs, tags)] == ["B-LOC", "I-LOC"]
+
+
+def test_viterbi_never_continues_another_label() -> None:
+    tags = ["O", "B-A", "I-A", "B-B", "I-B"]
+    log_probs = np.log(np.array([[0.05, 0.8, 0.05, 0.05, 0.05], [0.1, 0.05, 0.05, 0.1, 0.7]]))
+    path = [tags[i] for i in viterbi(log_probs, tags)]
+    assert path[1] != "I-B" or path[0] in ("B-B", "I-B")
+
+
+def test_a_fitted_tagger_finds_whole_spans_with_scores(fitted: SpanTagger) -> None:
+    text = "Syrian warplanes killed 21 people in Aleppo."
+    (prediction,) = fitted.predict_documents([text])
+    found = {(text[s.start : s.end], s.label) for s in prediction.spans}
+    assert ("Aleppo", "LOCATION") in found
+    assert ("21 people", "CASUALTY_COUNT") in found
+    assert all(0.0 < s.score <= 1.0 for s in prediction.spans)
+    assert prediction.uncertainty >= 0.0
+
+
+def test_training_is_deterministic_for_a_fixed_seed() -> None:
+    first = SpanTagger(labels=LABELS, random_state=3).fit(TEXTS, SPANS).predict_documents(TEXTS)
+    second = SpanTagger(labels=LABELS, random_state=3).fit(TEXTS, SPANS).predict_documents(TEXTS)
+    assert first == second
+
+
+def test_the_estimator_keeps_its_parameters_as_given_and_clones() -> None:
+    tagger = SpanTagger(labels=LABELS, window=3, alpha=1e-3)
+    assert tagger.get_params()["window"] == 3
+    copy = clone(tagger)
+    assert copy.get_params() == tagger.get_params()
+    assert not hasattr(copy, "tags_")
+
+
+def test_a_fitted_tagger_pickles_cleanly(fitted: SpanTagger) -> None:
+    again = pickle.loads(pickle.dumps(fitted))
+    assert again.predict_documents(TEXTS[:2]) == fitted.predict_documents(TEXTS[:2])
+
+
+def test_a_span_that_does_not_align_with_tokens_is_an_error_not_dropped() -> None:
+    text = "Syrian warplanes struck Aleppo."
+    with pytest.raises(AlignmentError):
+        SpanTagger(labels=LABELS).fit([text], [[Span(2, 10, "PERPETRATOR")]])
+
+
+def test_spans_with_a_label_outside_the_label_set_are_refused() -> None:
+    with pytest.raises(ValueError, match="outside the label set"):
+        SpanTagger(labels=["LOCATION"]).fit(TEXTS[:1], SPANS[:1])
+
+
+def test_training_data_without_any_span_gives_a_tagger_that_finds_nothing() -> None:
+    tagger = SpanTagger(labels=LABELS).fit(TEXTS[4:5], [[]])
+    assert tagger.predict(["Warplanes killed 21 people in Aleppo."]) == [[]]
+
+
+def test_a_saved_tagger_loads_back_and_predicts_the_same(fitted: SpanTagger) -> None:
+    data = dump_tagger(fitted)
+    loaded = load_tagger(data, expected_sha256=sha256(data))
+    assert loaded.predict(TEXTS) == fitted.predict(TEXTS)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda data: b"", "missing"),
+        (lambda data: data[: len(data) // 2], "cannot be read"),
+        (lambda data: b"not a model at all", "cannot be read"),
+    ],
+)
+def test_a_broken_model_file_is_a_clear_error(fitted: SpanTagger, damage, message: str) -> None:
+    with pytest.raises(ModelLoadError, match=message):
+        load_tagger(damage(dump_tagger(fitted)))
+
+
+def test_a_checksum_mismatch_is_refused(fitted: SpanTagger) -> None:
+    with pytest.raises(ModelLoadError, match="checksum"):
+        load_tagger(dump_tagger(fitted), expected_sha256="0" * 64)
+
+
+@pytest.mark.parametrize(
+    ("patch", "message"),
+    [(("sklearn", "__version__", "0.0.1"), "scikit-learn"), ((persistence, "FEATURE_VERSION", "tagger-0"), "features")],
+)
+def test_a_model_from_another_library_or_feature_version_is_refused(
+    fitted: SpanTagger, monkeypatch: pytest.MonkeyPatch, patch, message: str
+) -> None:
+    target, name, value = patch
+    if target == "sklearn":
+        import sklearn as target
+    data = dump_tagger(fitted)
+    monkeypatch.setattr(target, name, value)
+    with pytest.raises(ModelLoadError, match=message):
+        load_tagger(data)
+
+
+def test_feature_version_is_recorded() -> None:
+    assert FEATURE_VERSION
