@@ -11,6 +11,7 @@ averages the per-label F1 over the labels that at least one side used.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -88,12 +89,23 @@ class SpanF1:
 
 def _matched_overlap(reference: list[Span], predicted: list[Span]) -> int:
     """One-to-one matching of same-label spans sharing a character, largest overlap first."""
+    # Candidates come from a start-sorted view of `predicted` (with a running maximum of the
+    # ends, so the backward scan can stop early); the pairs and their order are those of
+    # comparing every span with every other, only found without the quadratic loop.
+    order = sorted(range(len(predicted)), key=lambda j: predicted[j].start)
+    starts = [predicted[j].start for j in order]
+    furthest: list[int] = []
+    for j in order:
+        furthest.append(max(predicted[j].end, furthest[-1] if furthest else predicted[j].end))
     pairs = []
     for i, r in enumerate(reference):
-        for j, p in enumerate(predicted):
+        k = bisect_left(starts, r.end) - 1
+        while k >= 0 and furthest[k] > r.start:
+            p = predicted[order[k]]
             shared = min(r.end, p.end) - max(r.start, p.start)
             if shared > 0:
-                pairs.append((-shared, i, j))
+                pairs.append((-shared, i, order[k]))
+            k -= 1
     pairs.sort()
     used_r: set[int] = set()
     used_p: set[int] = set()
