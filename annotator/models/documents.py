@@ -19,6 +19,9 @@ class Document(models.Model):
     content_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Written with the suggestions (services.suggestions): the current model's mean entropy of
+    # its most uncertain tokens here; `next/` serves the highest first (active learning).
+    model_uncertainty = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["id"]
