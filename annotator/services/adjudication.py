@@ -1,0 +1,136 @@
+"""Adjudication: turning several annotators' submitted annotations of a document into its gold.
+
+`adjudication_for` lays the annotations side by side (the spans every annotator agrees on,
+the disagreements sorted into boundary / label / only-one-annotator / not-everyone /
+attributes, and a majority-vote pre-fill, all from `annotator.agreement.compare`) with the
+current gold. `save_gold` stores the adjudicator's decision with its provenance (who, when,
+from which annotations) and asks the tagger whether it is time to retrain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from annotator.agreement.compare import compare_annotations
+from annotator.exceptions import AnnotatorError, StaleVersion
+from annotator.models import Annotation, Document, Gold, GoldSpan
+from annotator.services import training
+from annotator.spans import check_spans
+
+
+def document_annotations(*, document: Document) -> list[Annotation]:
+    """Every annotator's annotation of the document (any status), spans prefetched."""
+    return list(
+        Annotation.objects.filter(document=document)
+        .select_related("annotator")
+        .prefetch_related("spans")
+        .order_by("annotator__username")
+    )
+
+
+def current_gold(*, document: Document) -> Gold | None:
+    return (
+        Gold.objects.filter(document=document)
+        .select_related("adjudicator")
+        .prefetch_related("spans", "source_annotations__annotator")
+        .first()
+    )
+
+
+def adjudication_for(*, document: Document) -> dict[str, Any]:
+    """What the adjudicator starts from: the submitted annotations (id, annotator, version,
+    spans), the comparison of their spans, and the gold if there is one."""
+    submitted = [a for a in document_annotations(document=document) if a.status == Annotation.Status.SUBMITTED]
+    comparison = compare_annotations({a.annotator.username: [s.as_span() for s in a.spans.all()] for a in submitted})
+    return {
+        "document": document.pk,
+        "annotations": [
+            {
+                "id": a.pk,
+                "annotator": a.annotator.username,
+                "version": a.version,
+                "submitted_at": a.submitted_at,
+                "spans": [
+                    s.as_span().as_dict() for s in sorted(a.spans.all(), key=lambda s: (s.start, s.end, s.label))
+                ],
+            }
+            for a in submitted
+        ],
+        **comparison.as_dict(),
+        "gold": gold_data(current_gold(document=document)),
+    }
+
+
+def gold_data(gold: Gold | None) -> dict[str, Any] | None:
+    """The gold as the API shows it, or None."""
+    if gold is None:
+        return None
+    return {
+        "document": gold.document_id,
+        "version": gold.version,
+        "origin": gold.origin,
+        "adjudicator": gold.adjudicator.username if gold.adjudicator else None,
+        "source_annotations": [
+            {"id": a.pk, "annotator": a.annotator.username, "version": a.version}
+            for a in sorted(gold.source_annotations.all(), key=lambda a: a.pk)
+        ],
+        "spans": [span.as_dict() for span in sorted(s.as_span() for s in gold.spans.all())],
+        "created_at": gold.created_at,
+        "updated_at": gold.updated_at,
+    }
+
+
+def save_gold(
+    *,
+    document: Document,
+    user: AbstractBaseUser,
+    spans: Sequence[Mapping[str, Any]],
+    source_annotation_ids: Sequence[int],
+    expected_version: int | None,
+) -> Gold:
+    """Replace the document's gold with `spans`, adjudicated by `user` from the given
+    annotations of this document.
+
+    `expected_version` is the gold version the adjudicator started from (0 or None when there
+    was no gold yet); another save in between raises `StaleVersion` (409), so two reviewers
+    cannot silently overwrite each other. Bad spans raise `InvalidSpans` (400) naming each;
+    nothing is written then. After the commit, the tagger is asked whether to retrain.
+    """
+    checked = check_spans(document.text, list(spans), document.project.label_schemas())
+    expected = expected_version or 0
+    ids = sorted(set(source_annotation_ids))
+    with transaction.atomic():
+        gold = Gold.objects.select_for_update().filter(document=document).first()
+        current = gold.version if gold else 0
+        if expected != current:
+            raise StaleVersion(expected=expected, current=current)
+        sources = list(Annotation.objects.filter(document=document, pk__in=ids))
+        unknown = sorted(set(ids) - {a.pk for a in sources})
+        if unknown:
+            raise AnnotatorError(
+                f"source_annotation_ids: {', '.join(map(str, unknown))} are not annotations of document {document.pk}",
+                field="source_annotation_ids",
+            )
+        if gold is None:
+            try:
+                with transaction.atomic():
+                    gold = Gold.objects.create(document=document, adjudicator=user, origin="adjudicated", version=1)
+            except IntegrityError:  # another reviewer created the first gold meanwhile
+                raise StaleVersion(expected=expected, current=1) from None
+        else:
+            gold.version += 1
+            gold.adjudicator = user  # type: ignore[assignment]
+            gold.origin = "adjudicated"
+            gold.save(update_fields=["version", "adjudicator", "origin", "updated_at"])
+            gold.spans.all().delete()
+        GoldSpan.objects.bulk_create(
+            GoldSpan(gold=gold, start=s.start, end=s.end, label=s.label, attrs=dict(s.attrs)) for s in checked
+        )
+        gold.source_annotations.set(sources)
+        project = document.project
+        transaction.on_commit(lambda: training.maybe_start_training(project=project))
+    return gold

@@ -1,0 +1,104 @@
+"""Shapes of the agreement report, its per-document table and drill-down (describe, never write)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from annotator.agreement.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+
+MAX_RESAMPLES = 5000
+
+
+class AgreementQuerySerializer(serializers.Serializer):
+    resamples = serializers.IntegerField(
+        required=False,
+        default=DEFAULT_RESAMPLES,
+        min_value=0,
+        max_value=MAX_RESAMPLES,
+        help_text="Bootstrap resamples over documents for the 95% intervals (0: no intervals).",
+    )
+    seed = serializers.IntegerField(
+        required=False, default=DEFAULT_SEED, min_value=0, max_value=2**32 - 1, help_text="The bootstrap's seed."
+    )
+
+
+class DocumentsTableQuerySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(
+        choices=["json", "csv"], required=False, default="json", help_text="json (default) or csv (a download)."
+    )
+
+
+class PartFigureSerializer(serializers.Serializer):
+    value = serializers.FloatField(allow_null=True, help_text="The figure; null where it is undefined (0/0).")
+    items = serializers.IntegerField(help_text="What it stands on: spans, tokens or characters.")
+
+
+class FigureSerializer(PartFigureSerializer):
+    macro = serializers.FloatField(
+        required=False, allow_null=True, help_text="Span F1 only: the mean over labels someone used."
+    )
+    documents = serializers.IntegerField(help_text="The documents the figure stands on.")
+    ci95 = serializers.ListField(
+        child=serializers.FloatField(),
+        allow_null=True,
+        help_text="Percentile bootstrap 95% interval over documents, or null.",
+    )
+    per_label = serializers.DictField(
+        child=serializers.JSONField(), help_text="label -> {value, items} (alpha_u adds observed, expected)."
+    )
+    per_pair = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text='"alice|bob" -> {value, items, documents} (span F1 and Cohen\'s kappa).',
+    )
+
+
+class AgreementReportSerializer(serializers.Serializer):
+    annotators = serializers.ListField(child=serializers.CharField(), help_text="Everyone who submitted something.")
+    documents = serializers.IntegerField(help_text="Documents with at least one submitted annotation.")
+    labels = serializers.ListField(child=serializers.CharField(), help_text="The label set.")
+    categories = serializers.ListField(
+        child=serializers.CharField(), help_text='Token categories seen ("O", labels, combined "A|B").'
+    )
+    span_f1_exact = FigureSerializer()
+    span_f1_overlap = FigureSerializer()
+    cohen_kappa = FigureSerializer()
+    fleiss_kappa = FigureSerializer()
+    krippendorff_alpha = FigureSerializer()
+    alpha_u = FigureSerializer()
+    attributes = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text="label -> {matched_spans, attribute -> {value (share of agreeing pairs), alpha, items, pairs}}.",
+    )
+    vs_gold = serializers.JSONField(
+        help_text="{documents, per_annotator: {username: {value, documents, exact, overlap}}, model: {...} | null}."
+    )
+    conventions = serializers.DictField(child=serializers.JSONField(), help_text="The conventions the figures use.")
+
+
+class DocumentRowSerializer(serializers.Serializer):
+    document = serializers.IntegerField(help_text="The document's id.")
+    external_id = serializers.CharField(help_text="The id it was imported with.")
+    annotators = serializers.ListField(child=serializers.CharField(), help_text="Who submitted it.")
+    missing = serializers.ListField(child=serializers.CharField(), help_text="Annotators who did not submit it.")
+    spans = serializers.DictField(child=serializers.IntegerField(), help_text="annotator -> number of spans.")
+    tokens = serializers.IntegerField(help_text="Tokens in the document.")
+    span_f1_exact = serializers.FloatField(allow_null=True, help_text="Mean over pairs of the document's span F1.")
+    span_f1_overlap = serializers.FloatField(allow_null=True, help_text="The same with overlap matching.")
+    cohen_kappa = serializers.FloatField(allow_null=True, help_text="Mean over pairs of the document's kappa.")
+    krippendorff_alpha = serializers.FloatField(allow_null=True, help_text="Alpha on the document's tokens.")
+    alpha_u = serializers.FloatField(allow_null=True, help_text="alpha_u on the document's characters.")
+    disagreements = serializers.IntegerField(help_text="Disagreeing clusters of spans (attributes aside).")
+    disagreements_by_kind = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="boundary, label, only_one, not_everyone, attributes -> count.",
+    )
+
+
+class DocumentDetailSerializer(DocumentRowSerializer):
+    spans_by_annotator = serializers.DictField(
+        child=serializers.JSONField(), help_text="annotator -> their spans {start, end, label, attrs}."
+    )
+    comparison = serializers.JSONField(
+        help_text="{annotators, agreed, disagreements: {kind: [...]}, disagreement_count, majority}."
+    )

@@ -1,0 +1,81 @@
+"""Shapes of everyone's annotations of a document, the adjudication view and the gold."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from api.serializers.annotations import MAX_ID, AnnotationSerializer, SpanListField
+
+
+class PlainSpanSerializer(serializers.Serializer):
+    start = serializers.IntegerField(help_text="Start offset (code point index), inclusive.")
+    end = serializers.IntegerField(help_text="End offset, exclusive.")
+    label = serializers.CharField(help_text="The label.")
+    attrs = serializers.JSONField(help_text="Attributes, e.g. a casualty count's value and status.")
+
+
+class AnnotatorAnnotationSerializer(AnnotationSerializer):
+    id = serializers.IntegerField(help_text="The annotation's id (give it as a gold source).")
+    annotator = serializers.CharField(help_text="The annotator's username.")
+
+
+class DocumentAnnotationsSerializer(serializers.Serializer):
+    document = serializers.IntegerField(help_text="The document's id.")
+    annotations = AnnotatorAnnotationSerializer(many=True, help_text="Every annotator's annotation, any status.")
+
+
+class SourceAnnotationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The annotation's id.")
+    annotator = serializers.CharField(help_text="Its annotator.")
+    version = serializers.IntegerField(help_text="Its current version.")
+
+
+class GoldSerializer(serializers.Serializer):
+    document = serializers.IntegerField(help_text="The document's id.")
+    version = serializers.IntegerField(
+        help_text="Send it back with your next save (0 while there is no gold yet); a stale one gets 409."
+    )
+    origin = serializers.CharField(allow_null=True, help_text="adjudicated or imported; null while there is no gold.")
+    adjudicator = serializers.CharField(allow_null=True, help_text="Who saved it (null when imported).")
+    source_annotations = SourceAnnotationSerializer(many=True, help_text="The annotations it was adjudicated from.")
+    spans = PlainSpanSerializer(many=True, help_text="The gold spans, sorted.")
+    created_at = serializers.DateTimeField(allow_null=True, help_text="When the gold was first saved.")
+    updated_at = serializers.DateTimeField(allow_null=True, help_text="When it was last saved (by the adjudicator).")
+
+
+class GoldSaveSerializer(serializers.Serializer):
+    spans = SpanListField(help_text="The whole new gold span list (replaces the old one).")
+    source_annotation_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        help_text="Ids of the annotations of this document the gold was adjudicated from.",
+    )
+    version = serializers.IntegerField(
+        min_value=0,
+        allow_null=True,
+        help_text="The gold version you started from: 0 (or null) when there was none yet; a stale one gets 409.",
+    )
+
+
+class SubmittedAnnotationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The annotation's id.")
+    annotator = serializers.CharField(help_text="Its annotator.")
+    version = serializers.IntegerField(help_text="Its version.")
+    submitted_at = serializers.DateTimeField(allow_null=True, help_text="When it was submitted.")
+    spans = PlainSpanSerializer(many=True, help_text="Its spans, sorted.")
+
+
+class AdjudicationSerializer(serializers.Serializer):
+    document = serializers.IntegerField(help_text="The document's id.")
+    annotators = serializers.ListField(child=serializers.CharField(), help_text="Who submitted it.")
+    annotations = SubmittedAnnotationSerializer(many=True, help_text="The submitted annotations.")
+    agreed = PlainSpanSerializer(many=True, help_text="Spans every annotator marked (same offsets and label).")
+    disagreements = serializers.DictField(
+        child=serializers.ListField(child=serializers.JSONField()),
+        help_text="kind (boundary, label, only_one, not_everyone, attributes) -> clusters "
+        "{kind, start, end, boundary_too, spans: [{annotator, start, end, label, attrs}], missing}.",
+    )
+    disagreement_count = serializers.IntegerField(help_text="Clusters in disagreement (attributes aside).")
+    majority = PlainSpanSerializer(many=True, help_text="Majority-vote pre-fill: spans more than half marked.")
+    gold = GoldSerializer(allow_null=True, help_text="The current gold, or null.")

@@ -1,0 +1,85 @@
+"""The agreement report of a project, its per-document table (JSON or CSV) and drill-down.
+Reviewers and owners; annotators get 403, outsiders 404."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotator.models import Role
+from annotator.services import agreement
+from api.permissions import require_role
+from api.serializers.agreement import (
+    AgreementQuerySerializer,
+    AgreementReportSerializer,
+    DocumentDetailSerializer,
+    DocumentRowSerializer,
+    DocumentsTableQuerySerializer,
+)
+from api.views.jobs import AnyAccept
+from api.views.projects import document_or_404, project_or_404
+
+
+class AgreementView(APIView):
+    """The contract's agreement report (pairwise span F1, Cohen's and Fleiss' kappa,
+    Krippendorff's alpha and alpha_u, each with items and a bootstrap 95% interval over
+    documents), plus casualty-count attribute agreement (`attributes`) and each annotator's
+    and the current model's span F1 against the gold (`vs_gold`). Same figures as
+    `manage.py agreement --json`."""
+
+    @extend_schema(
+        parameters=[AgreementQuerySerializer], responses={200: AgreementReportSerializer}, tags=["agreement"]
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.REVIEWER)
+        query = AgreementQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        report = agreement.agreement_report(project=project, **query.validated_data)
+        return Response(AgreementReportSerializer(report).data)
+
+
+class AgreementDocumentsView(APIView):
+    """The per-document table: one row per document with a submitted annotation (who
+    submitted, span counts, the document's own F1, kappa, alpha, alpha_u, disagreements by
+    kind). `?format=csv` downloads it as CSV."""
+
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(
+        parameters=[DocumentsTableQuerySerializer],
+        responses={
+            200: OpenApiResponse(DocumentRowSerializer(many=True), description="The rows (CSV with format=csv)."),
+        },
+        tags=["agreement"],
+    )
+    def get(self, request: Request, slug: str) -> Response | HttpResponse:
+        project = project_or_404(slug)
+        require_role(request, project, Role.REVIEWER)
+        query = DocumentsTableQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        if query.validated_data["format"] == "csv":
+            response = HttpResponse(agreement.documents_table_csv(project=project), content_type="text/csv")
+            response["Content-Disposition"] = f'attachment; filename="{project.slug}-agreement-documents.csv"'
+            return response
+        rows = agreement.documents_table(project=project)
+        return Response(DocumentRowSerializer(rows, many=True).data)
+
+
+class AgreementDocumentView(APIView):
+    """One document's drill-down: its table row, each annotator's spans, the spans everyone
+    agrees on and the disagreeing ones by kind. 404 if the document is not in the project or
+    nobody has submitted it."""
+
+    @extend_schema(responses={200: DocumentDetailSerializer, 404: OpenApiTypes.OBJECT}, tags=["agreement"])
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.REVIEWER)
+        document = document_or_404(pk)
+        if document.project_id != project.pk:
+            raise Http404("no such document in this project")
+        return Response(DocumentDetailSerializer(agreement.document_drilldown(document=document)).data)
