@@ -10,10 +10,12 @@ stream.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -27,13 +29,6 @@ STATUSES = tuple(Annotation.Status.values)
 _CHUNK = 500
 
 DateLike = dt.datetime | dt.date | str | None
-
-
-def _span_dict(span: Any, *, with_score: bool = False) -> dict[str, Any]:
-    result = {"start": span.start, "end": span.end, "label": span.label, "attrs": span.attrs or {}}
-    if with_score:
-        result["score"] = round(span.score, 4)
-    return result
 
 
 def _documents(project: Project) -> Any:
@@ -156,17 +151,64 @@ def export_records(
     return _records(project=project, source=source, statuses=statuses, bounds=bounds, limit=limit)
 
 
-def _limited(queryset: QuerySet[Any], limit: int | None) -> QuerySet[Any]:
-    return queryset[:limit] if limit else queryset
+def _pages(keys: QuerySet[Any], key: str) -> Iterator[list[Any]]:
+    """Distinct values of `key`, ascending, `_CHUNK` at a time (keyset paging: each page is
+    one indexed query, never an OFFSET, whatever the depth)."""
+    last = None
+    while True:
+        page = keys if last is None else keys.filter(**{f"{key}__gt": last})
+        values = list(page.order_by(key).values_list(key, flat=True).distinct()[:_CHUNK])
+        if not values:
+            return
+        yield values
+        last = values[-1]
+
+
+def _spans_by(
+    spans: QuerySet[Any], parent: str, ids: list[Any], *, with_score: bool = False
+) -> dict[Any, list[dict[str, Any]]]:
+    """The spans of a page of parents (annotations, golds or documents), in offset order.
+    Plain tuples, not model instances: building 100,000s of instances is most of an
+    export's time otherwise."""
+    fields = [parent, "start", "end", "label", "raw_attrs", *(["score"] if with_score else [])]
+    grouped: dict[Any, list[dict[str, Any]]] = {}
+    # attrs as text, decoded here only when not empty: most spans have none.
+    rows = (
+        spans.filter(**{f"{parent}__in": ids})
+        .annotate(raw_attrs=Cast("attrs", TextField()))
+        .order_by(parent, "start", "end", "label")
+        .values_list(*fields)
+    )
+    for row in rows:
+        raw = row[4]
+        attrs = json.loads(raw) if raw and raw not in ("{}", "null") else {}
+        span = {"start": row[1], "end": row[2], "label": row[3], "attrs": attrs}
+        if with_score:
+            span["score"] = round(row[5], 4)
+        grouped.setdefault(row[0], []).append(span)
+    return grouped
 
 
 def _records(
     *, project: Project, source: str, statuses: list[str], bounds: dict[str, dt.datetime | None], limit: int | None
 ) -> Iterator[Record]:
+    records = _unlimited_records(project=project, source=source, statuses=statuses, bounds=bounds)
+    for count, record in enumerate(records, start=1):
+        yield record
+        if limit and count >= limit:
+            return
+
+
+def _unlimited_records(
+    *, project: Project, source: str, statuses: list[str], bounds: dict[str, dt.datetime | None]
+) -> Iterator[Record]:
+    doc_fields = ("id", "external_id", "text", "meta")
     if source == "documents":
-        docs = _limited(_documents(project).order_by("id"), limit)
-        for doc in docs.iterator(chunk_size=_CHUNK):
-            yield Record(text=doc.text, id=doc.external_id, meta=doc.meta)
+        for ids in _pages(_documents(project), "id"):
+            for _, external_id, text, meta in (
+                _documents(project).filter(id__in=ids).order_by("id").values_list(*doc_fields)
+            ):
+                yield Record(text=text, id=external_id, meta=meta)
     elif source == "gold":
         golds = _dated(
             Gold.objects.filter(document__project=project, document__deleted_at__isnull=True),
@@ -174,16 +216,15 @@ def _records(
             updated_field="updated_at",
             bounds=bounds,
         )
-        golds = _limited(
-            golds.select_related("document")
-            .prefetch_related(Prefetch("spans", queryset=GoldSpan.objects.order_by("start", "end", "label")))
-            .order_by("document_id"),
-            limit,
-        )
-        for gold in golds.iterator(chunk_size=_CHUNK):
-            doc = gold.document
-            spans = [_span_dict(s) for s in gold.spans.all()]
-            yield Record(text=doc.text, id=doc.external_id, meta=doc.meta, spans=spans, annotator="gold")
+        for doc_ids in _pages(golds, "document_id"):
+            rows = list(
+                golds.filter(document_id__in=doc_ids)
+                .order_by("document_id")
+                .values_list("id", "document__external_id", "document__text", "document__meta")
+            )
+            spans = _spans_by(GoldSpan.objects.all(), "gold_id", [row[0] for row in rows])
+            for gold_id, external_id, text, meta in rows:
+                yield Record(text=text, id=external_id, meta=meta, spans=spans.get(gold_id, []), annotator="gold")
     elif source == "all" or source.startswith("annotator:"):
         annotations = Annotation.objects.filter(
             document__project=project, document__deleted_at__isnull=True, status__in=statuses
@@ -191,45 +232,37 @@ def _records(
         if source != "all":
             annotations = annotations.filter(annotator__username=source.split(":", 1)[1])
         annotations = _dated(annotations, submitted_field="submitted_at", updated_field="updated_at", bounds=bounds)
-        annotations = _limited(
-            annotations.select_related("document", "annotator")
-            .prefetch_related(Prefetch("spans", queryset=Span.objects.order_by("start", "end", "label")))
-            .order_by("document_id", "annotator__username"),
-            limit,
-        )
-        for annotation in annotations.iterator(chunk_size=_CHUNK):
-            doc = annotation.document
-            spans = [_span_dict(s) for s in annotation.spans.all()]
-            yield Record(
-                text=doc.text, id=doc.external_id, meta=doc.meta, spans=spans, annotator=annotation.annotator.username
+        for doc_ids in _pages(annotations, "document_id"):
+            rows = list(
+                annotations.filter(document_id__in=doc_ids)
+                .order_by("document_id", "annotator__username")
+                .values_list("id", "annotator__username", "document__external_id", "document__text", "document__meta")
             )
+            spans = _spans_by(Span.objects.all(), "annotation_id", [row[0] for row in rows])
+            for annotation_id, username, external_id, text, meta in rows:
+                yield Record(
+                    text=text, id=external_id, meta=meta, spans=spans.get(annotation_id, []), annotator=username
+                )
     elif source == "model":
         current = ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT).first()
         if current is None:
             return
-        docs = _limited(
-            _documents(project)
-            .filter(suggestions__model_version=current)
-            .distinct()
-            .order_by("id")
-            .prefetch_related(
-                Prefetch(
-                    "suggestions",
-                    queryset=Suggestion.objects.filter(model_version=current).order_by("start", "end", "label"),
-                )
-            ),
-            limit,
+        suggestions = Suggestion.objects.filter(
+            model_version=current, document__project=project, document__deleted_at__isnull=True
         )
-        for doc in docs.iterator(chunk_size=_CHUNK):
-            spans = [_span_dict(s, with_score=True) for s in doc.suggestions.all()]
-            yield Record(
-                text=doc.text,
-                id=doc.external_id,
-                meta=doc.meta,
-                spans=spans,
-                annotator="model",
-                model_version=str(current.version),
-            )
+        for doc_ids in _pages(suggestions, "document_id"):
+            spans = _spans_by(Suggestion.objects.filter(model_version=current), "document_id", doc_ids, with_score=True)
+            for doc_id, external_id, text, meta in (
+                Document.objects.filter(id__in=doc_ids).order_by("id").values_list(*doc_fields)
+            ):
+                yield Record(
+                    text=text,
+                    id=external_id,
+                    meta=meta,
+                    spans=spans.get(doc_id, []),
+                    annotator="model",
+                    model_version=str(current.version),
+                )
 
 
 def export(

@@ -1,0 +1,229 @@
+"""Export benchmark: 10,000 annotated documents in every format, memory growth of a
+streamed export, and one export through the API on a live gunicorn.
+
+The documents are the 40 hand-annotated FA-KES articles of fixtures/gold/dev.jsonl (662
+spans) repeated, each copy's text made unique, imported as gold through
+services.imports into a fresh SQLite database.
+
+Targets (issue 6): 10,000 documents to JSONL under 3 s with memory flat (streamed, not
+built in memory); 1,000 documents of which 200 annotated under 0.25 s end to end through
+the API.
+Usage: .venv/bin/python bench/bench_export.py [--documents 10000] [--skip-api]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import time
+import tracemalloc
+
+from common import ROOT, best_of, fresh_django, machine
+
+GOLD = ROOT / "fixtures" / "gold" / "dev.jsonl"
+LABELS = ["CASUALTY_COUNT", "PERPETRATOR", "LOCATION"]
+
+
+def gold_copies(count: int):  # type: ignore[no-untyped-def]
+    from annotator.formats.registry import read_path
+
+    base = read_path(GOLD)
+    for n in range(count):
+        record = base[n % len(base)]
+        yield type(record)(
+            text=f"{record.text} [copy {n}]",
+            id=f"{record.id}~{n}",
+            meta=record.meta,
+            spans=record.spans,
+            line=n + 1,
+        )
+
+
+def consume(chunks) -> int:  # type: ignore[no-untyped-def]
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+    return size
+
+
+def rss_child(slug: str, fmt: str, limit: int) -> None:
+    """Run in a subprocess: peak RSS growth of one export over the process's state after
+    Django is set up and one record has been exported (so imports and caches are warm)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+    import django
+
+    django.setup()
+    from annotator.models import Project
+    from annotator.services.exports import export
+
+    project = Project.objects.get(slug=slug)
+    consume(export(project=project, source="gold", fmt=fmt, limit=1))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    size = consume(export(project=project, source="gold", fmt=fmt, limit=limit))
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"before_kib": before, "after_kib": after, "bytes": size}))
+
+
+def rss_growth(slug: str, fmt: str, limit: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--rss-child", slug, fmt, str(limit)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"the RSS measuring process failed: {out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def traced_peak(project, fmt: str, limit: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    from annotator.services.exports import export
+
+    tracemalloc.start()
+    size = consume(export(project=project, source="gold", fmt=fmt, limit=limit))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak, size
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def api_figures(documents: int, annotated: int) -> dict:
+    """GET /api/projects/{slug}/export/?format=jsonl&source=gold on a live gunicorn."""
+    from django.contrib.auth.models import User
+    from rest_framework.authtoken.models import Token
+
+    from annotator.formats import Record
+    from annotator.services.imports import import_documents
+    from annotator.services.projects import create_project
+
+    owner = User.objects.create_user(username="exporter", password=None)
+    project = create_project(slug="api-export", labels=LABELS, owner=owner)
+    copies = list(gold_copies(documents))
+    import_documents(project=project, records=[Record(text=r.text, id=r.id, meta=r.meta) for r in copies])
+    import_documents(project=project, records=copies[:annotated], as_gold=True)
+    token = Token.objects.create(user=owner).key
+    port = free_port()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "annotator.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=dict(os.environ, DEBUG="0", SECRET_KEY="bench-export-secret-key-" + "x" * 40, ALLOWED_HOSTS="127.0.0.1"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/api/schema/")
+                conn.getresponse().read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not answer within 30 s") from None
+                time.sleep(0.2)
+        figures = {}
+        for fmt in ("jsonl", "conll", "labelstudio", "csv"):
+            times = []
+            for _ in range(7):
+                started = time.perf_counter()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request(
+                    "GET",
+                    f"/api/projects/{project.slug}/export/?format={fmt}&source=gold",
+                    headers={"Authorization": f"Token {token}"},
+                )
+                response = conn.getresponse()
+                body = response.read()
+                times.append(time.perf_counter() - started)
+                if response.status != 200:
+                    raise RuntimeError(f"{fmt}: HTTP {response.status}: {body[:300]!r}")
+            times.sort()
+            figures[fmt] = {"best": times[0], "median": times[len(times) // 2], "bytes": len(body)}
+        return figures
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--skip-api", action="store_true")
+    parser.add_argument("--rss-child", nargs=3, metavar=("SLUG", "FORMAT", "LIMIT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.rss_child:
+        slug, fmt, limit = args.rss_child
+        rss_child(slug, fmt, int(limit))
+        return
+    fresh_django()
+
+    from annotator.formats.registry import EXPORT_FORMATS
+    from annotator.models import GoldSpan
+    from annotator.services.exports import export
+    from annotator.services.imports import import_documents
+    from annotator.services.projects import create_project
+
+    project = create_project(slug="bench", labels=LABELS)
+    started = time.perf_counter()
+    import_documents(project=project, records=list(gold_copies(args.documents)), as_gold=True)
+    spans = GoldSpan.objects.filter(gold__document__project=project).count()
+    print(
+        f"built {args.documents} gold documents ({spans} spans) in {time.perf_counter() - started:.1f} s; "
+        f"{machine()}; {time.strftime('%Y-%m-%d')}"
+    )
+
+    print(f"\nexport of {args.documents} documents, source=gold (jsonl best of 3, the others once):")
+    for fmt in EXPORT_FORMATS:
+        repeats = 3 if fmt == "jsonl" else 1
+        size = 0
+
+        def work(fmt: str = fmt) -> None:
+            nonlocal size
+            size = consume(export(project=project, source="gold", fmt=fmt))
+
+        try:
+            seconds = best_of(repeats, work)
+        except Exception as error:  # spaCy missing: say so and go on
+            print(f"  {fmt:13s} skipped: {error}")
+            continue
+        print(f"  {fmt:13s} {seconds:6.2f} s  {size / 1e6:7.1f} MB  {args.documents / seconds:8,.0f} documents/s")
+
+    print("\nmemory of a streamed JSONL export (tracemalloc peak; peak RSS growth in a fresh process):")
+    for limit in (1_000, args.documents):
+        peak, size = traced_peak(project, "jsonl", limit)
+        rss = rss_growth(project.slug, "jsonl", limit)
+        print(
+            f"  {limit:6d} documents: output {size / 1e6:6.1f} MB, traced peak {peak / 1e6:5.1f} MB, "
+            f"RSS growth {(rss['after_kib'] - rss['before_kib']) / 1024:5.1f} MB"
+        )
+    peak, size = traced_peak(project, "spacy", args.documents) if "spacy" in EXPORT_FORMATS else (0, 0)
+    if size:
+        print(f"  spacy (a DocBin is built whole): {args.documents} documents, traced peak {peak / 1e6:.1f} MB")
+
+    if not args.skip_api:
+        figures = api_figures(1_000, 200)
+        print("\nAPI, live gunicorn (2 sync workers) on loopback, 1,000 documents of which 200 with gold,")
+        print("GET /api/projects/api-export/export/?format=F&source=gold, request to last byte, 7 runs:")
+        for fmt, figure in figures.items():
+            print(
+                f"  {fmt:13s} best {figure['best'] * 1000:6.1f} ms, median {figure['median'] * 1000:6.1f} ms, "
+                f"{figure['bytes'] / 1e6:.2f} MB"
+            )
+
+
+if __name__ == "__main__":
+    main()
