@@ -1,0 +1,90 @@
+"""projects/{slug}/agreement/ and its per-document table and drill-down, as reviewers see them."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.utils import timezone
+
+from annotator.models import Annotation, Document, Span
+
+
+def annotate(document: Document, user, spans: list[tuple[str, str]]) -> Annotation:  # type: ignore[no-untyped-def]
+    annotation = Annotation.objects.create(
+        document=document, annotator=user, status="submitted", submitted_at=timezone.now()
+    )
+    for phrase, label in spans:
+        start = document.text.index(phrase)
+        Span.objects.create(annotation=annotation, start=start, end=start + len(phrase), label=label)
+    return annotation
+
+
+@pytest.fixture
+def annotated(project, alice, bob):  # type: ignore[no-untyped-def]
+    documents = list(Document.objects.filter(project=project).order_by("id"))
+    first = documents[0]
+    annotate(first, alice, [("Aleppo", "LOCATION"), ("Syrian warplanes", "PERPETRATOR")])
+    annotate(first, bob, [("Aleppo", "LOCATION"), ("Syrian", "PERPETRATOR")])
+    annotate(documents[1], alice, [])
+    return documents
+
+
+@pytest.mark.parametrize("who", ["owner", "reviewer"])
+def test_reviewers_and_owners_get_the_report(who, annotated, client_for, request) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(request.getfixturevalue(who)).get("/api/projects/aleppo/agreement/?resamples=50")
+    assert response.status_code == 200, response.content
+    report = response.json()
+    assert report["annotators"] == ["alice", "bob"] and report["documents"] == 2
+    exact = report["span_f1_exact"]
+    assert exact["value"] == 0.5 and exact["items"] == 3 and exact["per_pair"]["alice|bob"]["documents"] == 1
+    assert report["span_f1_overlap"]["value"] == 1.0
+    for key in ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "alpha_u"):
+        assert {"value", "items", "documents", "ci95", "per_label"} <= set(report[key])
+    assert "vs_gold" in report and "attributes" in report and report["conventions"]["bootstrap"]["resamples"] == 50
+
+
+def test_annotators_are_refused_and_outsiders_see_nothing(annotated, client_for, alice, outsider) -> None:  # type: ignore[no-untyped-def]
+    first = annotated[0].pk
+    for url in (
+        "/api/projects/aleppo/agreement/",
+        "/api/projects/aleppo/agreement/documents/",
+        f"/api/projects/aleppo/agreement/documents/{first}/",
+    ):
+        assert client_for(alice).get(url).status_code == 403, url
+        assert client_for(outsider).get(url).status_code == 404, url
+        assert client_for(None).get(url).status_code in (401, 403), url
+
+
+def test_a_bad_resample_count_is_a_400_naming_the_field(annotated, client_for, reviewer) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(reviewer).get("/api/projects/aleppo/agreement/?resamples=-1")
+    assert response.status_code == 400 and "resamples" in response.json()["error"]["message"]
+
+
+def test_the_per_document_table_as_json_and_csv(annotated, client_for, reviewer) -> None:  # type: ignore[no-untyped-def]
+    rows = client_for(reviewer).get("/api/projects/aleppo/agreement/documents/").json()
+    assert [row["document"] for row in rows] == [annotated[0].pk, annotated[1].pk]
+    assert rows[0]["disagreements_by_kind"]["boundary"] == 1 and rows[1]["missing"] == ["bob"]
+    response = client_for(reviewer).get("/api/projects/aleppo/agreement/documents/?format=csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    table = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert table[0]["external_id"] == annotated[0].external_id and table[0]["disagreements_boundary"] == "1"
+
+
+def test_the_drilldown_names_the_disagreeing_spans(annotated, client_for, reviewer) -> None:  # type: ignore[no-untyped-def]
+    first = annotated[0]
+    detail = client_for(reviewer).get(f"/api/projects/aleppo/agreement/documents/{first.pk}/").json()
+    boundary = detail["comparison"]["disagreements"]["boundary"]
+    assert sorted((s["annotator"], s["end"] - s["start"]) for s in boundary[0]["spans"]) == [
+        ("alice", len("Syrian warplanes")),
+        ("bob", len("Syrian")),
+    ]
+    assert [s["label"] for s in detail["comparison"]["agreed"]] == ["LOCATION"]
+    assert set(detail["spans_by_annotator"]) == {"alice", "bob"}
+
+
+def test_a_document_nobody_submitted_or_of_another_project_is_404(project, annotated, client_for, reviewer) -> None:  # type: ignore[no-untyped-def]
+    untouched = annotated[2].pk
+    response = client_for(reviewer).get(f"/api/projects/aleppo/agreement/documents/{untouched}/")
+    assert response.status_code == 404 and "nobody has submitted" in response.json()["error"]["message"]
