@@ -3,3 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python bench/bench_import.py
+.venv/bin/python bench/bench_export.py
