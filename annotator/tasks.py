@@ -26,3 +26,34 @@ def run_export_job(job_id: int) -> None:
     from annotator.services.jobs import run_job
 
     run_job(job_id, lambda job: uploads.run_export(job=job))
+
+
+# --- Tagger: training and suggestions (issue 4) ----------------------------------------------
+
+
+@shared_task(bind=True, name="annotator.tasks.run_training_job", max_retries=None)
+def run_training_job(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Train the project's tagger for the Job (queue `training`). Waits its turn (retrying)
+    while another training of the project runs; a Job no longer queued (failed as lost,
+    already done) is left alone, so a redelivered message never trains twice."""
+    from annotator.models import Job
+    from annotator.services import training
+    from annotator.services.jobs import run_job
+
+    job = Job.objects.select_related("project").filter(pk=job_id).first()
+    if job is None or job.status != Job.Status.QUEUED:
+        return
+    try:
+        training.claim_training(job=job)
+    except training.TrainingBusy:
+        raise self.retry(countdown=2) from None
+    run_job(job_id, lambda job: training.run_training(job=job))
+
+
+@shared_task(name="annotator.tasks.refresh_suggestions_job")
+def refresh_suggestions_job(job_id: int) -> None:
+    """Refresh the current model's suggestions for every unfinished document (queue `prediction`)."""
+    from annotator.services import suggestions
+    from annotator.services.jobs import run_job
+
+    run_job(job_id, lambda job: suggestions.refresh_suggestions(job=job))

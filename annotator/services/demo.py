@@ -10,12 +10,13 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from annotator.formats.registry import read_path
-from annotator.models import Project, Role
+from annotator.models import Gold, Project, Role
 from annotator.services.imports import ImportReport, import_documents
 from annotator.services.projects import add_member, create_project
 
 DEMO_SLUG = "aleppo"
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
+DEV_GOLD = Path(settings.BASE_DIR) / "fixtures" / "gold" / "dev.jsonl"
 # Demo accounts for the local demo only; their passwords are printed by `make run`.
 DEMO_ACCOUNTS = [
     ("owner", "owner-demo-2026", Role.OWNER),
@@ -32,8 +33,32 @@ class DemoResult:
     report: ImportReport
 
 
+def seed_demo(*, seeds_dir: Path = SEEDS_DIR, gold_path: Path | None = DEV_GOLD) -> DemoResult:
+    """The demo project with its accounts and seed articles; with `gold_path`, also the
+    development gold (imported as gold once) and a first model trained on it here, in this
+    process, with its suggestions stored for the seeds — so the first article a newcomer
+    opens already has suggestions. Idempotent: an existing current model is kept."""
+    result = _seed_project(seeds_dir=seeds_dir, gold_path=gold_path)
+    if gold_path is not None:
+        _train_first_model(result.project)
+    return result
+
+
+def _train_first_model(project: Project) -> None:
+    from annotator.models import ModelVersion, Suggestion
+    from annotator.services.suggestions import refresh_now
+    from annotator.services.training import train_now
+
+    current = ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT).first()
+    if current is None:
+        train_now(project=project)
+        refresh_now(project=project)
+    elif not Suggestion.objects.filter(model_version=current).exists():
+        refresh_now(project=project)
+
+
 @transaction.atomic
-def seed_demo(*, seeds_dir: Path = SEEDS_DIR) -> DemoResult:
+def _seed_project(*, seeds_dir: Path, gold_path: Path | None) -> DemoResult:
     project = Project.objects.filter(slug=DEMO_SLUG).first()
     created = project is None
     if project is None:
@@ -54,4 +79,6 @@ def seed_demo(*, seeds_dir: Path = SEEDS_DIR) -> DemoResult:
             user.save()
         add_member(project=project, user=user, role=role)
     report = import_documents(project=project, records=read_path(seeds_dir, "txt"))
+    if gold_path is not None and not Gold.objects.filter(document__project=project).exists():
+        import_documents(project=project, records=read_path(gold_path, "jsonl"), as_gold=True)
     return DemoResult(project=project, created=created, report=report)

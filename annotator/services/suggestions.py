@@ -1,13 +1,166 @@
-"""The current model's suggestions. Stub until issue 4 lands: the seam `next/` calls."""
+"""The current model's suggestions, their refresh after a promotion, and predictions on
+arbitrary texts.
+
+A model is loaded from its ModelVersion row (artifact bytes in the database, so any machine
+can) and kept in a small per-process cache keyed by the row and its checksum: a stored
+model never changes, so the cache needs no invalidation. A model that cannot be loaded
+(another scikit-learn, another feature version, a damaged artifact) is logged and treated as
+absent: the project keeps working, without suggestions, and `predict` says why.
+"""
 
 from __future__ import annotations
 
-from annotator.models import Document, ModelVersion, Suggestion
+import logging
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from annotator.exceptions import Conflict
+from annotator.formats import Record
+from annotator.models import Document, Job, ModelVersion, Project, Suggestion
+from annotator.tagger import ModelLoadError, Prediction, SpanTagger, load_tagger
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+_CACHE: OrderedDict[tuple[int, str], SpanTagger] = OrderedDict()
+_CACHE_SIZE = 4
+
+
+def current_model(*, project: Project) -> ModelVersion | None:
+    return ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT).first()
+
+
+def tagger_for(*, version: ModelVersion) -> SpanTagger:
+    """The loaded tagger of `version` (cached); `ModelLoadError` if it cannot be loaded."""
+    key = (version.pk, version.artifact_sha256)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    artifact = ModelVersion.objects.filter(pk=version.pk).values_list("artifact", flat=True).first()
+    tagger = load_tagger(artifact, expected_sha256=version.artifact_sha256 or None)
+    _CACHE[key] = tagger
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return tagger
 
 
 def current_suggestions_for(*, document: Document) -> tuple[ModelVersion | None, list[Suggestion]]:
-    """The project's current model version and its suggestions for `document` (none yet)."""
+    """The project's current model version and its suggestions for `document`."""
     current = ModelVersion.objects.filter(project_id=document.project_id, status=ModelVersion.Status.CURRENT).first()
     if current is None:
         return None, []
-    return current, list(Suggestion.objects.filter(document=document, model_version=current))
+    return current, list(Suggestion.objects.filter(document=document, model_version=current).order_by("start", "end"))
+
+
+def unfinished_documents(*, project: Project) -> Any:
+    """Documents nobody has finished: no gold, fewer submissions than the project asks for."""
+    return (
+        Document.objects.filter(project=project, deleted_at__isnull=True, gold__isnull=True)
+        .annotate(done=Count("annotations", filter=Q(annotations__status="submitted")))
+        .filter(done__lt=project.annotators_per_document)
+        .order_by("pk")
+    )
+
+
+def store_suggestions(*, version: ModelVersion, documents: list[Document], predictions: list[Prediction]) -> int:
+    """Replace `version`'s suggestions for `documents` and their uncertainty, in one transaction."""
+    with transaction.atomic():
+        Suggestion.objects.filter(model_version=version, document__in=documents).delete()
+        rows = [
+            Suggestion(
+                document=document,
+                model_version=version,
+                start=span.start,
+                end=span.end,
+                label=span.label,
+                attrs={},
+                score=round(span.score, 4),
+            )
+            for document, prediction in zip(documents, predictions, strict=True)
+            for span in prediction.spans
+        ]
+        Suggestion.objects.bulk_create(rows)
+        for document, prediction in zip(documents, predictions, strict=True):
+            Document.objects.filter(pk=document.pk).update(model_uncertainty=round(prediction.uncertainty, 6))
+    return len(rows)
+
+
+def refresh_suggestions(*, job: Job) -> dict[str, Any]:
+    """Suggestions of the model version named by the job for every unfinished document, in
+    batches, with progress on the job. Skipped if that version is no longer current (the
+    newer one's own refresh does the work)."""
+    from annotator.services.jobs import report_progress
+
+    version = ModelVersion.objects.filter(pk=job.params.get("model_version")).first()
+    if version is None or version.status != ModelVersion.Status.CURRENT:
+        return {"skipped": "the model version is no longer current", "documents": 0, "suggestions": 0}
+    try:
+        tagger = tagger_for(version=version)
+    except ModelLoadError as error:
+        raise Conflict(f"model v{version.version} cannot be loaded: {error}") from None
+    ids = list(unfinished_documents(project=version.project).values_list("pk", flat=True))
+    done = stored = 0
+    report_progress(job, 0, len(ids), f"suggesting with model v{version.version}")
+    for start in range(0, len(ids), BATCH):
+        documents = list(Document.objects.filter(pk__in=ids[start : start + BATCH]).order_by("pk"))
+        predictions = tagger.predict_documents([d.text for d in documents])
+        stored += store_suggestions(version=version, documents=documents, predictions=predictions)
+        done += len(documents)
+        report_progress(job, done, len(ids), f"suggesting with model v{version.version}")
+    return {"model_version": version.version, "documents": done, "suggestions": stored}
+
+
+def refresh_now(*, project: Project) -> int:
+    """Refresh the current model's suggestions synchronously (the demo); returns how many."""
+    version = current_model(project=project)
+    if version is None:
+        return 0
+    tagger = tagger_for(version=version)
+    documents = list(unfinished_documents(project=project))
+    stored = 0
+    for start in range(0, len(documents), BATCH):
+        batch = documents[start : start + BATCH]
+        stored += store_suggestions(
+            version=version, documents=batch, predictions=tagger.predict_documents([d.text for d in batch])
+        )
+    return stored
+
+
+def _usable_tagger(project: Project) -> tuple[ModelVersion, SpanTagger]:
+    version = current_model(project=project)
+    if version is None:
+        raise Conflict(f"project {project.slug} has no trained model yet; train one first")
+    try:
+        return version, tagger_for(version=version)
+    except ModelLoadError as error:
+        raise Conflict(f"model v{version.version} of project {project.slug} cannot be used: {error}") from None
+
+
+def predict_texts(*, project: Project, texts: list[str]) -> tuple[ModelVersion, list[Prediction]]:
+    """The current model's scored spans for each text (409 `Conflict` without a usable model)."""
+    version, tagger = _usable_tagger(project)
+    return version, tagger.predict_documents(texts)
+
+
+def predict_records(*, project: Project, records: Iterable[Record]) -> Iterator[Record]:
+    """Each input record with the current model's spans (`"annotator": "model"`, a score per
+    span), for `manage.py predict`. Checks for a usable model before the first record."""
+    version, tagger = _usable_tagger(project)
+
+    def generate() -> Iterator[Record]:
+        for record in records:
+            (prediction,) = tagger.predict_documents([record.text])
+            yield Record(
+                text=record.text,
+                id=record.id,
+                meta=record.meta,
+                spans=[{**s.as_dict(), "attrs": {}} for s in prediction.spans],
+                annotator="model",
+                model_version=str(version.version),
+            )
+
+    return generate()

@@ -1,3 +1,12 @@
 """URL routes of this API area (its views live in api/views/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from api.views import models
+
+urlpatterns: list = [
+    path("projects/<slug:slug>/models/", models.ModelListView.as_view(), name="model-list"),
+    path("projects/<slug:slug>/models/train/", models.TrainView.as_view(), name="model-train"),
+    path("projects/<slug:slug>/models/<int:version>/help/", models.ModelHelpView.as_view(), name="model-help"),
+    path("projects/<slug:slug>/predict/", models.PredictView.as_view(), name="model-predict"),
+]

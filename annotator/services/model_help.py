@@ -1,0 +1,92 @@
+"""How much a model version helped the annotators, measured from what they submitted.
+
+For a version V, the annotations counted are the submitted ones of documents V made
+suggestions for, submitted after V was promoted (before that nobody saw V's suggestions):
+- `accepted_share`: of the spans in those annotations, the share that came from one of V's
+  suggestions (accepted as is, or accepted then edited — `edited_share` says how many of
+  them were edited);
+- `acceptance_rate`: of V's suggestions shown on those documents, the share submitted
+  (accepted or edited);
+- `rejected_share`: of V's suggestions on those documents, the share the annotator
+  explicitly rejected;
+- `precision` / `recall` / `f1`: V's suggestions against the submitted spans, exact span
+  match, with the span F1 everything else uses (each annotation compared with the
+  suggestions on its document).
+Figures with nothing to stand on are null, never 0 or 1.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from annotator.agreement.span_f1 import span_f1
+from annotator.models import Annotation, ModelVersion, Span, Suggestion
+from annotator.spans import Span as PlainSpan
+
+
+def model_help(*, version: ModelVersion) -> dict[str, Any]:
+    empty: dict[str, Any] = {
+        "annotations": 0,
+        "submitted_spans": 0,
+        "from_suggestions": 0,
+        "accepted": 0,
+        "edited": 0,
+        "accepted_share": None,
+        "acceptance_rate": None,
+        "edited_share": None,
+        "suggestions_shown": 0,
+        "rejected": 0,
+        "rejected_share": None,
+        "precision": None,
+        "recall": None,
+        "f1": None,
+    }
+    if version.promoted_at is None:
+        return empty
+    suggestions: dict[int, list[Suggestion]] = defaultdict(list)
+    for suggestion in Suggestion.objects.filter(model_version=version):
+        suggestions[suggestion.document_id].append(suggestion)
+    annotations = list(
+        Annotation.objects.filter(
+            document_id__in=list(suggestions),
+            status=Annotation.Status.SUBMITTED,
+            submitted_at__gte=version.promoted_at,
+        ).prefetch_related("spans")
+    )
+    if not annotations:
+        return empty
+    own_ids = {s.pk for items in suggestions.values() for s in items}
+    submitted = from_suggestions = edited = shown = rejected = 0
+    reference: list[list[PlainSpan]] = []
+    predicted: list[list[PlainSpan]] = []
+    for annotation in annotations:
+        spans = list(annotation.spans.all())
+        submitted += len(spans)
+        for span in spans:
+            if span.suggestion_id in own_ids and span.origin != Span.Origin.MANUAL:
+                from_suggestions += 1
+                edited += span.origin == Span.Origin.SUGGESTION_EDITED
+        offered = suggestions[annotation.document_id]
+        shown += len(offered)
+        rejected += len(own_ids & set(annotation.rejected_suggestions or []) & {s.pk for s in offered})
+        reference.append([PlainSpan(s.start, s.end, s.label) for s in spans])
+        predicted.append([PlainSpan(s.start, s.end, s.label) for s in offered])
+    scores = span_f1(reference, predicted).micro
+    return {
+        "annotations": len(annotations),
+        "submitted_spans": submitted,
+        "from_suggestions": from_suggestions,
+        "accepted": from_suggestions - edited,
+        "edited": edited,
+        "accepted_share": from_suggestions / submitted if submitted else None,
+        # Of the suggestions shown, the share that ended up in a submitted annotation.
+        "acceptance_rate": from_suggestions / shown if shown else None,
+        "edited_share": edited / from_suggestions if from_suggestions else None,
+        "suggestions_shown": shown,
+        "rejected": rejected,
+        "rejected_share": rejected / shown if shown else None,
+        "precision": scores.precision,
+        "recall": scores.recall,
+        "f1": scores.f1,
+    }

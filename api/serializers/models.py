@@ -1,0 +1,77 @@
+"""Shapes of the tagger's endpoints: model versions, their help, training and prediction."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from annotator.models import ModelVersion
+
+
+class ModelHelpSerializer(serializers.Serializer):
+    annotations = serializers.IntegerField(
+        help_text="Submitted annotations counted (after promotion, on documents it suggested for)."
+    )
+    submitted_spans = serializers.IntegerField(help_text="Spans in those annotations.")
+    from_suggestions = serializers.IntegerField(help_text="Of those, spans that came from this version's suggestions.")
+    accepted = serializers.IntegerField(help_text="Suggestions submitted as they were.")
+    edited = serializers.IntegerField(help_text="Suggestions submitted after an edit.")
+    accepted_share = serializers.FloatField(allow_null=True, help_text="from_suggestions / submitted_spans.")
+    acceptance_rate = serializers.FloatField(allow_null=True, help_text="Suggestions submitted / suggestions shown.")
+    edited_share = serializers.FloatField(allow_null=True, help_text="edited / from_suggestions.")
+    suggestions_shown = serializers.IntegerField(help_text="This version's suggestions on the counted documents.")
+    rejected = serializers.IntegerField(help_text="Suggestions the annotators explicitly rejected.")
+    rejected_share = serializers.FloatField(allow_null=True, help_text="rejected / suggestions_shown.")
+    precision = serializers.FloatField(
+        allow_null=True, help_text="Suggestions matching a submitted span exactly / suggestions."
+    )
+    recall = serializers.FloatField(
+        allow_null=True, help_text="Submitted spans matched by a suggestion / submitted spans."
+    )
+    f1 = serializers.FloatField(
+        allow_null=True, help_text="Harmonic mean of precision and recall (null when undefined)."
+    )
+
+
+class ModelVersionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The model version's row id.")
+    version = serializers.IntegerField(help_text="1, 2, 3... per project.")
+    status = serializers.ChoiceField(
+        choices=ModelVersion.Status.choices,
+        help_text="training, ready (trained, not promoted: worse on held-out documents), current, retired or failed.",
+    )
+    metrics = serializers.JSONField(
+        help_text="Span F1 on the held-out documents: value/f1 (micro), macro, precision, recall, per_label, "
+        "held_out_documents, and the current model's figure on the same documents; `error` for a failed version."
+    )
+    training_documents = serializers.IntegerField(help_text="Documents it was trained on.")
+    duration_seconds = serializers.FloatField(help_text="Training and evaluation time.")
+    sklearn_version = serializers.CharField(help_text="The scikit-learn version that trained it (checked on load).")
+    feature_version = serializers.CharField(help_text="The feature version it was trained with (checked on load).")
+    artifact_sha256 = serializers.CharField(help_text="Checksum of the stored model file.")
+    created_at = serializers.DateTimeField(help_text="When its training started.")
+    promoted_at = serializers.DateTimeField(allow_null=True, help_text="When it became the current model.")
+    help = ModelHelpSerializer(help_text="How much its suggestions helped the annotators.")
+
+
+class PredictInputSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=1_000_000, trim_whitespace=False, help_text="The text to label with the project's current model."
+    )
+
+
+class ScoredSpanSerializer(serializers.Serializer):
+    start = serializers.IntegerField(help_text="Offset of the first character (code points).")
+    end = serializers.IntegerField(help_text="Offset after the last character.")
+    label = serializers.CharField(help_text="The label.")
+    score = serializers.FloatField(help_text="The model's confidence, 0 to 1 (mean probability of the span's tags).")
+    text = serializers.CharField(help_text="The span's text, text[start:end].")
+
+
+class PredictOutputSerializer(serializers.Serializer):
+    model_version = serializers.IntegerField(help_text="The version of the model that labelled the text.")
+    spans = ScoredSpanSerializer(many=True, help_text="The spans found, in text order.")
+    uncertainty = serializers.FloatField(help_text="Mean entropy (bits) of the ten most uncertain tokens.")
+
+
+class TrainInputSerializer(serializers.Serializer):
+    """No fields: POST {} to queue a training (or join the one waiting)."""

@@ -1,0 +1,101 @@
+"""The tagger's endpoints: model versions with their metrics and help, training, prediction.
+The web process only queues training; workers train."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotator.models import ModelVersion, Role
+from annotator.services.model_help import model_help
+from annotator.services.suggestions import predict_texts
+from annotator.services.training import start_training
+from api.permissions import require_role
+from api.serializers.jobs import JobSerializer
+from api.serializers.models import (
+    ModelHelpSerializer,
+    ModelVersionSerializer,
+    PredictInputSerializer,
+    PredictOutputSerializer,
+    TrainInputSerializer,
+)
+from api.views.jobs import job_data
+from api.views.projects import project_or_404
+
+_FIELDS = (
+    "id",
+    "version",
+    "status",
+    "metrics",
+    "training_documents",
+    "duration_seconds",
+    "sklearn_version",
+    "feature_version",
+    "artifact_sha256",
+    "created_at",
+    "promoted_at",
+)
+
+
+def _version_data(version: ModelVersion) -> dict[str, Any]:
+    return {**{name: getattr(version, name) for name in _FIELDS}, "help": model_help(version=version)}
+
+
+class ModelListView(APIView):
+    """Every model version of the project, newest first, with metrics and help."""
+
+    @extend_schema(responses={200: ModelVersionSerializer(many=True)}, tags=["models"])
+    def get(self, request: Request, slug: str) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.ANNOTATOR)
+        versions = ModelVersion.objects.filter(project=project).defer("artifact").order_by("-version")
+        return Response(ModelVersionSerializer([_version_data(v) for v in versions], many=True).data)
+
+
+class ModelHelpView(APIView):
+    """How much one model version's suggestions helped the annotators."""
+
+    @extend_schema(responses={200: ModelHelpSerializer}, tags=["models"])
+    def get(self, request: Request, slug: str, version: int) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.ANNOTATOR)
+        found = ModelVersion.objects.filter(project=project, version=version).defer("artifact").first()
+        if found is None:
+            raise Http404("no such model version")
+        return Response(ModelHelpSerializer(model_help(version=found)).data)
+
+
+class TrainView(APIView):
+    """Queue a training of the project's tagger (owners and reviewers); a request while one
+    waits joins it. Answers 202 with the training Job to poll at jobs/{id}/."""
+
+    @extend_schema(request=TrainInputSerializer, responses={202: JobSerializer}, tags=["models"])
+    def post(self, request: Request, slug: str) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.REVIEWER)
+        TrainInputSerializer(data=request.data).is_valid(raise_exception=True)
+        job = start_training(project=project, user=request.user, reason="requested")
+        job.refresh_from_db()
+        return Response(JobSerializer(job_data(job, request)).data, status=status.HTTP_202_ACCEPTED)
+
+
+class PredictView(APIView):
+    """Label a text with the project's current model: spans with scores (409 without a model)."""
+
+    @extend_schema(request=PredictInputSerializer, responses={200: PredictOutputSerializer}, tags=["models"])
+    def post(self, request: Request, slug: str) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.ANNOTATOR)
+        given = PredictInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        text = given.validated_data["text"]
+        version, (prediction,) = predict_texts(project=project, texts=[text])
+        spans = [{**s.as_dict(), "text": text[s.start : s.end]} for s in prediction.spans]
+        body = {"model_version": version.version, "spans": spans, "uncertainty": round(prediction.uncertainty, 4)}
+        return Response(PredictOutputSerializer(body).data)
