@@ -65,7 +65,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     detail = response.data
-    body: dict[str, Any] = {"code": getattr(exc, "default_code", "error"), "message": _flatten(detail)}
+    message = _flatten(detail["detail"] if isinstance(detail, dict) and set(detail) == {"detail"} else detail)
+    body: dict[str, Any] = {"code": getattr(exc, "default_code", "error"), "message": message}
     if isinstance(detail, dict) and "detail" not in detail:
         body["fields"] = detail
         body["code"] = "invalid"

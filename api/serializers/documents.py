@@ -96,7 +96,7 @@ class DocumentSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(help_text="When the document was added.")
 
 
-class DocumentDetailSerializer(DocumentSerializer):
+class DocumentWithSuggestionsSerializer(DocumentSerializer):
     model_version = ModelVersionRefSerializer(
         allow_null=True, help_text="The project's current model, whose suggestions follow; null if none yet."
     )

@@ -30,7 +30,14 @@ def _check_credentials(request: Request):  # type: ignore[no-untyped-def]
     return user
 
 
-class TokenView(APIView):
+class _Credentials(APIView):
+    """Wrong credentials are 401 (DRF would say 403 for a view without authentication)."""
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return "Token"
+
+
+class TokenView(_Credentials):
     """POST user name and password, get the API token scripts send as "Authorization: Token <token>"."""
 
     permission_classes = [AllowAny]
@@ -46,7 +53,7 @@ class TokenView(APIView):
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
-class LoginView(APIView):
+class LoginView(_Credentials):
     """The web UI's login: starts a session (cookie). Send the csrftoken cookie's value as
     the X-CSRFToken header (GET auth/me/ first to receive the cookie)."""
 

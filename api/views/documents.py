@@ -21,7 +21,7 @@ from annotator.services.suggestions import current_suggestions_for
 from api.permissions import require_role
 from api.serializers.documents import (
     DocumentCreateSerializer,
-    DocumentDetailSerializer,
+    DocumentWithSuggestionsSerializer,
     DocumentListItemSerializer,
     DocumentListQuerySerializer,
     DocumentSerializer,
@@ -125,7 +125,7 @@ class DocumentDetailView(APIView):
     """One document: its text, meta, and the current model's suggestions. Annotators may
     read only documents assigned to them; others get 404."""
 
-    @extend_schema(responses={200: DocumentDetailSerializer}, tags=["documents"])
+    @extend_schema(responses={200: DocumentWithSuggestionsSerializer}, tags=["documents"])
     def get(self, request: Request, pk: int) -> Response:
         document = document_or_404(pk)
         role = role_for(project=document.project, user=request.user)
@@ -133,4 +133,4 @@ class DocumentDetailView(APIView):
         if role is None or (not sees_all(role) and not assigned):
             raise Http404("no such document")  # to an outsider, the document does not exist
         data = {**document_data(document), **suggestions_data(document)}
-        return Response(DocumentDetailSerializer(data).data)
+        return Response(DocumentWithSuggestionsSerializer(data).data)
