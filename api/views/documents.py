@@ -21,10 +21,10 @@ from annotator.services.suggestions import current_suggestions_for
 from api.permissions import require_role
 from api.serializers.documents import (
     DocumentCreateSerializer,
-    DocumentWithSuggestionsSerializer,
     DocumentListItemSerializer,
     DocumentListQuerySerializer,
     DocumentSerializer,
+    DocumentWithSuggestionsSerializer,
 )
 from api.views.projects import document_or_404, project_or_404, sees_all
 
