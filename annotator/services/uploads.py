@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
 from annotator.exceptions import AnnotatorError, Conflict, FormatError
-from annotator.formats.registry import READERS, detect_format, read_bytes
+from annotator.formats.registry import READERS, detect_format, export_format, read_bytes
 from annotator.models import Document, Job, Project
 from annotator.models.documents import content_hash
 from annotator.services import exports, jobs
@@ -109,14 +109,19 @@ def run_import(*, job: Job) -> dict[str, Any]:
     return result
 
 
-def start_export(*, project: Project, user: User, source: str, fmt: str) -> Job:
-    """Queue an export to a file (for exports too large to stream)."""
-    exports.export(project=project, source=source, fmt=fmt)  # checks source and format now, not in the worker
+def start_export(*, project: Project, user: User, source: str, fmt: str, filters: dict[str, Any] | None = None) -> Job:
+    """Queue an export to a file (for exports too large to stream). `filters` are those of
+    `services.exports.export` (status, dates, limit), as JSON-able values."""
+    filters = dict(filters or {})
+    exports.export(project=project, source=source, fmt=fmt, **filters)  # checks everything now, not in the worker
     from annotator.tasks import run_export_job
 
     with transaction.atomic():
         job = jobs.create_job(
-            kind=Job.Kind.EXPORT, project=project, user=user, params={"source": source, "format": fmt}
+            kind=Job.Kind.EXPORT,
+            project=project,
+            user=user,
+            params={"source": source, "format": fmt, "filters": filters},
         )
         jobs.enqueue(job, run_export_job)
     return job
@@ -126,7 +131,10 @@ def run_export(*, job: Job) -> dict[str, Any]:
     """The worker's half of an export: write the whole file to a temporary file, then save
     it to storage and only then point the job at it, so a reader never sees half a file."""
     params = job.params
-    chunks = exports.export(project=job.project, source=params["source"], fmt=params["format"])
+    spec = export_format(params["format"])
+    chunks = exports.export(
+        project=job.project, source=params["source"], fmt=params["format"], **params.get("filters", {})
+    )
     size = 0
     with tempfile.TemporaryFile() as tmp:
         for chunk in chunks:
@@ -134,10 +142,10 @@ def run_export(*, job: Job) -> dict[str, Any]:
             size += len(data)
             tmp.write(data)
         tmp.seek(0)
-        name = f"{job.project.slug}-{params['source'].replace(':', '-')}.{params['format']}"
-        job.output_file.save(f"{job.pk}-{_safe_name(name)}", File(tmp), save=False)
+        name = _safe_name(f"{job.project.slug}-{params['source']}.{spec.extension.lstrip('.')}")
+        job.output_file.save(f"{job.pk}-{name}", File(tmp), save=False)
     Job.objects.filter(pk=job.pk).update(output_file=job.output_file.name)
-    return {"bytes": size, "filename": name}
+    return {"bytes": size, "filename": name, "media_type": spec.media_type}
 
 
 def create_document(

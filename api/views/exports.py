@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotator.formats.registry import export_format
 from annotator.models import Document, Role
 from annotator.services import exports, uploads
 from api.permissions import RANK, require_role
@@ -19,8 +20,6 @@ from api.serializers.exports import ExportQuerySerializer
 from api.serializers.jobs import JobSerializer
 from api.views.jobs import AnyAccept, job_data
 from api.views.projects import project_or_404
-
-CONTENT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv", "conll": "text/plain"}
 
 
 class ExportView(APIView):
@@ -54,17 +53,20 @@ class ExportView(APIView):
             raise PermissionDenied(
                 f"annotators may export only their own annotations (source=annotator:{request.user.username})"
             )
+        filters = {k: v for k, v in query.validated_data.items() if k in ExportQuerySerializer.FILTERS}
         as_job = request.query_params.get("async", "").lower() in ("1", "true", "yes", "on")
         large = Document.objects.filter(project=project, deleted_at__isnull=True).count()
         if as_job or large > settings.EXPORT_STREAM_MAX_DOCUMENTS:
-            job = uploads.start_export(project=project, user=request.user, source=source, fmt=fmt)
+            job = uploads.start_export(project=project, user=request.user, source=source, fmt=fmt, filters=filters)
             job.refresh_from_db()
             return Response(JobSerializer(job_data(job, request)).data, status=status.HTTP_202_ACCEPTED)
-        chunks = exports.export(project=project, source=source, fmt=fmt)
+        spec = export_format(fmt)
+        chunks = exports.export(project=project, source=source, fmt=fmt, **filters)
         response = StreamingHttpResponse(
             (chunk if isinstance(chunk, bytes) else chunk.encode("utf-8") for chunk in chunks),
-            content_type=CONTENT_TYPES.get(fmt, "application/octet-stream"),
+            content_type=spec.media_type,
         )
-        filename = "".join(c if c.isalnum() or c in "._-" else "-" for c in f"{project.slug}-{source}.{fmt}")
+        name = f"{project.slug}-{source}.{spec.extension.lstrip('.')}"
+        filename = "".join(c if c.isalnum() or c in "._-" else "-" for c in name)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
