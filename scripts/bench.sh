@@ -4,3 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python bench/bench_import.py
 .venv/bin/python bench/bench_export.py
+.venv/bin/python bench/bench_browser.py
+.venv/bin/python bench/bench_agreement.py --db
