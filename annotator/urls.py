@@ -1,7 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from annotator import views_spa
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    # The web UI: its client-side routes (never /api/, /admin/, /static/ or /media/).
+    path("", views_spa.app, name="app"),
+    re_path(r"^(?P<client_path>(?:login|projects)(?:/.*)?)$", views_spa.app, name="app-route"),
 ]
