@@ -30,6 +30,18 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import CORPUS, fresh_django, machine  # noqa: E402
 
+GUNICORN = [
+    sys.executable,
+    "-m",
+    "gunicorn",
+    "annotator.wsgi",
+    "--workers",
+    "1",
+    "--threads",
+    "4",
+    "--log-level",
+    "warning",
+]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -123,8 +135,7 @@ def main() -> None:
     port = free_port()
     env = dict(os.environ, DEBUG="1", REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:1/0"))
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "annotator.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-        + ["--threads", "4", "--log-level", "warning"],
+        [*GUNICORN, "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
     )

@@ -22,6 +22,18 @@ from tests.conftest import ROOT, subprocess_env
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+GUNICORN = [
+    sys.executable,
+    "-m",
+    "gunicorn",
+    "annotator.wsgi",
+    "--workers",
+    "1",
+    "--threads",
+    "4",
+    "--log-level",
+    "warning",
+]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -60,8 +72,7 @@ def server(transactional_db) -> Iterator[str]:  # type: ignore[no-untyped-def]
     log_path = Path(os.environ.get("ANNOTATOR_VAR_DIR", "/tmp")) / "e2e-server.log"
     log = open(log_path, "ab")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "annotator.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-        + ["--threads", "4", "--log-level", "warning"],
+        [*GUNICORN, "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=subprocess_env(DEBUG="1"),
         stdout=log,

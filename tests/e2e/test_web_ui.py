@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -101,7 +102,8 @@ def test_an_annotator_labels_by_keyboard_accepts_a_suggestion_submits_and_finds_
     page.goto(server + "/projects/aleppo/data")
     with page.expect_download() as download:
         page.get_by_text("or download directly").click()
-    lines = [json.loads(line) for line in open(download.value.path(), encoding="utf-8") if line.strip()]
+    exported_text = Path(download.value.path()).read_text(encoding="utf-8")
+    lines = [json.loads(line) for line in exported_text.splitlines() if line.strip()]
     exported = next(line for line in lines if line["text"] == text_value)
     by_label = {s["label"]: s for s in exported["spans"]}
     assert text_value[by_label["LOCATION"]["start"] : by_label["LOCATION"]["end"]] == "Aleppo"
@@ -175,9 +177,7 @@ def test_a_reviewer_settles_each_disagreement_with_one_key_and_the_gold_export_h
     assert page.errors == []
 
 
-def test_markup_in_a_document_or_the_guidelines_is_shown_as_text_never_run(
-    server, browser, owner, alice
-):  # type: ignore[no-untyped-def]
+def test_markup_in_a_document_or_the_guidelines_is_shown_as_text_never_run(server, browser, owner, alice):  # type: ignore[no-untyped-def]
     from annotator.formats.records import Record
     from annotator.models import Role
     from annotator.services.imports import import_documents
@@ -188,7 +188,7 @@ def test_markup_in_a_document_or_the_guidelines_is_shown_as_text_never_run(
     project = create_project(
         slug="markup",
         labels=["LOCATION"],
-        guidelines="# Rules\n<img src=x onerror=\"window.__pwned = 3\"> *careful*",
+        guidelines='# Rules\n<img src=x onerror="window.__pwned = 3"> *careful*',
         owner=owner,
     )
     add_member(project=project, user=alice, role=Role.ANNOTATOR)
