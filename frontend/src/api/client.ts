@@ -274,12 +274,16 @@ export const api = {
       (r) => ("annotations" in (r as object) ? (r as { annotations: Annotation[] }).annotations : list(r as Page<Annotation>)),
     ),
   gold: (id: number) => request<Gold>("GET", `documents/${id}/gold/`),
-  saveGold: (id: number, body: { spans: ApiSpan[]; version?: number | null }) =>
+  saveGold: (id: number, body: { spans: ApiSpan[]; version: number | null; source_annotation_ids: number[] }) =>
     request<Gold>("PUT", `documents/${id}/gold/`, body),
 
   // --- models, agreement, jobs
   models: (slug: string) =>
     request<Page<ModelVersion> | ModelVersion[]>("GET", `projects/${enc(slug)}/models/`).then(list),
+  modelHelp: (slug: string, version: number) =>
+    request<Record<string, unknown>>("GET", `projects/${enc(slug)}/models/${version}/help/`),
+  agreementDocuments: (slug: string) =>
+    request<Record<string, unknown>[] | Page<Record<string, unknown>>>("GET", `projects/${enc(slug)}/agreement/documents/`).then(list),
   train: (slug: string) => request<Job>("POST", `projects/${enc(slug)}/models/train/`, {}),
   agreement: (slug: string) => request<Record<string, unknown>>("GET", `projects/${enc(slug)}/agreement/`),
   job: (id: number) => request<Job>("GET", `jobs/${id}/`),
