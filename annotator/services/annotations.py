@@ -49,6 +49,8 @@ def _check_suggestion_refs(document: Document, spans: Sequence[Mapping[str, Any]
     bad_type = [ref for ref in wanted if isinstance(ref, bool) or not isinstance(ref, int)]
     if bad_type:
         raise AnnotatorError(f"suggestion ids are whole numbers, not {bad_type[0]!r}", field="suggestion")
+    if not wanted:
+        return
     known = set(Suggestion.objects.filter(document=document, pk__in=wanted).values_list("pk", flat=True))
     problems = [
         SpanProblem(i, dict(s), f"suggestion {s['suggestion']} was not made for document {document.pk}")

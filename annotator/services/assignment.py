@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from annotator.models import Annotation, Document, Gold, Project
 from annotator.services.active_learning import rank_candidates
@@ -90,23 +91,35 @@ def _draft_count(project: Project, user: User) -> int:
 def _try_assign(project: Project, user: User, document_id: int) -> Annotation | None:
     """Assign one document under a lock; None if someone else filled its quota first (or
     it got gold, or the user already has it) since the candidates were listed."""
-    with transaction.atomic():
-        documents = _live_documents(project).filter(pk=document_id)
-        if connection.features.has_select_for_update:
-            documents = documents.select_for_update()
-        document = documents.first()
-        if document is None or Gold.objects.filter(document_id=document_id).exists():
-            return None
-        taken = Annotation.objects.filter(document_id=document_id, status__in=HOLDS_SLOT).count()
-        if taken >= project.annotators_per_document:
-            return None
-        if Annotation.objects.filter(document_id=document_id, annotator=user).exists():
-            return None
-        try:
-            with transaction.atomic():
-                annotation = Annotation.objects.create(document=document, annotator=user)
-        except IntegrityError:  # the same user asking twice at once: the other request won
-            return None
+    try:
+        with transaction.atomic():
+            if connection.features.has_select_for_update:
+                # Lock first, then count in a new statement: PostgreSQL evaluates a
+                # statement's subqueries on the snapshot taken before any lock wait, so a
+                # count in the locking statement itself could miss a just-committed rival.
+                locked = list(_live_documents(project).filter(pk=document_id).select_for_update().values_list("pk"))
+                if not locked:
+                    return None
+            slots = Annotation.objects.filter(document=OuterRef("pk"), status__in=HOLDS_SLOT)
+            document = (
+                _live_documents(project)
+                .filter(pk=document_id)
+                .annotate(
+                    has_gold=Exists(Gold.objects.filter(document=OuterRef("pk"))),
+                    taken=Coalesce(
+                        Subquery(slots.order_by().values("document").annotate(n=Count("pk")).values("n")), 0
+                    ),
+                    mine=Exists(Annotation.objects.filter(document=OuterRef("pk"), annotator=user)),
+                )
+                .first()
+            )
+            if document is None or document.has_gold or document.mine:
+                return None
+            if document.taken >= project.annotators_per_document:
+                return None
+            annotation = Annotation.objects.create(document=document, annotator=user)
+    except IntegrityError:  # the same user asking twice at once: the other request won
+        return None
     annotation.document = document
     none_yet = Annotation.spans.rel.related_model.objects.none()  # a new annotation has no spans: don't ask
     annotation._prefetched_objects_cache = {"spans": none_yet}
