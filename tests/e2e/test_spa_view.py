@@ -11,7 +11,8 @@ from annotator import views_spa
 
 @pytest.fixture
 def built(tmp_path, settings):  # type: ignore[no-untyped-def]
-    (tmp_path / "index.html").write_text('<!doctype html><div id="app"></div><script src="/static/assets/x.js"></script>')
+    page = '<!doctype html><div id="app"></div><script src="/static/assets/x.js"></script>'
+    (tmp_path / "index.html").write_text(page)
     settings.FRONTEND_DIST = tmp_path
     return tmp_path
 

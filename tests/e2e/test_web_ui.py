@@ -4,7 +4,6 @@ user's story; the screenshots in docs/img/ come from here."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,18 @@ from tests.e2e.conftest import SCREENSHOTS, browser_passwords, log_in
 pytestmark = [pytest.mark.e2e]
 
 
-def wait_until_saved(page) -> None:  # type: ignore[no-untyped-def]
-    """After an edit: the draft goes unsaved, then (debounced autosave) saved."""
+def saved_version(page) -> int:  # type: ignore[no-untyped-def]
+    return int(page.locator("[data-test=save-state]").get_attribute("data-version"))
+
+
+def wait_until_saved(page, after: int) -> None:  # type: ignore[no-untyped-def]
+    """The (debounced) autosave stored the edits: a newer version, and nothing left unsaved."""
     state = page.locator("[data-test=save-state]")
-    state.filter(has_text=re.compile(r"unsaved|saving")).wait_for()
-    state.filter(has_text=re.compile(r"^saved$")).wait_for()
+    for _ in range(100):
+        if state.inner_text() == "saved" and saved_version(page) > after:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"not saved: {state.inner_text()!r}, version {saved_version(page)}")
 
 
 def _phrase(text: str, phrase: str) -> tuple[int, int]:
@@ -57,6 +63,7 @@ def test_an_annotator_labels_by_keyboard_accepts_a_suggestion_submits_and_finds_
     assert text.inner_text().startswith("Syrian warplanes have killed more than 300 people")
     assert page.locator("[data-test=suggestion-count]").inner_text().startswith("2 suggestions from model v1")
 
+    before = saved_version(page)
     # "Syrian warplanes": the cursor starts on the first token; extend by one and press p.
     page.keyboard.press("Shift+ArrowRight")
     page.keyboard.press("p")
@@ -66,7 +73,7 @@ def test_an_annotator_labels_by_keyboard_accepts_a_suggestion_submits_and_finds_
     # Tab jumps to the model's suggestion ("Aleppo"); Enter accepts it.
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    wait_until_saved(page)
+    wait_until_saved(page, before)
     # The other suggestion ("Marjeh") stays open, drawn apart from the annotator's spans.
     assert page.locator("[data-test=suggestion-count]").inner_text().startswith("1 suggestion from")
     assert page.locator(".seg[data-tag='LOCATION?']").inner_text() == "Marjeh"
@@ -210,9 +217,10 @@ def test_markup_in_a_document_or_the_guidelines_is_shown_as_text_never_run(serve
     assert guidelines.locator("img").count() == 0
     assert guidelines.locator("em").inner_text() == "careful"
     # Label the last word by keyboard: the page still works on such text.
+    before = saved_version(page)
     page.keyboard.press("End")
     page.keyboard.press("l")
-    wait_until_saved(page)
+    wait_until_saved(page, before)
     assert page.evaluate("window.__pwned") is None
     assert errors == []
     context.close()
