@@ -51,6 +51,7 @@ class AgreementDocumentsView(APIView):
     content_negotiation_class = AnyAccept
 
     @extend_schema(
+        operation_id="projects_agreement_documents_list",
         parameters=[DocumentsTableQuerySerializer],
         responses={
             200: OpenApiResponse(DocumentRowSerializer(many=True), description="The rows (CSV with format=csv)."),
@@ -75,7 +76,11 @@ class AgreementDocumentView(APIView):
     agrees on and the disagreeing ones by kind. 404 if the document is not in the project or
     nobody has submitted it."""
 
-    @extend_schema(responses={200: DocumentDetailSerializer, 404: OpenApiTypes.OBJECT}, tags=["agreement"])
+    @extend_schema(
+        operation_id="projects_agreement_document_retrieve",
+        responses={200: DocumentDetailSerializer, 404: OpenApiTypes.OBJECT},
+        tags=["agreement"],
+    )
     def get(self, request: Request, slug: str, pk: int) -> Response:
         project = project_or_404(slug)
         require_role(request, project, Role.REVIEWER)
