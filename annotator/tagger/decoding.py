@@ -10,8 +10,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
+
+SURE_O = 0.995
+
+
+@lru_cache(maxsize=64)
+def _penalty(tags: tuple[str, ...]) -> np.ndarray:
+    return np.where(allowed_transitions(tags), 0.0, -math.inf)
 
 
 def allowed_transitions(tags: Sequence[str]) -> np.ndarray:
@@ -35,7 +43,7 @@ def viterbi(log_probs: np.ndarray, tags: Sequence[str], transitions: np.ndarray 
     n, k = log_probs.shape
     if n == 0:
         return []
-    penalty = np.where(allowed_transitions(tags), 0.0, -math.inf)
+    penalty = _penalty(tuple(tags))
     if transitions is not None:
         penalty = penalty + transitions
     score = np.where(allowed_starts(tags), log_probs[0], -math.inf)
@@ -48,4 +56,28 @@ def viterbi(log_probs: np.ndarray, tags: Sequence[str], transitions: np.ndarray 
     for t in range(n - 1, 0, -1):
         path.append(int(back[t, path[-1]]))
     path.reverse()
+    return path
+
+
+def decode(probs: np.ndarray, tags: Sequence[str], transitions: np.ndarray | None = None) -> list[int]:
+    """Viterbi over the stretches where a span may be: a token the classifier puts at `O`
+    with probability >= `SURE_O` is fixed to `O` and splits the document, so decoding costs
+    grow with the uncertain tokens, not the document. (A fixed `O` ends any span, so each
+    stretch starts as a document does; exact whenever no best path runs through such a token,
+    which its near-zero span probability all but rules out.)"""
+    n = len(probs)
+    path = [0] * n
+    sure = probs[:, 0] >= SURE_O
+    if tags[0] != "O":
+        raise ValueError("tag 0 must be O")
+    log_probs = np.log(probs + 1e-9)
+    start = None
+    for i in range(n + 1):
+        if i < n and not sure[i]:
+            if start is None:
+                start = i
+            continue
+        if start is not None:
+            path[start:i] = viterbi(log_probs[start:i], tags, transitions)
+            start = None
     return path

@@ -6,10 +6,13 @@ given, `fit(texts, spans)` sets attributes ending in `_`, and a fitted tagger pi
 tokens come from `annotator.tokenize`, the tokenizer every part shares, and a span that does
 not line up with tokens raises `AlignmentError` — it is never silently dropped.
 
-Model: hashed feature strings (no vocabulary to store, constant memory) into an
-`SGDClassifier` with log loss (a logistic regression fitted by SGD): it trains in seconds on
-thousands of documents where multinomial lbfgs took tens of seconds, and its one-vs-rest
-probabilities feed the Viterbi decoder. Deterministic for a fixed `random_state`.
+Model: hashed features (no vocabulary to store, constant memory) into an `SGDClassifier`
+with log loss (a logistic regression fitted by SGD, one-vs-rest): it trains in seconds where
+multinomial lbfgs took tens of seconds. Two layers (stacking): the second also sees the
+first one's guessed tags for the token and its neighbours, which gives it the context a CRF
+gets from its transitions. Its probabilities feed a Viterbi decoder over BIO tags with
+impossible transitions forbidden, plus learned transition scores. Deterministic for a fixed
+`random_state`.
 
 Scores: a span's score is the mean over its tokens of the probability the classifier gave the
 decoded tag. A document's uncertainty is the mean entropy (bits) of its `top_k` most
@@ -21,7 +24,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -29,32 +31,15 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import SGDClassifier
-from sklearn.utils import murmurhash3_32
 from sklearn.utils.validation import check_is_fitted
 
 from annotator.spans import Span
-from annotator.tagger.decoding import viterbi
-from annotator.tagger.features import document_feature_groups
+from annotator.tagger.decoding import decode
+from annotator.tagger.features import document_feature_ids, feature_id
 from annotator.tokenize import Token, bio_to_spans, spans_to_bio, tokenize
 
 _EPS = 1e-9
-
-
-@lru_cache(maxsize=500_000)
-def _hashed(group: tuple[str, ...], n_features: int) -> np.ndarray:
-    """Column indexes of a group of feature strings (cached: groups repeat across tokens)."""
-    return np.fromiter((murmurhash3_32(f, positive=True) % n_features for f in group), dtype=np.int32, count=len(group))
-
-
-def hash_rows(rows: list[list[tuple[str, ...]]], n_features: int) -> sp.csr_matrix:
-    """A (tokens x n_features) 0/1 matrix from each token's feature groups."""
-    arrays = [_hashed(group, n_features) for token in rows for group in token]
-    lengths = np.fromiter((sum(len(group) for group in token) for token in rows), dtype=np.int64, count=len(rows))
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    indices = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
-    data = np.ones(len(indices), dtype=np.float64)
-    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), n_features))
+_STACK_OFFSETS = (-2, -1, 0, 1, 2)
 
 
 @dataclass
@@ -105,13 +90,17 @@ class SpanTagger(BaseEstimator):
     labels: the label set (None: the labels seen in training).
     window: how many neighbours on each side contribute context features.
     alpha: L2 regularisation strength of the SGD logistic regression.
-    max_iter: SGD epochs.
+    max_iter: SGD epochs at most (fewer on large data, see `_fit_linear`).
     n_features: size of the hashed feature space.
     gazetteer_min_count: a lower-cased word becomes a gazetteer entry for a label when it sits
-        inside spans of that label at least this many times in training and mostly there.
+        inside spans of that label at least this many times in training and mostly there
+        (1000: effectively off — on this data it did not help, see docs/benchmarks.md).
     o_weight: class weight of the O tag relative to span tags (below 1 favours recall).
     top_k: how many of a document's most uncertain tokens its uncertainty averages.
-    random_state: seed of the SGD shuffling.
+    transition_weight: weight of the learned tag-transition scores in decoding (0: only the
+        impossible transitions are ruled out).
+    stacking: train the second layer on the first one's guesses.
+    random_state: seed of the SGD shuffling and the stacking folds.
     """
 
     def __init__(
@@ -142,26 +131,64 @@ class SpanTagger(BaseEstimator):
 
     # --- features -------------------------------------------------------------------------
 
-    def _features(self, text: str, tokens: Sequence[Token], gazetteer: Mapping[str, str]) -> list:
-        return document_feature_groups(text, tokens, window=self.window, gazetteer=gazetteer)
+    def _matrix(self, text: str, tokens: Sequence[Token], gazetteer: Mapping[str, str]) -> sp.csr_matrix:
+        """(tokens x n_features) matrix of the document's features (a repeated one counts twice)."""
+        rows, ids = document_feature_ids(text, tokens, window=self.window, gazetteer=gazetteer)
+        # Straight to CSR (rows sorted, duplicates kept: they add up in every product), which
+        # skips the sorting and merging the COO route spends most of its time on.
+        order = np.argsort(rows, kind="stable")
+        indptr = np.zeros(len(tokens) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(tokens)), out=indptr[1:])
+        columns = (ids[order] % self.n_features).astype(np.int32)
+        data = np.ones(len(columns), dtype=np.float64)
+        return sp.csr_matrix((data, columns, indptr), shape=(len(tokens), self.n_features))
 
-    def _build_gazetteer(self, texts: Sequence[str], token_lists: Sequence[Sequence[Token]], tag_lists) -> dict:
+    def _build_gazetteer(self, token_lists: Sequence[Sequence[Token]], tag_lists: Sequence[Sequence[str]]) -> dict:
         inside: dict[str, Counter[str]] = defaultdict(Counter)
-        for text, tokens, tags in zip(texts, token_lists, tag_lists, strict=True):
-            del text
+        for tokens, tags in zip(token_lists, tag_lists, strict=True):
             for token, tag in zip(tokens, tags, strict=True):
-                word = token.text.lower()
-                inside[word][tag[2:] if tag != "O" else "O"] += 1
+                inside[token.text.lower()][tag[2:] if tag != "O" else "O"] += 1
         gazetteer: dict[str, str] = {}
         for word, counts in inside.items():
-            label, count = max(
-                ((lab, c) for lab, c in counts.items() if lab != "O"), default=("", 0), key=lambda x: x[1]
-            )
-            if label and count >= self.gazetteer_min_count and count >= counts["O"]:
+            spans = [(count, label) for label, count in counts.items() if label != "O"]
+            if not spans:
+                continue
+            count, label = max(spans)
+            if count >= self.gazetteer_min_count and count >= counts["O"]:
                 gazetteer[word] = label
         return gazetteer
 
-    # --- fit / predict -------------------------------------------------------------------------
+    def _stack_table(self) -> np.ndarray:
+        """Column ids of the stacking features: [offset position, tag (or -1: outside)]."""
+        table = np.zeros((len(_STACK_OFFSETS), len(self.tags_) + 1), dtype=np.int64)
+        for row, offset in enumerate(_STACK_OFFSETS):
+            for k, tag in enumerate([*self.tags_, "-"]):
+                table[row, k] = feature_id(f"s{offset}={tag}") % self.n_features
+        return table
+
+    def _stack_ids(self, probs: np.ndarray) -> np.ndarray:
+        """(tokens x 6) column ids: the first layer's best tag at each offset and its confidence."""
+        n = len(probs)
+        best = probs.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
+        padded = np.concatenate([[-1, -1], best, [-1, -1]])
+        columns = [
+            self.stack_table_[row, padded[2 + offset : 2 + offset + n]] for row, offset in enumerate(_STACK_OFFSETS)
+        ]
+        confidence = np.minimum((probs.max(axis=1) * 4).astype(np.int64), 4) if n else np.zeros(0, dtype=np.int64)
+        columns.append(self.confidence_ids_[confidence])
+        return np.stack(columns, axis=1) if n else np.zeros((0, len(_STACK_OFFSETS) + 1), dtype=np.int64)
+
+    @staticmethod
+    def _with_ids(X: sp.csr_matrix, extra: np.ndarray) -> sp.csr_matrix:
+        """X plus one-hot columns `extra` (tokens x m) on each row."""
+        n, m = extra.shape
+        added = sp.csr_matrix(
+            (np.ones(n * m), extra.ravel().astype(np.int32), np.arange(0, n * m + 1, m, dtype=np.int64)),
+            shape=X.shape,
+        )
+        return (X + added).tocsr()
+
+    # --- fit ---------------------------------------------------------------------------------
 
     def fit(self, texts: Sequence[str], spans: Sequence[Iterable[Span | Mapping[str, Any]]]) -> SpanTagger:
         """Learn from `texts` and their spans (lists of `Span` or span dicts)."""
@@ -179,44 +206,44 @@ class SpanTagger(BaseEstimator):
             raise ValueError(f"spans use labels outside the label set: {', '.join(sorted(unknown))}")
         self.labels_ = labels
         self.tags_ = ["O"] + [f"{p}-{label}" for label in labels for p in ("B", "I")]
-        self.gazetteer_ = self._build_gazetteer(texts, token_lists, tag_lists)
+        self.stack_table_ = self._stack_table()
+        self.confidence_ids_ = np.array([feature_id(f"s0c={b}") % self.n_features for b in range(5)])
+        self.gazetteer_ = self._build_gazetteer(token_lists, tag_lists)
         index = {tag: i for i, tag in enumerate(self.tags_)}
-        doc_rows = [
-            self._features(text, tokens, self.gazetteer_) for text, tokens in zip(texts, token_lists, strict=True)
+        matrices = [
+            self._matrix(text, tokens, self.gazetteer_) for text, tokens in zip(texts, token_lists, strict=True)
         ]
-        doc_y = [np.array([index[tag] for tag in tags], dtype=np.int64) for tags in tag_lists]
-        if not any(len(rows) for rows in doc_rows):
+        targets = [np.array([index[tag] for tag in tags], dtype=np.int64) for tags in tag_lists]
+        if not sum(m.shape[0] for m in matrices):
             raise ValueError("nothing to learn from: the training texts have no tokens")
         self.transitions_ = self._transition_scores(tag_lists, index)
-        self.first_ = self._fit_linear(doc_rows, doc_y)
-        self.second_ = None
+        self.first_ = self._fit_linear(matrices, targets)
+        self.second_: LinearLayer | None = None
         if self.stacking and len(texts) >= 4 and self.first_.classes.size > 1:
-            # Stacking: a second classifier also sees the first one's guesses for the token
-            # and its neighbours — the context a CRF gets from its transitions. Its training
-            # guesses come from models that never saw the document (two folds), so they are
-            # as wrong as they will be on new text.
+            # The second layer's training guesses come from first layers that never saw the
+            # document (two folds), so they are as wrong as they will be on new text.
             order = np.random.RandomState(self.random_state).permutation(len(texts))
             folds = [sorted(order[0::2]), sorted(order[1::2])]
-            guesses: list[np.ndarray] = [np.zeros(0)] * len(texts)
+            stacked: list[sp.csr_matrix] = list(matrices)
             for held, used in ((folds[0], folds[1]), (folds[1], folds[0])):
-                model = self._fit_linear([doc_rows[i] for i in used], [doc_y[i] for i in used])
+                layer = self._fit_linear([matrices[i] for i in used], [targets[i] for i in used])
                 for i in held:
-                    guesses[i] = self._probabilities(model, doc_rows[i])
-            stacked = [self._stack(rows, probs) for rows, probs in zip(doc_rows, guesses, strict=True)]
-            self.second_ = self._fit_linear(stacked, doc_y)
+                    guesses = self._probabilities(layer, matrices[i])
+                    stacked[i] = self._with_ids(matrices[i], self._stack_ids(guesses))
+            self.second_ = self._fit_linear(stacked, targets)
         self.n_training_documents_ = len(texts)
         return self
 
-    def _fit_linear(self, doc_rows: Sequence[list], doc_y: Sequence[np.ndarray]) -> LinearLayer:
-        rows = [row for rows in doc_rows for row in rows]
-        y = np.concatenate(doc_y) if doc_y else np.zeros(0, dtype=np.int64)
+    def _fit_linear(self, matrices: Sequence[sp.csr_matrix], targets: Sequence[np.ndarray]) -> LinearLayer:
+        X = sp.vstack(matrices, format="csr")
+        y = np.concatenate(targets)
         present = np.unique(y)
         if present.size < 2:
             # One tag only (no spans at all): nothing to discriminate; always predict it.
             return LinearLayer(np.zeros((self.n_features, 1)), np.zeros(1), present.astype(np.int64))
-        # SGD epochs shrink as data grows (a pass over more tokens teaches more), so training
-        # time stays near-linear in the data instead of epochs x data.
-        epochs = max(3, min(self.max_iter, int(2_000_000 / max(1, len(rows)))))
+        # Epochs shrink as data grows (a pass over more tokens teaches more), so training time
+        # grows with the data, not with epochs x data: 15 passes over 45 documents, 3 over 1,000.
+        epochs = max(3, min(self.max_iter, int(1_000_000 / max(1, X.shape[0]))))
         classifier = SGDClassifier(
             loss="log_loss",
             alpha=self.alpha,
@@ -226,40 +253,10 @@ class SpanTagger(BaseEstimator):
             random_state=self.random_state,
             average=True,
         )
-        classifier.fit(hash_rows(rows, self.n_features), y)
+        classifier.fit(X, y)
         # (features x classes), C-ordered: a sparse row times it is fast, unlike sparse times
         # the transposed view scikit-learn's predict_proba multiplies by.
         return LinearLayer(np.ascontiguousarray(classifier.coef_.T), classifier.intercept_.copy(), classifier.classes_)
-
-    def _probabilities(self, layer: LinearLayer, rows: list) -> np.ndarray:
-        """(tokens x tags) probabilities, zero for tags the layer never saw."""
-        probs = np.zeros((len(rows), len(self.tags_)))
-        if not rows:
-            return probs
-        if layer.classes.size == 1:
-            probs[:, layer.classes[0]] = 1.0
-            return probs
-        scores = hash_rows(rows, self.n_features) @ layer.weights + layer.intercept
-        # One-vs-rest probabilities, normalised: what SGDClassifier.predict_proba computes.
-        known = 1.0 / (1.0 + np.exp(-scores))
-        if known.shape[1] == 1:  # two classes: one column of scores, for the second
-            known = np.hstack([1.0 - known, known])
-        known /= known.sum(axis=1, keepdims=True)
-        probs[:, layer.classes] = known
-        return probs
-
-    def _stack(self, rows: list, probs: np.ndarray) -> list:
-        best = probs.argmax(axis=1) if len(rows) else np.zeros(0, dtype=np.int64)
-        confidence = probs.max(axis=1) if len(rows) else np.zeros(0)
-        n = len(rows)
-        stacked = []
-        for i, row in enumerate(rows):
-            extra = [f"s0={self.tags_[best[i]]}", f"s0c={int(confidence[i] * 4)}"]
-            for offset in (-2, -1, 1, 2):
-                j = i + offset
-                extra.append(f"s{offset}={self.tags_[best[j]] if 0 <= j < n else '-'}")
-            stacked.append([*row, tuple(extra)])
-        return stacked
 
     def _transition_scores(self, tag_lists: Sequence[Sequence[str]], index: Mapping[str, int]) -> np.ndarray:
         """log P(next | previous) - log P(next), add-one smoothed, times `transition_weight`:
@@ -273,10 +270,32 @@ class SpanTagger(BaseEstimator):
         prior = np.log(pairs.sum(axis=0) / pairs.sum())
         return self.transition_weight * (conditional - prior[None, :])
 
-    def _tag_probabilities(self, rows: list) -> np.ndarray:
-        probs = self._probabilities(self.first_, rows)
+    # --- predict -------------------------------------------------------------------------------
+
+    def _probabilities(self, layer: LinearLayer, X: sp.csr_matrix, extra: np.ndarray | None = None) -> np.ndarray:
+        """(tokens x tags) probabilities, zero for tags the layer never saw; `extra` adds
+        one-hot columns (tokens x m ids) without building a new matrix."""
+        probs = np.zeros((X.shape[0], len(self.tags_)))
+        if not X.shape[0]:
+            return probs
+        if layer.classes.size == 1:
+            probs[:, layer.classes[0]] = 1.0
+            return probs
+        scores = X @ layer.weights + layer.intercept
+        if extra is not None:
+            scores += layer.weights[extra].sum(axis=1)
+        # One-vs-rest probabilities, normalised: what SGDClassifier.predict_proba computes.
+        known = 1.0 / (1.0 + np.exp(-scores))
+        if known.shape[1] == 1:  # two classes: one column of scores, for the second
+            known = np.hstack([1.0 - known, known])
+        known /= known.sum(axis=1, keepdims=True)
+        probs[:, layer.classes] = known
+        return probs
+
+    def _tag_probabilities(self, X: sp.csr_matrix) -> np.ndarray:
+        probs = self._probabilities(self.first_, X)
         if self.second_ is not None:
-            probs = self._probabilities(self.second_, self._stack(rows, probs))
+            probs = self._probabilities(self.second_, X, self._stack_ids(probs))
         return probs
 
     def predict_documents(self, texts: Sequence[str]) -> list[Prediction]:
@@ -286,11 +305,10 @@ class SpanTagger(BaseEstimator):
 
     def _predict_one(self, text: str) -> Prediction:
         tokens = tokenize(text)
-        rows = self._features(text, tokens, self.gazetteer_)
-        probs = self._tag_probabilities(rows)
         if not tokens:
             return Prediction([], 0.0)
-        path = viterbi(np.log(probs + _EPS), self.tags_, self.transitions_)
+        probs = self._tag_probabilities(self._matrix(text, tokens, self.gazetteer_))
+        path = decode(probs, self.tags_, self.transitions_)
         tags = [self.tags_[i] for i in path]
         chosen = probs[np.arange(len(path)), path]
         spans: list[ScoredSpan] = []

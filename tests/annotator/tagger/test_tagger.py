@@ -178,3 +178,13 @@ def test_a_model_from_another_library_or_feature_version_is_refused(
 
 def test_feature_version_is_recorded() -> None:
     assert FEATURE_VERSION
+
+
+@pytest.mark.parametrize("text", [TEXTS[0], "One. Two words here!\nA third line with 3 people killed", "x", "Aleppo"])
+def test_the_fast_feature_path_gives_each_token_as_many_features_as_the_named_one(text: str) -> None:
+    from annotator.tagger.features import document_feature_ids
+
+    tokens = tokenize(text)
+    named = document_features(text, tokens)
+    rows, _ = document_feature_ids(text, tokens)
+    assert np.bincount(rows, minlength=len(tokens)).tolist() == [len(f) for f in named]
