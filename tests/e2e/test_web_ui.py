@@ -224,3 +224,48 @@ def test_markup_in_a_document_or_the_guidelines_is_shown_as_text_never_run(serve
     assert page.evaluate("window.__pwned") is None
     assert errors == []
     context.close()
+
+
+def test_a_stale_tab_is_told_its_change_was_not_saved_and_gets_the_latest_version(server, page, project, alice):  # type: ignore[no-untyped-def]
+    browser_passwords(alice)
+    log_in(page, server, "alice")
+    page.goto(server + "/projects/aleppo/annotate")
+    page.locator("[data-test=doc-text]").wait_for()
+    other = page.context.new_page()  # a second tab, same session
+    other.goto(page.url)
+    other.locator("[data-test=doc-text]").wait_for()
+
+    # The first tab marks "Aleppo" with the mouse (a drag from inside the word, snapped to it).
+    box = page.evaluate(
+        """() => {
+        const walker = document.createTreeWalker(document.querySelector('.doc'), NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const at = node.textContent.indexOf('Aleppo');
+          if (at < 0) continue;
+          const range = document.createRange();
+          range.setStart(node, at + 1);
+          range.setEnd(node, at + 4);
+          const r = range.getBoundingClientRect();
+          return {x1: r.left + 1, x2: r.right - 1, y: (r.top + r.bottom) / 2};
+        }
+      }"""
+    )
+    before = saved_version(page)
+    page.mouse.move(box["x1"], box["y"])
+    page.mouse.down()
+    page.mouse.move(box["x2"], box["y"], steps=4)
+    page.mouse.up()
+    page.keyboard.press("l")
+    wait_until_saved(page, before)
+    assert page.locator(".seg[data-tag='LOCATION']").inner_text() == "Aleppo"
+
+    # The second tab, still on the old version, labels something: the server refuses (409),
+    # the tab says so and shows what is saved.
+    other.keyboard.press("Shift+ArrowRight")
+    other.keyboard.press("p")
+    notice = other.locator("[data-test=notice]")
+    notice.wait_for(timeout=10_000)
+    assert "saved from somewhere else" in notice.inner_text()
+    assert other.locator(".seg[data-tag='LOCATION']").inner_text() == "Aleppo"
+    assert other.locator(".seg[data-tag='PERPETRATOR']").count() == 0
+    assert page.errors == []
