@@ -115,3 +115,45 @@ def test_a_saved_gold_asks_the_tagger_whether_to_retrain_after_commit(
         adjudication.save_gold(document=document, user=reviewer, spans=[], source_annotation_ids=[], expected_version=0)
         assert calls == []  # not before the commit
     assert calls == [document.project]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("existing", [False, True])
+def test_two_reviewers_saving_from_the_same_version_at_once_one_gets_stale(
+    transactional_db, project, reviewer, owner, existing
+) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from django.db import connection
+
+    document = Document.objects.filter(project=project).order_by("id").first()
+    start = 0
+    if existing:
+        adjudication.save_gold(document=document, user=reviewer, spans=[], source_annotation_ids=[], expected_version=0)
+        start = 1
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(user) -> None:  # type: ignore[no-untyped-def]
+        try:
+            barrier.wait()
+            adjudication.save_gold(
+                document=document,
+                user=user,
+                spans=[span(document, "Aleppo", "LOCATION")],
+                source_annotation_ids=[],
+                expected_version=start,
+            )
+            outcomes.append("saved")
+        except StaleVersion:
+            outcomes.append("stale")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(user,)) for user in (reviewer, owner)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["saved", "stale"]
+    assert Gold.objects.get(document=document).version == start + 1
