@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import ROOT, fresh_django, machine  # noqa: E402
+from bench.common import ROOT, fresh_django, machine
 
 K = 2
 TEMPLATE = "Report {i}: warplanes struck Aleppo on Monday, killing 12 people near the market of district {i}."
@@ -141,7 +141,7 @@ def client(port: int, username: str, token: str, trips: int, deadline: float, ta
             spans = spans_for(doc["text"])
             _, saved = call("PUT", url, {"spans": spans, "status": "draft", "version": task["annotation"]["version"]})
             call("PUT", url, {"spans": spans, "status": "submitted", "version": saved["version"], "time_spent": 3.0})
-        except Exception as error:  # noqa: BLE001 - every failure is counted and reported
+        except Exception as error:
             with tally.lock:
                 tally.errors.append(str(error))
             conn.close()
@@ -165,8 +165,8 @@ def check_database(tally: Tally) -> tuple[int, int]:
 
     lost = 0
     stored: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
-    for annotation in Annotation.objects.filter(status="submitted").select_related("annotator").prefetch_related(
-        "spans"
+    for annotation in (
+        Annotation.objects.filter(status="submitted").select_related("annotator").prefetch_related("spans")
     ):
         stored[(annotation.document_id, annotation.annotator.username)] = sorted(
             (s.start, s.end, s.label) for s in annotation.spans.all()
@@ -182,8 +182,22 @@ def check_database(tally: Tally) -> tuple[int, int]:
     return lost, over
 
 
-def run(port: int, tokens: dict[str, str], clients: int, trips: int, seconds: float) -> dict:
+def server_cpu_seconds(master: int) -> float:
+    """CPU time (user + system) the gunicorn workers have used so far, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def run(port: int, tokens: dict[str, str], clients: int, trips: int, seconds: float, master: int) -> dict:
     tally = Tally()
+    cpu_before = server_cpu_seconds(master)
     users = list(tokens.items())[:clients]
     deadline = time.monotonic() + seconds
     threads = [
@@ -195,6 +209,7 @@ def run(port: int, tokens: dict[str, str], clients: int, trips: int, seconds: fl
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    cpu = server_cpu_seconds(master) - cpu_before
     lost, over = check_database(tally)
     return {
         "clients": clients,
@@ -205,6 +220,8 @@ def run(port: int, tokens: dict[str, str], clients: int, trips: int, seconds: fl
         "request_p95_ms": round(percentile(tally.request_ms, 95), 1),
         "trip_p50_ms": round(percentile(tally.trip_ms, 50), 1),
         "trip_p95_ms": round(percentile(tally.trip_ms, 95), 1),
+        # Load-independent: what one round trip costs the server, whoever else shares the cores.
+        "server_cpu_ms_per_trip": round(cpu / max(1, len(tally.trip_ms)) * 1000, 1),
         "errors": len(tally.errors),
         "first_error": tally.errors[0] if tally.errors else "",
         "spans_saved": sum(len(s) for s in tally.saved.values()),
@@ -237,10 +254,10 @@ def main() -> None:
     server = start_server(port, args.workers, env)
     database = "PostgreSQL" if args.postgres else "SQLite"
     print(f"# API benchmark: {database}, gunicorn {args.workers} sync workers, {args.documents} documents, K={K}")
-    print(f"# machine: {machine()}; data in {folder}")
+    print(f"# machine: {machine()}; load average {os.getloadavg()[0]:.1f}; data in {folder}")
     try:
         for clients in (8, 32):
-            result = run(port, tokens, clients, args.trips, args.seconds)
+            result = run(port, tokens, clients, args.trips, args.seconds, server.pid)
             print(json.dumps(result))
     finally:
         os.killpg(server.pid, signal.SIGTERM)

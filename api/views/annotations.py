@@ -63,7 +63,9 @@ class NextView(APIView):
                 "annotation": annotation_data(result.annotation),
                 **suggestions_data(document),
             }
-        return Response(NextSerializer({**data, "remaining": result.remaining}).data)
+        # The hot path of annotation: the dict already has NextSerializer's shape (a test
+        # holds them together), and skipping the output serializer saves a third of the CPU.
+        return Response({**data, "remaining": result.remaining})
 
 
 class MyAnnotationView(APIView):
@@ -95,4 +97,4 @@ class MyAnnotationView(APIView):
             time_spent=data.get("time_spent"),
             rejected_suggestions=data.get("rejected_suggestions"),
         )
-        return Response(AnnotationSerializer(annotation_data(annotation)).data)
+        return Response(annotation_data(annotation))  # AnnotationSerializer's shape (see NextView)

@@ -213,3 +213,20 @@ def test_un_skipping_is_refused_once_someone_else_took_the_slot(project, alice, 
     assert response.status_code == 409
     assert "went to other annotators" in response.json()["error"]["message"]
     assert Annotation.objects.filter(document_id=doc_id, status__in=["draft", "submitted"]).count() == 1
+
+
+def test_the_queue_and_save_answers_have_the_documented_shapes(project, alice, client_for):
+    """next/ and mine/ answer plain dicts for speed; they must stay what the schema says."""
+    from api.serializers.annotations import AnnotationSerializer, NextSerializer
+
+    client = client_for(alice)
+    body = assign(client)
+    assert set(body) == set(NextSerializer().fields)
+    assert set(body["document"]) == set(NextSerializer().fields["document"].fields)
+    assert set(body["annotation"]) == set(AnnotationSerializer().fields)
+    doc = body["document"]
+    span = {**first_word_span(doc["text"], "Aleppo", "LOCATION"), "attrs": {}}
+    saved = save(client, doc["id"], spans=[span], version=1).json()
+    assert set(saved) == set(AnnotationSerializer().fields)
+    assert set(saved["spans"][0]) == set(AnnotationSerializer().fields["spans"].child.fields)
+    assert AnnotationSerializer(data=saved).is_valid(), "the answer passes its own serializer"
