@@ -513,7 +513,7 @@ def agreement_report(
         "fleiss_kappa": report.fleiss(),
         "krippendorff_alpha": report.krippendorff(),
         "alpha_u": report.alpha_u(),
-        "attributes": attribute_agreement([d.annotations for d in documents], attributes or {}),
+        "attributes": attribute_agreement([d.annotations for d in documents], attributes or {}, weights=report.weights),
         "conventions": {
             **CONVENTIONS,
             "bootstrap": {

@@ -223,6 +223,22 @@ def test_attribute_agreement_compares_only_annotators_who_marked_the_same_count(
     assert counts["matched_spans"] == 1
     assert counts["value"]["value"] == 1.0 and counts["value"]["pairs"] == 1
     assert counts["status"]["value"] == 0.0
+    assert counts["value"]["ci95"] is None  # one document: no interval
+
+
+def test_attribute_agreement_has_a_bootstrap_interval_over_documents() -> None:
+    text = TEXTS[0]
+    docs = []
+    for i in range(12):
+        status = "killed" if i % 3 else "wounded"
+        a = find(text, "12 civilians", "CASUALTY_COUNT", value=12, status="killed")
+        b = find(text, "12 civilians", "CASUALTY_COUNT", value=12, status=status)
+        docs.append(AnnotatedDocument(f"d{i}", text, {"alice": [a], "bob": [b]}))
+    report = agreement_report(docs, labels=LABELS, attributes={"CASUALTY_COUNT": ["status"]}, resamples=300)
+    status = report["attributes"]["CASUALTY_COUNT"]["status"]
+    assert status["value"] == pytest.approx(8 / 12, abs=1e-4) and status["pairs"] == 12
+    low, high = status["ci95"]
+    assert 0 <= low < status["value"] < high <= 1
 
 
 def test_document_table_and_detail() -> None:
