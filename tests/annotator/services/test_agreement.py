@@ -153,3 +153,13 @@ def test_the_command_names_an_unknown_project(db) -> None:  # type: ignore[no-un
 
     with pytest.raises(CommandError, match="no project 'nope'"):
         call_command("agreement", "nope")
+
+
+def test_a_project_with_nothing_submitted_reports_nulls_not_errors(project, capsys) -> None:  # type: ignore[no-untyped-def]
+    report = agreement_report(project=project, resamples=20)
+    assert report["documents"] == 0 and report["annotators"] == []
+    assert all(report[key]["value"] is None for key in ("span_f1_exact", "cohen_kappa", "fleiss_kappa", "alpha_u"))
+    assert report["vs_gold"] == {"documents": 0, "per_annotator": {}, "model": None}
+    call_command("agreement", "aleppo")
+    assert "Documents: 0" in capsys.readouterr().out
+    assert documents_table_csv(project=project).startswith("document,external_id,")
