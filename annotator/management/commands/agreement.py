@@ -44,7 +44,7 @@ def render_table(report: dict[str, Any]) -> str:
             f"{figure['items']:>9} {figure['documents']:>6}"
         )
     labels = report["labels"]
-    lines += ["", "Per label " + " ".join(f"{label[:14]:>15}" for label in labels)]
+    lines += ["", f"{'Per label':32}" + "".join(f"{label[:15]:>16}" for label in labels)]
     for key, name in MEASURES:
         per_label = report[key].get("per_label", {})
         lines.append(f"{name[:32]:32}" + "".join(f"{_num(per_label.get(x, {}).get('value')):>16}" for x in labels))
