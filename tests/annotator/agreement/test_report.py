@@ -250,3 +250,27 @@ def test_document_table_and_detail() -> None:
     detail = document_detail(corpus()[1], labels=LABELS)
     kinds = detail["comparison"]["disagreements"]
     assert kinds["label"] and detail["spans_by_annotator"]["carol"][0]["label"] == "CASUALTY_COUNT"
+
+
+def test_a_resample_that_draws_every_document_once_reproduces_every_figure() -> None:
+    """The bootstrap recomputes each measure from per-document sums (alpha_u's expected
+    disagreement through a factorised cross term); drawing each document exactly once must
+    give back the point estimates the libraries computed."""
+    from annotator.agreement import report as module
+
+    docs = [*corpus(), AnnotatedDocument("d4", TEXTS[0], corpus()[0].annotations)]
+    prepared = module._prepare(docs, LABELS, None)
+    computed = module._Report(prepared, resamples=1, seed=0)
+    computed.weights = np.ones((1, len(docs)))
+    computed.token_tables()
+    figures = {
+        "span_f1_exact": computed.span_f1("exact"),
+        "span_f1_overlap": computed.span_f1("overlap"),
+        "cohen_kappa": computed.cohen(),
+        "fleiss_kappa": computed.fleiss(),
+        "krippendorff_alpha": computed.krippendorff(),
+        "alpha_u": computed.alpha_u(),
+    }
+    for key, figure in figures.items():
+        assert figure["value"] is not None, key
+        assert figure["ci95"] == [figure["value"], figure["value"]], key
