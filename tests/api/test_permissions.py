@@ -8,6 +8,7 @@ another annotator's data.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,15 +94,41 @@ ROWS = [
     Row("export all", "get", "/api/projects/{slug}/export/?source=all&format=jsonl", (401, 404, 403, 200, 200)),
     Row("export own", "get", "/api/projects/{slug}/export/?source=annotator:alice", (401, 404, 200, 200, 200)),
     Row("job", "get", "/api/jobs/{job}/", (401, 404, 404, 200, 200)),
+    # Other areas' endpoints (review, gold, agreement, models), added as rows like the rest.
+    Row("everyone's annotations", "get", "/api/documents/{mine}/annotations/", (401, 404, 403, 200, 200)),
+    Row("adjudication", "get", "/api/documents/{mine}/adjudication/", (401, 404, 403, 200, 200)),
+    Row("gold", "get", "/api/documents/{mine}/gold/", (401, 404, 403, 200, 200)),
+    Row(
+        "gold save",
+        "put",
+        "/api/documents/{other}/gold/",
+        (401, 404, 403, 200, 200),
+        body={"spans": [], "source_annotation_ids": [], "version": 0},
+    ),
+    Row("agreement", "get", "/api/projects/{slug}/agreement/", (401, 404, 403, 200, 200)),
+    Row("agreement documents", "get", "/api/projects/{slug}/agreement/documents/", (401, 404, 403, 200, 200)),
+    Row("agreement document", "get", "/api/projects/{slug}/agreement/documents/{mine}/", (401, 404, 403, 200, 200)),
+    Row("models", "get", "/api/projects/{slug}/models/", (401, 404, 200, 200, 200)),
+    Row("train", "post", "/api/projects/{slug}/models/train/", (401, 404, 403, 202, 202), body={}),
+    Row(
+        "predict (no model yet)",
+        "post",
+        "/api/projects/{slug}/predict/",
+        (401, 404, 409, 409, 409),
+        body={"text": "Warplanes struck Aleppo."},
+    ),
 ]
 
 
 @pytest.fixture
 def world(project, owner, alice, bob, reviewer, outsider, client_for) -> dict[str, Any]:
-    """The default project with one document assigned to alice, one nobody holds, a job
-    the owner started, and the outsider's own project next door."""
+    """The default project with one document assigned to alice (and submitted by bob), one
+    nobody holds, a job the owner started, and the outsider's own project next door."""
     create_project(slug="elsewhere", labels=["LOCATION"], owner=outsider)
     mine = assign(client_for(alice))["document"]["id"]
+    bob_client = client_for(bob)  # bob holds and submits the same document (two per document)
+    assert assign(bob_client)["document"]["id"] == mine
+    assert save(bob_client, mine, spans=[], status="submitted", version=1).status_code == 200
     other = Document.objects.filter(project=project).exclude(pk=mine).first().pk
     job = Job.objects.create(kind=Job.Kind.IMPORT, project=project, created_by=owner)
     users = {"anonymous": None, "outsider": outsider, "annotator": alice, "reviewer": reviewer, "owner": owner}
@@ -159,14 +186,13 @@ def test_another_annotators_spans_are_never_served(world, client_for, alice, bob
     start = text.index("Aleppo")
     spans = [{"start": start, "end": start + 6, "label": "LOCATION"}]
     assert save(client_for(alice), world["mine"], spans=spans, status="submitted", version=1).status_code == 200
-    bob_client = client_for(bob)
-    body = assign(bob_client)
-    assert body["document"]["id"] == world["mine"] and body["annotation"]["spans"] == []
-    export = bob_client.get("/api/projects/aleppo/export/?source=annotator:alice")
-    assert export.status_code == 403
+    bob_client = client_for(bob)  # bob submitted the same document with no spans
+    assert bob_client.get(f"/api/documents/{world['mine']}/annotations/mine/").json()["spans"] == []
+    assert bob_client.get("/api/projects/aleppo/export/?source=annotator:alice").status_code == 403
     own = b"".join(bob_client.get("/api/projects/aleppo/export/?source=annotator:bob").streaming_content)
-    assert b"Aleppo" not in own  # bob has submitted nothing: his export is empty
-    assert own == b""
+    lines = [json.loads(line) for line in own.decode().splitlines()]
+    assert [(line["annotator"], line["spans"]) for line in lines] == [("bob", [])]
+    assert bob_client.get(f"/api/documents/{world['mine']}/annotations/").status_code == 403
 
 
 def test_outsiders_cannot_reach_documents_or_jobs_of_other_projects(world, client_for, outsider):
