@@ -34,9 +34,6 @@ class PartFigureSerializer(serializers.Serializer):
 
 
 class FigureSerializer(PartFigureSerializer):
-    macro = serializers.FloatField(
-        required=False, allow_null=True, help_text="Span F1 only: the mean over labels someone used."
-    )
     documents = serializers.IntegerField(help_text="The documents the figure stands on.")
     ci95 = serializers.ListField(
         child=serializers.FloatField(),
@@ -53,6 +50,10 @@ class FigureSerializer(PartFigureSerializer):
     )
 
 
+class SpanF1FigureSerializer(FigureSerializer):
+    macro = serializers.FloatField(allow_null=True, help_text="Macro F1: the mean over labels someone used.")
+
+
 class AgreementReportSerializer(serializers.Serializer):
     annotators = serializers.ListField(child=serializers.CharField(), help_text="Everyone who submitted something.")
     documents = serializers.IntegerField(help_text="Documents with at least one submitted annotation.")
@@ -60,12 +61,12 @@ class AgreementReportSerializer(serializers.Serializer):
     categories = serializers.ListField(
         child=serializers.CharField(), help_text='Token categories seen ("O", labels, combined "A|B").'
     )
-    span_f1_exact = FigureSerializer()
-    span_f1_overlap = FigureSerializer()
-    cohen_kappa = FigureSerializer()
-    fleiss_kappa = FigureSerializer()
-    krippendorff_alpha = FigureSerializer()
-    alpha_u = FigureSerializer()
+    span_f1_exact = SpanF1FigureSerializer(help_text="Span F1, exact match; value is micro F1.")
+    span_f1_overlap = SpanF1FigureSerializer(help_text="Span F1, overlap match (one to one, same label).")
+    cohen_kappa = FigureSerializer(help_text="Cohen's kappa on tokens, mean over annotator pairs.")
+    fleiss_kappa = FigureSerializer(help_text="Fleiss' kappa on tokens, documents everyone submitted.")
+    krippendorff_alpha = FigureSerializer(help_text="Krippendorff's alpha (nominal) on tokens, missing allowed.")
+    alpha_u = FigureSerializer(help_text="Krippendorff's unitizing alpha on characters; overall 1 - sum Do / sum De.")
     attributes = serializers.DictField(
         child=serializers.JSONField(),
         help_text="label -> {matched_spans, attribute -> {value (share of agreeing pairs), alpha, items, pairs}}.",

@@ -88,3 +88,14 @@ def test_a_document_nobody_submitted_or_of_another_project_is_404(project, annot
     untouched = annotated[2].pk
     response = client_for(reviewer).get(f"/api/projects/aleppo/agreement/documents/{untouched}/")
     assert response.status_code == 404 and "nobody has submitted" in response.json()["error"]["message"]
+
+
+def test_the_api_serves_exactly_what_the_command_prints(annotated, client_for, reviewer, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from django.core.management import call_command
+
+    served = client_for(reviewer).get("/api/projects/aleppo/agreement/?resamples=40&seed=3").json()
+    call_command("agreement", "aleppo", "--json", "--resamples", "40", "--seed", "3")
+    printed = json.loads(capsys.readouterr().out)
+    assert served == printed
