@@ -6,3 +6,4 @@ cd "$(dirname "$0")/.."
 .venv/bin/python bench/bench_export.py
 .venv/bin/python bench/bench_browser.py
 .venv/bin/python bench/bench_agreement.py --db
+.venv/bin/python bench/bench_api.py
