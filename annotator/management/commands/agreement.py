@@ -4,13 +4,14 @@ same service as the API."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
 
 from annotator.agreement.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from annotator.management.commands._base import ContractCommand, project_for
-from annotator.services.agreement import agreement_report
+from annotator.services.agreement import agreement_report, documents_table_csv
 
 MEASURES = [
     ("span_f1_exact", "Span F1, exact"),
@@ -94,12 +95,22 @@ class Command(ContractCommand):
         parser.add_argument("--json", action="store_true", help="Print the report as one JSON object.")
         parser.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES, help="Bootstrap resamples (0: none).")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Seed of the bootstrap.")
+        parser.add_argument(
+            "--documents-csv", metavar="PATH", help="Also write the per-document table as CSV to PATH (- for stdout)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         project = project_for(options["project"])
         if options["resamples"] < 0:
             raise CommandError("--resamples must be 0 or more")
         report = agreement_report(project=project, resamples=options["resamples"], seed=options["seed"])
+        target = options.get("documents_csv")
+        if target:
+            table = documents_table_csv(project=project)
+            if target == "-":
+                self.stdout.write(table, ending="")
+            else:
+                Path(target).write_text(table, encoding="utf-8")
         if options["json"]:
             self.stdout.write(json.dumps(report, default=str, sort_keys=False))
         else:

@@ -148,6 +148,13 @@ def test_the_command_prints_the_report_as_json_and_as_a_table(annotated, capsys)
     assert "Span F1, exact" in table and "alice|bob" in table and "Fleiss" in table
 
 
+def test_the_command_writes_the_per_document_csv(annotated, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "documents.csv"
+    call_command("agreement", "aleppo", "--resamples", "0", "--documents-csv", str(target))
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert [int(row["document"]) for row in rows] == [d.pk for d in annotated]
+
+
 def test_the_command_names_an_unknown_project(db) -> None:  # type: ignore[no-untyped-def]
     from django.core.management.base import CommandError
 
