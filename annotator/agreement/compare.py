@@ -75,6 +75,8 @@ class Comparison:
 
 
 def _majority_attrs(values: Sequence[Mapping[str, Any]], quorum: float) -> dict[str, Any]:
+    if all(attrs == values[0] for attrs in values[1:]):  # the usual case: everyone gave the same
+        return {name: value for name, value in values[0].items() if value is not None}
     names = sorted({name for attrs in values for name in attrs})
     chosen: dict[str, Any] = {}
     for name in names:
