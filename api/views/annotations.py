@@ -11,10 +11,9 @@ from rest_framework.views import APIView
 
 from annotator.models import Annotation, Role
 from annotator.services import annotations, assignment
-from api.permissions import require_role
 from api.serializers.annotations import AnnotationSaveSerializer, AnnotationSerializer, NextSerializer
 from api.views.documents import document_data, suggestions_data
-from api.views.projects import document_or_404, project_or_404
+from api.views.projects import document_with_role, project_with_role
 
 
 def annotation_data(annotation: Annotation) -> dict[str, Any]:
@@ -51,8 +50,7 @@ class NextView(APIView):
 
     @extend_schema(responses={200: NextSerializer}, tags=["annotation"])
     def get(self, request: Request, slug: str) -> Response:
-        project = project_or_404(slug)
-        require_role(request, project, Role.ANNOTATOR)
+        project, _ = project_with_role(request, slug, Role.ANNOTATOR)
         result = assignment.next_for(project=project, user=request.user)
         if result.annotation is None:
             data = {"document": None, "annotation": None, "model_version": None, "suggestions": []}
@@ -76,15 +74,13 @@ class MyAnnotationView(APIView):
 
     @extend_schema(responses={200: AnnotationSerializer}, tags=["annotation"])
     def get(self, request: Request, pk: int) -> Response:
-        document = document_or_404(pk)
-        require_role(request, document.project, Role.ANNOTATOR)
+        document, _ = document_with_role(request, pk, Role.ANNOTATOR)
         annotation = annotations.my_annotation(document=document, user=request.user)
         return Response(AnnotationSerializer(annotation_data(annotation)).data)
 
     @extend_schema(request=AnnotationSaveSerializer, responses={200: AnnotationSerializer}, tags=["annotation"])
     def put(self, request: Request, pk: int) -> Response:
-        document = document_or_404(pk)
-        require_role(request, document.project, Role.ANNOTATOR)
+        document, _ = document_with_role(request, pk, Role.ANNOTATOR)
         given = AnnotationSaveSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
