@@ -146,3 +146,11 @@ def test_the_export_command_writes_binary_formats_and_warns_about_conll_losses(
     with pytest.raises(CommandError, match="status filters annotators' work"):
         call_command("export", "aleppo", str(tmp_path / "x.jsonl"), "--status", "draft")
     assert not (tmp_path / "x.jsonl").exists() and not (tmp_path / ".x.jsonl.partial").exists()
+
+
+def test_a_label_studio_export_imports_through_the_command_with_its_annotators(project, capsys) -> None:
+    call_command("import_documents", "aleppo", str(FIXTURES / "formats" / "labelstudio_export.json"))
+    assert "2 documents created, 2 annotations stored" in capsys.readouterr().out
+    records = list(export_records(project=project, source="annotator:labelstudio-3"))
+    assert [len(r.spans) for r in records] == [5, 2]
+    assert records[1].spans[0] == {"start": 12, "end": 22, "label": "CASUALTY_COUNT", "attrs": {}}
