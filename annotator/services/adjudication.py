@@ -107,7 +107,7 @@ def save_gold(
         gold = Gold.objects.select_for_update().filter(document=document).first()
         current = gold.version if gold else 0
         if expected != current:
-            raise StaleVersion(expected=expected, current=current)
+            raise _stale(expected, current)
         sources = list(Annotation.objects.filter(document=document, pk__in=ids))
         unknown = sorted(set(ids) - {a.pk for a in sources})
         if unknown:
@@ -120,7 +120,7 @@ def save_gold(
                 with transaction.atomic():
                     gold = Gold.objects.create(document=document, adjudicator=user, origin="adjudicated", version=1)
             except IntegrityError:  # another reviewer created the first gold meanwhile
-                raise StaleVersion(expected=expected, current=1) from None
+                raise _stale(expected, 1) from None
         else:
             gold.version += 1
             gold.adjudicator = user  # type: ignore[assignment]
@@ -134,3 +134,13 @@ def save_gold(
         project = document.project
         transaction.on_commit(lambda: training.maybe_start_training(project=project))
     return gold
+
+
+def _stale(expected: int, current: int) -> StaleVersion:
+    error = StaleVersion(expected=expected, current=current)
+    error.message = (
+        f"gold version {expected} is stale: someone saved the gold meanwhile (it is at version {current}); "
+        "reload it and apply your change again"
+    )
+    error.args = (error.message,)
+    return error
