@@ -154,3 +154,21 @@ def test_a_label_studio_export_imports_through_the_command_with_its_annotators(p
     records = list(export_records(project=project, source="annotator:labelstudio-3"))
     assert [len(r.spans) for r in records] == [5, 2]
     assert records[1].spans[0] == {"start": 12, "end": 22, "label": "CASUALTY_COUNT", "attrs": {}}
+
+
+def test_the_model_source_exports_the_current_models_scored_spans_as_predictions(project) -> None:
+    from annotator.models import Document, ModelVersion, Suggestion
+
+    doc = Document.objects.filter(project=project).order_by("id").first()
+    old = ModelVersion.objects.create(project=project, version=1, status=ModelVersion.Status.RETIRED)
+    current = ModelVersion.objects.create(project=project, version=2, status=ModelVersion.Status.CURRENT)
+    first_word_end = next(i for i, c in enumerate(doc.text) if not c.isalnum())
+    for version, score in ((old, 0.1), (current, 0.876543)):
+        Suggestion.objects.create(
+            document=doc, model_version=version, start=0, end=first_word_end, label="LOCATION", attrs={}, score=score
+        )
+    (line,) = [json.loads(x) for x in exported(project, "model", "jsonl").splitlines()]
+    assert (line["id"], line["annotator"], line["spans"][0]["score"]) == (doc.external_id, "model", 0.8765)
+    (task,) = json.loads(exported(project, "model", "labelstudio"))
+    assert task["annotations"] == []
+    assert (task["predictions"][0]["model_version"], task["predictions"][0]["score"]) == ("2", 0.8765)
