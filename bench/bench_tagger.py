@@ -51,7 +51,7 @@ class CRFBaseline:
         # Reuse the tagger's gazetteer building so both models see the same features.
         token_lists = [tokenize(t) for t in texts]
         tags = [spans_to_bio(t, toks, s) for t, toks, s in zip(texts, token_lists, spans, strict=True)]
-        self.gazetteer = self.tagger._build_gazetteer(texts, token_lists, tags)
+        self.gazetteer = self.tagger._build_gazetteer(token_lists, tags)
         X = [document_features(t, toks, gazetteer=self.gazetteer) for t, toks in zip(texts, token_lists, strict=True)]
         self.crf = sklearn_crfsuite.CRF(algorithm="lbfgs", c1=0.1, c2=0.1, max_iterations=100)
         self.crf.fit(X, tags)
