@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -38,6 +39,11 @@ def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Pop
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            # Load the app once in the master: workers fork ready, instead of each importing
+            # scikit-learn while the machine is busy.
+            "--preload",
+            "--timeout",
+            "120",
         ],
         cwd=ROOT,
         env=env,
@@ -94,9 +100,12 @@ def main() -> None:
     parser.add_argument("--redis-port", type=int, default=6396)
     args = parser.parse_args()
 
-    folder = fresh_django(args.postgres)
-    subprocess.run([str(ROOT / "scripts" / "redis.sh"), str(args.redis_port), str(folder / "redis")], check=True)
+    # Redis first: the settings (and so the Celery app) read REDIS_URL when Django starts.
+    redis_dir = tempfile.mkdtemp(prefix="annotator-load-redis-")
+    subprocess.run([str(ROOT / "scripts" / "redis.sh"), str(args.redis_port), redis_dir], check=True)
     os.environ["REDIS_URL"] = f"redis://127.0.0.1:{args.redis_port}/0"
+    folder = fresh_django(args.postgres)
+    print(f"# data in {folder}")
 
     from annotator.formats.registry import read_path
     from annotator.services.imports import import_documents
@@ -118,6 +127,10 @@ def main() -> None:
     server = start_server(port, args.workers, env)
     worker = subprocess.Popen(
         [
+            # Niced, as docs/operations.md advises where training shares a machine with the web.
+            "nice",
+            "-n",
+            "15",
             sys.executable,
             "-m",
             "celery",
