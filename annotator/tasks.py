@@ -45,7 +45,12 @@ def run_training_job(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
         return
     try:
         training.claim_training(job=job)
-    except training.TrainingBusy:
+    except training.TrainingBusy as busy:
+        if self.request.is_eager:  # run in-process (tests, CELERY_TASK_ALWAYS_EAGER): no waiting turn
+            from annotator.services.jobs import mark_failed
+
+            mark_failed(job, f"not run: {busy}")
+            return
         raise self.retry(countdown=2) from None
     run_job(job_id, lambda job: training.run_training(job=job))
 

@@ -188,3 +188,12 @@ def test_the_fast_feature_path_gives_each_token_as_many_features_as_the_named_on
     named = document_features(text, tokens)
     rows, _ = document_feature_ids(text, tokens)
     assert np.bincount(rows, minlength=len(tokens)).tolist() == [len(f) for f in named]
+
+
+def test_stacked_columns_are_added_to_each_row() -> None:
+    import scipy.sparse as sp
+
+    X = sp.csr_matrix(np.array([[1.0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 1.0, 1.0, 0, 0]]))
+    extra = np.array([[3, 4], [0, 4], [2, 3]])
+    joined = SpanTagger._with_ids(X, extra).toarray()
+    assert joined.tolist() == [[1, 0, 0, 1, 1], [1, 0, 0, 0, 1], [0, 1, 2, 1, 0]]
