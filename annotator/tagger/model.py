@@ -111,7 +111,7 @@ class SpanTagger(BaseEstimator):
         max_iter: int = 15,
         n_features: int = 2**20,
         gazetteer_min_count: int = 1000,
-        o_weight: float = 0.25,
+        o_weight: float = 0.15,
         top_k: int = 10,
         transition_weight: float = 1.0,
         stacking: bool = True,
