@@ -198,6 +198,7 @@ def server_cpu_seconds(master: int) -> float:
 def run(port: int, tokens: dict[str, str], clients: int, trips: int, seconds: float, master: int) -> dict:
     tally = Tally()
     cpu_before = server_cpu_seconds(master)
+    client_before = time.process_time()
     users = list(tokens.items())[:clients]
     deadline = time.monotonic() + seconds
     threads = [
@@ -210,6 +211,7 @@ def run(port: int, tokens: dict[str, str], clients: int, trips: int, seconds: fl
         thread.join()
     elapsed = time.perf_counter() - started
     cpu = server_cpu_seconds(master) - cpu_before
+    client_cpu = time.process_time() - client_before
     lost, over = check_database(tally)
     return {
         "clients": clients,
@@ -222,6 +224,7 @@ def run(port: int, tokens: dict[str, str], clients: int, trips: int, seconds: fl
         "trip_p95_ms": round(percentile(tally.trip_ms, 95), 1),
         # Load-independent: what one round trip costs the server, whoever else shares the cores.
         "server_cpu_ms_per_trip": round(cpu / max(1, len(tally.trip_ms)) * 1000, 1),
+        "client_cpu_ms_per_trip": round(client_cpu / max(1, len(tally.trip_ms)) * 1000, 1),
         "errors": len(tally.errors),
         "first_error": tally.errors[0] if tally.errors else "",
         "spans_saved": sum(len(s) for s in tally.saved.values()),
