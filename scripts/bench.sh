@@ -7,3 +7,4 @@ cd "$(dirname "$0")/.."
 .venv/bin/python bench/bench_browser.py
 .venv/bin/python bench/bench_agreement.py --db
 .venv/bin/python bench/bench_api.py
+.venv/bin/python bench/bench_tagger.py
