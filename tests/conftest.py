@@ -123,6 +123,8 @@ def _database_url_for_subprocess() -> str:
 
 def subprocess_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
+    # The browser tests' process needs this; a server or worker must never run with it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(DATABASE_URL=_database_url_for_subprocess(), CELERY_TASK_ALWAYS_EAGER="0", **extra)
     return env
 

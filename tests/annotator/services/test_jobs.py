@@ -35,9 +35,8 @@ def own_broker(tmp_path) -> Iterator[None]:  # type: ignore[no-untyped-def]
 
 
 def _reset_connections() -> None:
-    """Drop the app's cached broker connections so the next send uses the current URL."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget the app's cached pools so the next send uses the current URL. (Not closed:
+    kombu keeps pools in a global registry by URL and would hand the closed one back.)"""
     app._pool = None
     app.amqp._producer_pool = None
 
