@@ -129,10 +129,9 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def celery_worker(transactional_db) -> Iterator[subprocess.Popen[bytes]]:  # type: ignore[no-untyped-def]
+def _worker_process() -> Iterator[subprocess.Popen[bytes]]:
     """A real Celery worker process on the test Redis, consuming every queue, against the
-    test database. Tests that use it commit their rows (transactional_db)."""
+    test database; stopped when the test ends."""
     from annotator.celery import app
 
     app.control.purge()
@@ -177,3 +176,15 @@ def celery_worker(transactional_db) -> Iterator[subprocess.Popen[bytes]]:  # typ
     except subprocess.TimeoutExpired:
         worker.kill()
     log.close()
+
+
+@pytest.fixture
+def celery_worker(transactional_db) -> Iterator[subprocess.Popen[bytes]]:  # type: ignore[no-untyped-def]
+    """A real Celery worker. Tests that use it commit their rows (transactional_db)."""
+    yield from _worker_process()
+
+
+@pytest.fixture
+def celery_worker_again(transactional_db) -> Iterator[subprocess.Popen[bytes]]:  # type: ignore[no-untyped-def]
+    """A second worker, for tests that kill the first one and go on."""
+    yield from _worker_process()

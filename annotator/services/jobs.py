@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -92,16 +98,94 @@ def mark_failed(job: Job, error: str) -> None:
     Job.objects.filter(pk=job.pk).update(status=job.status, finished_at=job.finished_at, error=error)
 
 
+@contextmanager
+def heartbeat(job_id: int) -> Iterator[None]:
+    """While the body runs, write a heartbeat on the running Job every few seconds, so a
+    job whose worker was killed (or whose machine went away) can be told from a slow one."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        from django.db import connections
+
+        try:
+            while not stop.wait(settings.TAGGER_HEARTBEAT_SECONDS):
+                try:
+                    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(result={"heartbeat": time.time()})
+                except Exception:  # a busy database: the next beat tries again
+                    log.exception("job %s: heartbeat not written", job_id)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+
+
+def stale_reason(job: Job) -> str | None:
+    """Why a running job is taken for dead (no heartbeat for too long), or None."""
+    if job.status != Job.Status.RUNNING:
+        return None
+    beat = (job.result or {}).get("heartbeat") or (job.started_at.timestamp() if job.started_at else 0)
+    silent = time.time() - beat
+    if silent < settings.TAGGER_STALE_AFTER_SECONDS:
+        return None
+    worker = job.params.get("worker", "an unknown worker")
+    return f"the worker running this {job.kind} ({worker}) stopped: no heartbeat for {silent:.0f} s"
+
+
+def _a_worker_is_running(task_id: str) -> bool | None:
+    """Whether some Celery worker reports the task as active (None: could not ask)."""
+    from annotator.celery import app
+
+    if not task_id:
+        return False
+    try:
+        active = app.control.inspect(timeout=1.0).active() or {}
+    except (*_BROKER_DOWN, OSError):
+        return None
+    return any(task.get("id") == task_id for tasks in active.values() for task in tasks)
+
+
+def fail_if_stale(job: Job) -> bool:
+    """Mark a running job whose worker is gone as failed, with the reason. Nothing it was
+    writing is visible: imports run in one transaction and files are renamed into place.
+
+    A silent heartbeat alone is not proof: on SQLite a long import holds the one write lock,
+    so its heartbeat cannot be written. The workers are asked too, and the job fails only
+    when none of them is running it."""
+    reason = stale_reason(job)
+    if reason is None or _a_worker_is_running(job.celery_task_id) is not False:
+        return False
+    updated = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+        status=Job.Status.FAILED, error=reason, finished_at=timezone.now()
+    )
+    if updated:
+        job.status, job.error = Job.Status.FAILED, reason
+        log.warning("job %s failed: %s", job.pk, reason)
+    return bool(updated)
+
+
 def run_job(job_id: int, work: Callable[[Job], dict[str, Any] | None]) -> None:
-    """Load the job, mark it running, call `work(job)` and record the outcome. A domain
-    error (bad file, bad spans) fails the job with its message; anything else fails it
-    with the exception's type and text and is re-raised for the worker's log."""
+    """Load the job, mark it running, call `work(job)` under a heartbeat and record the
+    outcome. A job no longer queued or running (failed as lost, already done: a redelivered
+    message) is left alone. A domain error (bad file, bad spans) fails the job with its
+    message; anything else fails it with the exception's type and text and is re-raised for
+    the worker's log."""
     from annotator.exceptions import AnnotatorError
 
-    job = Job.objects.get(pk=job_id)
+    job = Job.objects.select_related("project").get(pk=job_id)
+    if job.status not in (Job.Status.QUEUED, Job.Status.RUNNING):
+        log.warning("job %s is %s already; not run again", job_id, job.status)
+        return
+    job.params = {**job.params, "worker": job.params.get("worker") or f"{socket.gethostname()}:{os.getpid()}"}
+    Job.objects.filter(pk=job.pk).update(params=job.params, result={"heartbeat": time.time()})
     mark_running(job)
     try:
-        result = work(job)
+        with heartbeat(job.pk):
+            result = work(job)
     except AnnotatorError as error:
         mark_failed(job, str(error))
         return

@@ -33,7 +33,6 @@ import hashlib
 import logging
 import os
 import socket
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -114,39 +113,19 @@ def start_training(*, project: Project, user: Any = None, reason: str = "request
 # --- Lost workers -------------------------------------------------------------------------
 
 
-def _heartbeat(job_id: int, stop: threading.Event) -> None:
-    from django.db import connections
-
-    try:
-        while not stop.wait(settings.TAGGER_HEARTBEAT_SECONDS):
-            try:
-                Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(result={"heartbeat": time.time()})
-            except Exception:  # a busy database: the next beat tries again
-                log.exception("training job %s: heartbeat not written", job_id)
-    finally:
-        connections.close_all()
-
-
 def fail_stale_trainings(*, project: Project) -> int:
     """Fail the project's running trainings whose worker stopped writing its heartbeat (the
-    process was killed, the machine went away). Returns how many were failed."""
-    cutoff = time.time() - settings.TAGGER_STALE_AFTER_SECONDS
+    process was killed, the machine went away), and their unfinished model versions.
+    Returns how many were failed."""
+    from annotator.services.jobs import fail_if_stale
+
     failed = 0
     for job in Job.objects.filter(project=project, kind=Job.Kind.TRAINING, status=Job.Status.RUNNING):
-        beat = (job.result or {}).get("heartbeat") or (job.started_at.timestamp() if job.started_at else 0)
-        if beat >= cutoff:
-            continue
-        worker = job.params.get("worker", "an unknown worker")
-        reason = f"the worker running this training ({worker}) stopped: no heartbeat for {time.time() - beat:.0f} s"
-        with transaction.atomic():
-            if Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
-                status=Job.Status.FAILED, error=reason, finished_at=timezone.now()
-            ):
-                ModelVersion.objects.filter(
-                    pk=job.params.get("model_version"), status=ModelVersion.Status.TRAINING
-                ).update(status=ModelVersion.Status.FAILED, metrics={"error": reason})
-                failed += 1
-                log.warning("training job %s failed: %s", job.pk, reason)
+        if fail_if_stale(job):
+            ModelVersion.objects.filter(pk=job.params.get("model_version"), status=ModelVersion.Status.TRAINING).update(
+                status=ModelVersion.Status.FAILED, metrics={"error": job.error}
+            )
+            failed += 1
     return failed
 
 
@@ -231,34 +210,29 @@ def run_training(*, job: Job, queue_refresh: bool = True) -> dict[str, Any]:
     from annotator.services.jobs import report_progress
 
     project = job.project
-    stop = threading.Event()
-    beat = threading.Thread(target=_heartbeat, args=(job.pk, stop), daemon=True)
-    beat.start()
+    # run_job writes the heartbeat (services.jobs.heartbeat) while this runs.
+    with transaction.atomic():
+        if connection.features.has_select_for_update:
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+        number = (ModelVersion.objects.filter(project=project).aggregate(m=Max("version"))["m"] or 0) + 1
+        version = ModelVersion.objects.create(
+            project=project,
+            version=number,
+            status=ModelVersion.Status.TRAINING,
+            sklearn_version=sklearn.__version__,
+            feature_version=FEATURE_VERSION,
+        )
+    job.params = {**job.params, "model_version": version.pk}
+    Job.objects.filter(pk=job.pk).update(params=job.params)
     try:
-        with transaction.atomic():
-            if connection.features.has_select_for_update:
-                Project.objects.select_for_update().filter(pk=project.pk).first()
-            number = (ModelVersion.objects.filter(project=project).aggregate(m=Max("version"))["m"] or 0) + 1
-            version = ModelVersion.objects.create(
-                project=project,
-                version=number,
-                status=ModelVersion.Status.TRAINING,
-                sklearn_version=sklearn.__version__,
-                feature_version=FEATURE_VERSION,
-            )
-        job.params = {**job.params, "model_version": version.pk}
-        Job.objects.filter(pk=job.pk).update(params=job.params)
-        try:
-            return _train_version(
-                job=job, project=project, version=version, report=report_progress, queue_refresh=queue_refresh
-            )
-        except BaseException as error:
-            ModelVersion.objects.filter(pk=version.pk).update(
-                status=ModelVersion.Status.FAILED, metrics={"error": f"{type(error).__name__}: {error}"}
-            )
-            raise
-    finally:
-        stop.set()
+        return _train_version(
+            job=job, project=project, version=version, report=report_progress, queue_refresh=queue_refresh
+        )
+    except BaseException as error:
+        ModelVersion.objects.filter(pk=version.pk).update(
+            status=ModelVersion.Status.FAILED, metrics={"error": f"{type(error).__name__}: {error}"}
+        )
+        raise
 
 
 def _train_version(

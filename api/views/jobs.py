@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from annotator.models import Job, Role
 from annotator.selectors import role_for
+from annotator.services.jobs import fail_if_stale
 from api.permissions import RANK
 from api.serializers.jobs import JobSerializer
 from api.views.projects import MAX_PK
@@ -62,6 +63,7 @@ class JobDetailView(APIView):
     @extend_schema(responses={200: JobSerializer}, tags=["jobs"])
     def get(self, request: Request, pk: int) -> Response:
         job = readable_job_or_404(request, pk)
+        fail_if_stale(job)  # a job whose worker was killed says so instead of running forever
         return Response(JobSerializer(job_data(job, request)).data)
 
 
