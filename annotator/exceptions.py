@@ -6,7 +6,7 @@ error shape; management commands print `str(error)` on one line and exit non-zer
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -86,13 +86,3 @@ class NotFound(AnnotatorError):
 
 class Conflict(AnnotatorError):
     code = "conflict"
-
-
-@dataclass
-class ImportReport:
-    """What an import stored and what it passed over (already in the project)."""
-
-    created: int = 0
-    matched: int = 0
-    annotations: int = 0
-    skipped: list[str] = field(default_factory=list)

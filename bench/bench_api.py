@@ -66,7 +66,10 @@ def seed(documents: int, annotators: int) -> dict[str, str]:
     return tokens
 
 
-def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, workers: int, env: dict[str, str], *, extra: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
+    """gunicorn on loopback, ready once a cheap API request answers (`extra`: more options)."""
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -77,22 +80,23 @@ def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Pop
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            *extra,
         ],
         cwd=ROOT,
         env=env,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/schema/")
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/auth/me/")
             conn.getresponse().read()
             return server
         except OSError:
             time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("gunicorn did not answer within 30 s")
+    os.killpg(server.pid, signal.SIGKILL)
+    raise RuntimeError("gunicorn did not answer within 90 s")
 
 
 @dataclass

@@ -11,7 +11,6 @@ acknowledged save is stored exactly once. Loopback only, bounded in time and cou
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import signal
@@ -23,43 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.bench_api import Tally, check_database, client, free_port, percentile, seed
+from bench.bench_api import Tally, check_database, client, free_port, percentile, seed, start_server
 from bench.common import ROOT, fresh_django, machine
-
-
-def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """gunicorn on loopback, ready once a cheap API request answers."""
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "annotator.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            # Load the app once in the master: workers fork ready, instead of each importing
-            # scikit-learn while the machine is busy.
-            "--preload",
-            "--timeout",
-            "120",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/auth/me/")
-            conn.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(server.pid, signal.SIGKILL)
-    raise RuntimeError("gunicorn did not answer within 90 s")
 
 
 def duplicated_spans() -> int:
@@ -124,7 +88,9 @@ def main() -> None:
         LOG_LEVEL="WARNING",
     )
     port = free_port()
-    server = start_server(port, args.workers, env)
+    # --preload: the app loads once in the master and workers fork ready, instead of each
+    # importing scikit-learn while the machine is busy.
+    server = start_server(port, args.workers, env, extra=("--preload", "--timeout", "120"))
     worker = subprocess.Popen(
         [
             # Niced, as docs/operations.md advises where training shares a machine with the web.
