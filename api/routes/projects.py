@@ -3,13 +3,15 @@ documents and imports."""
 
 from django.urls import path
 
-from api.views import auth, documents, imports, projects
+from api.views import auth, deletion, documents, imports, projects
 
 urlpatterns: list = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
     path("auth/login/", auth.LoginView.as_view(), name="auth-login"),
     path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
     path("auth/me/", auth.MeView.as_view(), name="auth-me"),
+    path("projects/<slug:slug>/restore/", deletion.ProjectRestoreView.as_view(), name="project-restore"),
+    path("documents/<int:pk>/restore/", deletion.DocumentRestoreView.as_view(), name="document-restore"),
     path("projects/", projects.ProjectListView.as_view(), name="project-list"),
     path("projects/<slug:slug>/", projects.ProjectDetailView.as_view(), name="project-detail"),
     path("projects/<slug:slug>/members/", projects.MemberListView.as_view(), name="member-list"),

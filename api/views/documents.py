@@ -26,6 +26,7 @@ from api.serializers.documents import (
     DocumentSerializer,
     DocumentWithSuggestionsSerializer,
 )
+from api.views import deletion as deletion_views
 from api.views.projects import document_or_404, project_or_404, sees_all
 
 
@@ -134,3 +135,8 @@ class DocumentDetailView(APIView):
             raise Http404("no such document")  # to an outsider, the document does not exist
         data = {**document_data(document), **suggestions_data(document)}
         return Response(DocumentWithSuggestionsSerializer(data).data)
+
+    @extend_schema(responses={200: deletion_views.DeletedSerializer}, tags=["documents"])
+    def delete(self, request: Request, pk: int) -> Response:
+        """Delete the document (owner): gone from view at once, restorable within the undo window."""
+        return deletion_views.delete_document_response(request, document_or_404(pk))

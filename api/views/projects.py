@@ -27,6 +27,7 @@ from api.serializers.projects import (
     ProjectUpdateSerializer,
     RoleSerializer,
 )
+from api.views import deletion as deletion_views
 
 MAX_PK = 2**53
 
@@ -152,6 +153,11 @@ class ProjectDetailView(APIView):
         given.is_valid(raise_exception=True)
         project = project_admin.update_project(project=project, **given.validated_data)
         return Response(ProjectSerializer(project_data(project, user=request.user, role=role)).data)
+
+    @extend_schema(responses={200: deletion_views.DeletedSerializer}, tags=["projects"])
+    def delete(self, request: Request, slug: str) -> Response:
+        """Delete the project (owner): gone from view at once, restorable within the undo window."""
+        return deletion_views.delete_project_response(request, project_or_404(slug))
 
 
 def _members(project: Project) -> list[dict[str, str]]:

@@ -54,6 +54,10 @@ ROWS = [
     ),
     Row("project detail", "get", "/api/projects/{slug}/", (401, 404, 200, 200, 200)),
     Row("project update", "patch", "/api/projects/{slug}/", (401, 404, 403, 403, 200), body={"name": "Renamed"}),
+    Row("project delete", "delete", "/api/projects/{slug}/", (401, 404, 403, 403, 200)),
+    Row("project restore", "post", "/api/projects/{slug}/restore/", (401, 404, 403, 403, 409)),
+    Row("document delete", "delete", "/api/documents/{other}/", (401, 404, 403, 403, 200)),
+    Row("document restore", "post", "/api/documents/{other}/restore/", (401, 404, 403, 403, 409)),
     Row("member list", "get", "/api/projects/{slug}/members/", (401, 404, 403, 200, 200)),
     Row(
         "member add",
