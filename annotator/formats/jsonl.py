@@ -32,6 +32,8 @@ def read_jsonl(lines: Iterable[str | bytes]) -> Iterator[Record]:
             obj = json.loads(raw)
         except json.JSONDecodeError as error:
             raise FormatError(f"broken JSON: {error.msg} (column {error.colno})", line=number) from None
+        except RecursionError:
+            raise FormatError("JSON nested too deeply", line=number) from None
         yield record_from_object(obj, number)
 
 

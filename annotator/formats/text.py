@@ -83,18 +83,41 @@ def write_txt_zip(records: Iterable[Record]) -> Iterator[bytes]:
     yield sink.take()
 
 
-def read_txt_zip(data: bytes) -> Iterator[Record]:
-    """Every .txt member of a zip, in archive order, its id the decoded file name."""
+# Zip bombs: what a zip may unpack to in all, and how much one member may have been squeezed.
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+
+
+def read_txt_zip(data: bytes, *, max_bytes: int = MAX_UNZIPPED_BYTES) -> Iterator[Record]:
+    """Every .txt member of a zip, in archive order, its id the decoded file name. A zip
+    that would unpack to more than `max_bytes`, or a member compressed more than
+    MAX_COMPRESSION_RATIO to one, is refused before it is unpacked (sizes in the archive can
+    lie, so reads are bounded too)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
         raise FormatError(f"not a zip file: {error}") from None
     # Archive order is the order the export wrote, so a re-import keeps the documents in order.
-    names = [n for n in archive.namelist() if n.lower().endswith(".txt") and not n.endswith("/")]
-    if not names:
+    members = [i for i in archive.infolist() if i.filename.lower().endswith(".txt") and not i.is_dir()]
+    if not members:
         raise FormatError("no .txt files in the zip")
-    for name in names:
-        record = read_txt(name, archive.read(name))
+    declared = sum(i.file_size for i in members)
+    if declared > max_bytes:
+        raise FormatError(f"the zip unpacks to {declared} bytes; the limit is {max_bytes}")
+    for info in members:
+        if info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1) and info.file_size > 1_000_000:
+            raise FormatError(
+                f"{info.filename}: compressed {info.file_size // max(info.compress_size, 1)} to 1 (a zip bomb?)"
+            )
+    remaining = max_bytes
+    for info in members:
+        with archive.open(info) as member:
+            content = member.read(remaining + 1)
+        if len(content) > remaining:
+            raise FormatError(f"the zip unpacks to more than {max_bytes} bytes")
+        remaining -= len(content)
+        name = info.filename
+        record = read_txt(name, content)
         record.id = unquote(PurePath(name).stem)
         record.meta = {"filename": unquote(PurePath(name).name)}
         yield record

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -90,6 +91,10 @@ def import_documents(
     labels = project.label_schemas()
     lines: list[_Line] = []
     for record in records:
+        if len(lines) >= settings.MAX_IMPORT_ROWS:
+            raise AnnotatorError(
+                f"more than {settings.MAX_IMPORT_ROWS} documents in one import (MAX_IMPORT_ROWS); split the file"
+            )
         target = _target_of(record, as_annotator=as_annotator, as_gold=as_gold)
         if record.spans is not None and target is None:
             raise FormatError(

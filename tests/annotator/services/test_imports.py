@@ -123,3 +123,12 @@ def test_the_development_gold_set_imports_whole(project) -> None:
 def test_seed_texts_are_stored_byte_for_byte(project) -> None:
     for path in sorted(Path(FIXTURES.parent / "seeds").glob("*.txt")):
         assert Document.objects.get(project=project, external_id=path.stem).text == path.read_text(encoding="utf-8")
+
+
+def test_an_import_over_the_row_limit_stores_nothing(project, settings) -> None:
+    settings.MAX_IMPORT_ROWS = 3
+    before = counts()
+    records = [Record(text=f"Report {i} from Aleppo.", id=f"r{i}", line=i + 1) for i in range(4)]
+    with pytest.raises(AnnotatorError, match="more than 3 documents in one import"):
+        import_documents(project=project, records=records)
+    assert counts() == before
