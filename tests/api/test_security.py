@@ -57,3 +57,31 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG=0" in result.stderr
+
+
+def test_passwords_and_tokens_never_reach_the_logs(db, alice, caplog) -> None:
+    import logging
+
+    from rest_framework.authtoken.models import Token
+
+    caplog.set_level(logging.DEBUG)
+    client = Client()
+    client.post(
+        "/api/auth/token/", {"username": "alice", "password": "guess-Secret-123"}, content_type="application/json"
+    )
+    token = Token.objects.create(user=alice).key
+    client.get("/api/projects/", HTTP_AUTHORIZATION=f"Token {token}")
+    client.get("/api/projects/", HTTP_AUTHORIZATION="Token not-a-real-token-xyz")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "guess-Secret-123" not in logged
+    assert token not in logged and "not-a-real-token-xyz" not in logged
+
+
+def test_session_writes_need_a_csrf_token(db, alice) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(
+        "/api/projects/", {"slug": "x", "labels": [{"name": "LOCATION"}]}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["error"]["message"]
