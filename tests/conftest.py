@@ -188,3 +188,55 @@ def celery_worker(transactional_db) -> Iterator[subprocess.Popen[bytes]]:  # typ
 def celery_worker_again(transactional_db) -> Iterator[subprocess.Popen[bytes]]:  # type: ignore[no-untyped-def]
     """A second worker, for tests that kill the first one and go on."""
     yield from _worker_process()
+
+
+# --- A broker that is down ------------------------------------------------------------------
+
+OWN_BROKER_PORT = 6398  # a Redis of the test's own, which starts stopped
+
+
+def _reset_celery_connections() -> None:
+    """Forget the app's cached pools so the next send uses the current URL. (Not closed:
+    kombu keeps pools in a global registry by URL and would hand the closed one back.)"""
+    from annotator.celery import app
+
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def own_broker(tmp_path):  # type: ignore[no-untyped-def]
+    """Point the Celery app at a Redis that is not running; calling the fixture's value
+    starts it. The app is restored afterwards."""
+    from annotator.celery import app
+
+    def start() -> None:
+        subprocess.run(
+            [
+                "redis-server",
+                "--port",
+                str(OWN_BROKER_PORT),
+                "--bind",
+                "127.0.0.1",
+                "--daemonize",
+                "yes",
+                "--save",
+                "",
+                "--dir",
+                str(tmp_path),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        for _ in range(50):
+            if subprocess.run(["redis-cli", "-p", str(OWN_BROKER_PORT), "ping"], capture_output=True).returncode == 0:
+                return
+            time.sleep(0.1)
+
+    previous = app.conf.broker_url
+    app.conf.broker_url = f"redis://127.0.0.1:{OWN_BROKER_PORT}/0"
+    _reset_celery_connections()
+    yield start
+    subprocess.run(["redis-cli", "-p", str(OWN_BROKER_PORT), "shutdown", "nosave"], capture_output=True)
+    app.conf.broker_url = previous
+    _reset_celery_connections()

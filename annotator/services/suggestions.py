@@ -164,3 +164,13 @@ def predict_records(*, project: Project, records: Iterable[Record]) -> Iterator[
             )
 
     return generate()
+
+
+def suggestions_stale(*, project: Project) -> bool:
+    """Whether a newer model is on its way: a training or a refresh of suggestions is waiting
+    or running (while Redis is down, such jobs wait on their row until it is back)."""
+    return Job.objects.filter(
+        project=project,
+        kind__in=[Job.Kind.TRAINING, Job.Kind.SUGGESTIONS],
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+    ).exists()

@@ -89,6 +89,9 @@ class NextSerializer(serializers.Serializer):
     annotation = AnnotationSerializer(allow_null=True, help_text="Your annotation of it (a draft), or null.")
     model_version = ModelVersionRefSerializer(allow_null=True, help_text="The current model, null if none yet.")
     suggestions = SuggestionSerializer(many=True, help_text="The current model's suggestions for the document.")
+    suggestions_stale = serializers.BooleanField(
+        help_text="A newer model is being trained or its suggestions refreshed (or waiting for the task queue)."
+    )
     remaining = serializers.IntegerField(
         help_text="Documents still open to you, the returned one included (0 when nothing is left)."
     )

@@ -101,6 +101,9 @@ class DocumentWithSuggestionsSerializer(DocumentSerializer):
         allow_null=True, help_text="The project's current model, whose suggestions follow; null if none yet."
     )
     suggestions = SuggestionSerializer(many=True, help_text="The current model's suggestions for this document.")
+    suggestions_stale = serializers.BooleanField(
+        help_text="A newer model is being trained or its suggestions refreshed (or waiting for the task queue)."
+    )
 
 
 class DocumentCreateSerializer(serializers.Serializer):

@@ -53,7 +53,13 @@ class NextView(APIView):
         project, _ = project_with_role(request, slug, Role.ANNOTATOR)
         result = assignment.next_for(project=project, user=request.user)
         if result.annotation is None:
-            data = {"document": None, "annotation": None, "model_version": None, "suggestions": []}
+            data = {
+                "document": None,
+                "annotation": None,
+                "model_version": None,
+                "suggestions": [],
+                "suggestions_stale": False,
+            }
         else:
             document = result.annotation.document
             data = {

@@ -17,7 +17,7 @@ from annotator.models import Annotation, Document, Role
 from annotator.selectors import role_for
 from annotator.services import uploads
 from annotator.services.document_queries import document_list
-from annotator.services.suggestions import current_suggestions_for
+from annotator.services.suggestions import current_suggestions_for, suggestions_stale
 from api.permissions import require_role
 from api.serializers.documents import (
     DocumentCreateSerializer,
@@ -52,6 +52,7 @@ def suggestions_data(document: Document) -> dict[str, Any]:
     model, suggestions = current_suggestions_for(document=document)
     return {
         "model_version": {"id": model.pk, "version": model.version} if model else None,
+        "suggestions_stale": suggestions_stale(project=document.project),
         "suggestions": [
             {"id": s.pk, "start": s.start, "end": s.end, "label": s.label, "attrs": s.attrs or {}, "score": s.score}
             for s in suggestions

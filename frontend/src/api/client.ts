@@ -91,6 +91,7 @@ export interface Doc {
   meta: Record<string, unknown>;
   created_at: string;
   model_version?: ModelRef | null;
+  suggestions_stale?: boolean;
   suggestions?: Suggestion[];
 }
 
@@ -113,6 +114,7 @@ export interface Next {
   annotation: Annotation | null;
   model_version: ModelRef | null;
   suggestions: Suggestion[];
+  suggestions_stale: boolean;
   remaining: number;
 }
 
