@@ -54,7 +54,14 @@ def test_documents_with_gold_are_not_served(project, alice, client_for):
     for doc in Document.objects.all():
         Gold.objects.create(document=doc, origin="imported")
     body = assign(client_for(alice))
-    assert body == {"document": None, "annotation": None, "model_version": None, "suggestions": [], "remaining": 0}
+    assert body == {
+        "document": None,
+        "annotation": None,
+        "model_version": None,
+        "suggestions": [],
+        "suggestions_stale": False,
+        "remaining": 0,
+    }
 
 
 def test_a_skipped_document_is_not_offered_again_but_frees_its_slot(project, alice, bob, reviewer, client_for):
