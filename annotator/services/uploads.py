@@ -143,8 +143,16 @@ def run_export(*, job: Job) -> dict[str, Any]:
             tmp.write(data)
         tmp.seek(0)
         name = _safe_name(f"{job.project.slug}-{params['source']}.{spec.extension.lstrip('.')}")
-        job.output_file.save(f"{job.pk}-{name}", File(tmp), save=False)
-    Job.objects.filter(pk=job.pk).update(output_file=job.output_file.name)
+        storage = job.output_file.storage
+        target = storage.get_available_name(job.output_file.field.generate_filename(job, f"{job.pk}-{name}"))
+        try:
+            stored = storage.save(target, File(tmp))
+        except OSError as error:  # disk full, quota, permissions: fail cleanly, leave no half file
+            if storage.exists(target):
+                storage.delete(target)
+            raise AnnotatorError(f"could not write the export file: {error.strerror or error}") from None
+    job.output_file.name = stored
+    Job.objects.filter(pk=job.pk).update(output_file=stored)
     return {"bytes": size, "filename": name, "media_type": spec.media_type}
 
 
