@@ -15,7 +15,7 @@ impossible transitions forbidden, plus learned transition scores. Deterministic 
 `random_state`.
 
 Scores: a span's score is the mean over its tokens of the probability the classifier gave the
-decoded tag. A document's uncertainty is the mean entropy (bits) of its `top_k` most
+decoded tag; spans scoring under MIN_SPAN_SCORE (forced by the transitions alone) are dropped. A document's uncertainty is the mean entropy (bits) of its `top_k` most
 uncertain tokens: documents with a few hard decisions rank first, however long they are.
 """
 
@@ -39,6 +39,7 @@ from annotator.tagger.features import document_feature_ids, feature_id
 from annotator.tokenize import Token, bio_to_spans, spans_to_bio, tokenize
 
 _EPS = 1e-9
+MIN_SPAN_SCORE = 0.01  # spans scored below this are not suggested
 _STACK_OFFSETS = (-2, -1, 0, 1, 2)
 
 
@@ -319,7 +320,11 @@ class SpanTagger(BaseEstimator):
         ends = {t.end: i for i, t in enumerate(tokens)}
         for span in bio_to_spans(tokens, tags):
             first, last = starts[span.start], ends[span.end]
-            spans.append(ScoredSpan(span.start, span.end, span.label, float(chosen[first : last + 1].mean())))
+            score = float(chosen[first : last + 1].mean())
+            # A span the decoder's transitions forced through tags the classifier all but ruled
+            # out is no suggestion anyone should see.
+            if score >= MIN_SPAN_SCORE:
+                spans.append(ScoredSpan(span.start, span.end, span.label, score))
         entropy = -(probs * np.log2(probs + _EPS)).sum(axis=1)
         top = np.sort(entropy)[-self.top_k :]
         return Prediction(spans, max(0.0, float(top.mean())))
