@@ -15,8 +15,9 @@ impossible transitions forbidden, plus learned transition scores. Deterministic 
 `random_state`.
 
 Scores: a span's score is the mean over its tokens of the probability the classifier gave the
-decoded tag; spans scoring under MIN_SPAN_SCORE (forced by the transitions alone) are dropped. A document's uncertainty is the mean entropy (bits) of its `top_k` most
-uncertain tokens: documents with a few hard decisions rank first, however long they are.
+decoded tag; spans scoring under MIN_SPAN_SCORE (forced by the transitions alone) are
+dropped. A document's uncertainty is the mean entropy (bits) of its `top_k` most uncertain
+tokens: documents with a few hard decisions rank first, however long they are.
 """
 
 from __future__ import annotations
