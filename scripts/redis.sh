@@ -4,6 +4,7 @@
 set -euo pipefail
 port=$1 dir=$2
 mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)  # absolute: redis changes into --dir before it opens the log file
 if redis-cli -p "$port" ping >/dev/null 2>&1; then exit 0; fi
 redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --daemonize yes \
   --pidfile "$dir/redis-$port.pid" --logfile "$dir/redis-$port.log" --save "" --appendonly no

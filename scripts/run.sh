@@ -20,7 +20,8 @@ if [ -z "${REDIS_URL:-}" ]; then
   if redis-cli -p 6379 ping >/dev/null 2>&1; then
     export REDIS_URL=redis://127.0.0.1:6379/0
   else
-    scripts/redis.sh 6380 var/redis && OUR_REDIS=6380
+    scripts/redis.sh 6380 var/redis
+    OUR_REDIS=6380
     export REDIS_URL=redis://127.0.0.1:6380/0
   fi
 fi
