@@ -66,6 +66,20 @@ def seed(documents: int, annotators: int) -> dict[str, str]:
     return tokens
 
 
+def server_env() -> dict[str, str]:
+    """The environment of a benchmark's server and workers: production settings on loopback."""
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-0123",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        LOG_LEVEL="WARNING",
+        DB_CONN_MAX_AGE="60",
+    )
+    return env
+
+
 def start_server(
     port: int, workers: int, env: dict[str, str], *, extra: tuple[str, ...] = ()
 ) -> subprocess.Popen[bytes]:
@@ -248,15 +262,7 @@ def main() -> None:
 
     folder = fresh_django(args.postgres)
     tokens = seed(args.documents, 32)
-    env = dict(os.environ)
-    env.update(
-        DEBUG="0",
-        SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-0123",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        LOG_LEVEL="WARNING",
-        DB_CONN_MAX_AGE="60",
-    )
+    env = server_env()
     port = free_port()
     server = start_server(port, args.workers, env)
     database = "PostgreSQL" if args.postgres else "SQLite"

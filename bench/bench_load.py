@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.bench_api import Tally, check_database, client, free_port, percentile, seed, start_server
+from bench.bench_api import Tally, check_database, client, free_port, percentile, seed, server_env, start_server
 from bench.common import ROOT, fresh_django, machine
 
 
@@ -79,14 +79,7 @@ def main() -> None:
     gold = create_project(slug="gold", labels=["CASUALTY_COUNT", "PERPETRATOR", "LOCATION"])
     import_documents(project=gold, records=read_path(ROOT / "fixtures" / "gold" / "dev.jsonl"), as_gold=True)
 
-    env = dict(os.environ)
-    env.update(
-        DEBUG="0",
-        SECRET_KEY="load-test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        LOG_LEVEL="WARNING",
-    )
+    env = server_env()
     port = free_port()
     # --preload: the app loads once in the master and workers fork ready, instead of each
     # importing scikit-learn while the machine is busy.
