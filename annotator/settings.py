@@ -166,11 +166,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 # services.jobs.enqueue) instead of hanging the annotator's save.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
+# --- Jobs ----------------------------------------------------------------------------------
+# A running Job (import, export, training, suggestions) writes a heartbeat this often; one
+# silent for JOB_STALE_AFTER_SECONDS, and run by no worker, is taken for a lost worker
+# (killed, machine gone) and failed. The TAGGER_* names are read too: they came first.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", env_int("TAGGER_HEARTBEAT_SECONDS", 5))
+JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", env_int("TAGGER_STALE_AFTER_SECONDS", 60))
+
 # --- Tagger (issue 4) ----------------------------------------------------------------------
-# A training Job writes a heartbeat this often; one silent for TAGGER_STALE_AFTER_SECONDS is
-# taken for a lost worker (killed, machine gone) and failed on the next trigger.
-TAGGER_HEARTBEAT_SECONDS = env_int("TAGGER_HEARTBEAT_SECONDS", 5)
-TAGGER_STALE_AFTER_SECONDS = env_int("TAGGER_STALE_AFTER_SECONDS", 60)
 # Test hook only: a training sleeps this long after loading its data, so a test can kill
 # the worker mid-training. Always 0 in production.
 TAGGER_TRAINING_PAUSE_SECONDS = env_int("TAGGER_TRAINING_PAUSE_SECONDS", 0)

@@ -108,7 +108,7 @@ def heartbeat(job_id: int) -> Iterator[None]:
         from django.db import connections
 
         try:
-            while not stop.wait(settings.TAGGER_HEARTBEAT_SECONDS):
+            while not stop.wait(settings.JOB_HEARTBEAT_SECONDS):
                 try:
                     Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(result={"heartbeat": time.time()})
                 except Exception:  # a busy database: the next beat tries again
@@ -130,7 +130,7 @@ def stale_reason(job: Job) -> str | None:
         return None
     beat = (job.result or {}).get("heartbeat") or (job.started_at.timestamp() if job.started_at else 0)
     silent = time.time() - beat
-    if silent < settings.TAGGER_STALE_AFTER_SECONDS:
+    if silent < settings.JOB_STALE_AFTER_SECONDS:
         return None
     worker = job.params.get("worker", "an unknown worker")
     return f"the worker running this {job.kind} ({worker}) stopped: no heartbeat for {silent:.0f} s"

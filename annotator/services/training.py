@@ -13,7 +13,7 @@ nothing. A worker that picks a training Job while another of the project runs pu
 (Celery retry) until the first ends.
 
 A lost worker: a running training writes a heartbeat on its Job every
-`TAGGER_HEARTBEAT_SECONDS`; a running Job silent for `TAGGER_STALE_AFTER_SECONDS` is failed
+`JOB_HEARTBEAT_SECONDS`; a running Job silent for `JOB_STALE_AFTER_SECONDS` is failed
 with the reason, with its unfinished ModelVersion, by `fail_stale_trainings` (called by every
 trigger and before each training starts). A model is stored and promoted in one transaction
 at the very end, so a training cut short never leaves a half-written current model.

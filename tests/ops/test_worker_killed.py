@@ -38,8 +38,8 @@ def _wait_for(client, job_id: int, statuses: set[str], seconds: float = 120) -> 
 @pytest.fixture
 def fast_heartbeat(monkeypatch, settings):  # type: ignore[no-untyped-def]
     """Workers beat every second (their environment); the web side calls a job dead after 4 s."""
-    monkeypatch.setenv("TAGGER_HEARTBEAT_SECONDS", "1")
-    settings.TAGGER_STALE_AFTER_SECONDS = 4
+    monkeypatch.setenv("JOB_HEARTBEAT_SECONDS", "1")
+    settings.JOB_STALE_AFTER_SECONDS = 4
 
 
 @pytest.mark.worker

@@ -1,8 +1,11 @@
-"""A job whose broker is down waits instead of failing the request, and goes once it is back."""
+"""Jobs: one whose broker is down waits instead of failing the request and goes once it is
+back; the job timings' settings."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -33,3 +36,18 @@ def test_redis_down_leaves_the_job_queued_and_it_is_sent_when_redis_is_back(
         ["redis-cli", "-p", str(OWN_BROKER_PORT), "llen", "default"], capture_output=True, text=True
     )
     assert waiting.stdout.strip() == "1"
+
+
+def test_the_old_tagger_names_of_the_job_timings_are_still_read() -> None:
+    code = "from django.conf import settings as s; print(s.JOB_HEARTBEAT_SECONDS, s.JOB_STALE_AFTER_SECONDS)"
+    env = {**os.environ, "TAGGER_HEARTBEAT_SECONDS": "2", "TAGGER_STALE_AFTER_SECONDS": "7"}
+    env.pop("JOB_HEARTBEAT_SECONDS", None)
+    env["JOB_STALE_AFTER_SECONDS"] = "9"  # the new name wins over the old one
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "annotator.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["2", "9"]

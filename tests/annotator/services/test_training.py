@@ -133,7 +133,7 @@ def test_training_with_nothing_labelled_fails_with_a_reason(project) -> None:
 
 
 def test_a_training_whose_worker_went_silent_is_failed_on_the_next_trigger(project, settings) -> None:
-    settings.TAGGER_STALE_AFTER_SECONDS = 30
+    settings.JOB_STALE_AFTER_SECONDS = 30
     add_submissions(project, "alice", 5)
     job = start_training(project=project)
     version = ModelVersion.objects.create(project=project, version=1, status=ModelVersion.Status.TRAINING)
@@ -153,7 +153,7 @@ def test_a_training_whose_worker_went_silent_is_failed_on_the_next_trigger(proje
 
 
 def test_a_live_training_is_not_taken_for_a_lost_one(project, settings) -> None:
-    settings.TAGGER_STALE_AFTER_SECONDS = 30
+    settings.JOB_STALE_AFTER_SECONDS = 30
     add_submissions(project, "alice", 5)
     job = start_training(project=project)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, result={"heartbeat": time.time()})

@@ -34,7 +34,7 @@ def trainings() -> list[Job]:
 def paused_training(monkeypatch: pytest.MonkeyPatch) -> None:
     """The worker's trainings last a few seconds (a test hook), with a heartbeat every second."""
     monkeypatch.setenv("TAGGER_TRAINING_PAUSE_SECONDS", "4")
-    monkeypatch.setenv("TAGGER_HEARTBEAT_SECONDS", "1")
+    monkeypatch.setenv("JOB_HEARTBEAT_SECONDS", "1")
 
 
 def test_submissions_past_the_threshold_train_promote_and_refresh_and_a_burst_during_it_trains_once_more(
@@ -78,7 +78,7 @@ def test_submissions_past_the_threshold_train_promote_and_refresh_and_a_burst_du
 def test_a_worker_killed_mid_training_fails_the_job_promotes_nothing_and_the_next_trigger_trains(
     paused_training, celery_worker, project, settings
 ) -> None:
-    settings.TAGGER_STALE_AFTER_SECONDS = 3
+    settings.JOB_STALE_AFTER_SECONDS = 3
     add_submissions(project, "alice", 5)
     first = maybe_start_training(project=project)
 
@@ -90,7 +90,7 @@ def test_a_worker_killed_mid_training_fails_the_job_promotes_nothing_and_the_nex
     job = Job.objects.get(pk=first.pk)
     pid = int(job.params["worker"].rsplit(":", 1)[1])
     os.kill(pid, signal.SIGKILL)  # the process doing the training dies mid-way
-    time.sleep(settings.TAGGER_STALE_AFTER_SECONDS + 1)
+    time.sleep(settings.JOB_STALE_AFTER_SECONDS + 1)
 
     add_submissions(project, "bob", 5, skip=5)
     retry = maybe_start_training(project=project)
