@@ -111,7 +111,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, for the test database: the tests' Celery worker and web server
     # run in other processes and must see the same rows.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
@@ -172,6 +171,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # (killed, machine gone) and failed. The TAGGER_* names are read too: they came first.
 JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", env_int("TAGGER_HEARTBEAT_SECONDS", 5))
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", env_int("TAGGER_STALE_AFTER_SECONDS", 60))
+# Every worker runs the job sweep (services.jobs.sweep_jobs) this often, one at a time across
+# machines; 0 turns it off. A queued job whose message is in no queue and at no worker for
+# JOB_LOST_AFTER_SECONDS is sent again.
+JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 30)
+JOB_LOST_AFTER_SECONDS = env_int("JOB_LOST_AFTER_SECONDS", 120)
+# Test hook only: an export job sleeps this long after its first chunk, so a test can kill
+# the worker mid-export. Always 0 in production.
+EXPORT_PAUSE_SECONDS = env_int("EXPORT_PAUSE_SECONDS", 0)
 
 # --- Tagger (issue 4) ----------------------------------------------------------------------
 # Test hook only: a training sleeps this long after loading its data, so a test can kill
@@ -181,7 +188,7 @@ TAGGER_TRAINING_PAUSE_SECONDS = env_int("TAGGER_TRAINING_PAUSE_SECONDS", 0)
 # --- REST framework --------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

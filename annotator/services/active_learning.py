@@ -19,15 +19,19 @@ from __future__ import annotations
 import hashlib
 import random
 
+from annotator import sql
 from annotator.models import Document, ModelVersion, Project
 
 RANDOM_EVERY = 5
+
+# Asked on every `next/` (plain SQL, see annotator.sql).
+_HAS_MODEL_SQL = "SELECT 1 FROM annotator_modelversion WHERE project_id = %s AND status = %s LIMIT 1"
 
 
 def rank_candidates(*, project: Project, candidate_ids: list[int]) -> list[int]:
     """`candidate_ids` (documents the caller may be given) in the order to offer them."""
     ordered = sorted(candidate_ids)
-    if not ordered or not ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT).exists():
+    if not ordered or sql.first_row(_HAS_MODEL_SQL, [project.pk, ModelVersion.Status.CURRENT.value]) is None:
         return ordered
     scores = dict(
         Document.objects.filter(pk__in=ordered, model_uncertainty__isnull=False).values_list("pk", "model_uncertainty")

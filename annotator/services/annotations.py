@@ -14,16 +14,40 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
+from annotator import sql
 from annotator.exceptions import AnnotatorError, Conflict, InvalidSpans, NotFound, SpanProblem, StaleVersion
-from annotator.models import Annotation, Document, Span, Suggestion
+from annotator.models import Annotation, Document, Label, Project, Span, Suggestion
 from annotator.services import training
 from annotator.services.assignment import HOLDS_SLOT
 from annotator.spans import check_spans
 
 STATUSES = tuple(Annotation.Status.values)
+
+# Every save runs these, so they are plain SQL (see annotator.sql). The swap is the
+# compare-and-swap of the module docstring; NULL parameters leave a column as it was.
+_LABELS_SQL = "SELECT * FROM annotator_label WHERE project_id = %s"
+_MINE_SQL = "SELECT * FROM annotator_annotation WHERE document_id = %s AND annotator_id = %s"
+_SWAP_SQL = """
+UPDATE annotator_annotation SET version = version + 1, status = %s, updated_at = %s,
+  submitted_at = CASE WHEN %s THEN %s ELSE submitted_at END,
+  time_spent = COALESCE(%s, time_spent),
+  rejected_suggestions = COALESCE(%s, rejected_suggestions)
+WHERE id = %s AND version = %s
+"""
+_VERSION_SQL = "SELECT version FROM annotator_annotation WHERE id = %s"
+_DELETE_SPANS_SQL = "DELETE FROM annotator_span WHERE annotation_id = %s"
+_INSERT_SPAN_SQL = """
+INSERT INTO annotator_span (annotation_id, start, "end", label, attrs, origin, suggestion_id)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
+"""
+_SPANS_SQL = 'SELECT * FROM annotator_span WHERE annotation_id = %s ORDER BY start, "end", label, id'
+
+
+def _label_schemas(project: Project) -> dict[str, dict[str, Any]]:
+    """`Project.label_schemas` in one plain query."""
+    return {label.name: label.attributes for label in sql.instances(Label, _LABELS_SQL, [project.pk])}
 
 
 def my_annotation(*, document: Document, user: User) -> Annotation:
@@ -93,55 +117,66 @@ def save_my_annotation(
         raise AnnotatorError("time_spent is a number of seconds, at least 0", field="time_spent")
     rejected = list(rejected_suggestions or [])
     project = document.project
-    checked = check_spans(document.text, spans, project.label_schemas())
+    checked = check_spans(document.text, spans, _label_schemas(project))
     del checked  # valid; the given dicts (with origin and suggestion) are what is stored
     _check_suggestion_refs(document, spans, rejected)
+    now = timezone.now()
     with transaction.atomic():
-        annotation = Annotation.objects.filter(document=document, annotator=user).first()
+        annotation = sql.instance(Annotation, _MINE_SQL, [document.pk, user.pk])
         if annotation is None:
             raise NotFound(f"document {document.pk} is not assigned to you; ask for work with next/")
         if annotation.status == Annotation.Status.SKIPPED and status in HOLDS_SLOT:
             _take_back_slot(document, annotation)
-        now = timezone.now()
-        changes: dict[str, Any] = {"version": F("version") + 1, "status": status, "updated_at": now}
-        if status == Annotation.Status.SUBMITTED and annotation.status != Annotation.Status.SUBMITTED:
-            changes["submitted_at"] = now
-        if time_spent is not None:
-            changes["time_spent"] = float(time_spent)
-        if rejected_suggestions is not None:
-            changes["rejected_suggestions"] = sorted(set(rejected))
-        swapped = Annotation.objects.filter(pk=annotation.pk, version=expected_version).update(**changes)
-        if not swapped:
-            current = Annotation.objects.filter(pk=annotation.pk).values_list("version", flat=True).first()
-            raise StaleVersion(expected=expected_version, current=current or annotation.version)
-        Span.objects.filter(annotation=annotation).delete()
-        stored = Span.objects.bulk_create(
-            Span(
-                annotation=annotation,
-                start=s["start"],
-                end=s["end"],
-                label=s["label"],
-                attrs=dict(s.get("attrs") or {}),
-                origin=s.get("origin") or Span.Origin.MANUAL,
-                suggestion_id=s.get("suggestion"),
-            )
-            for s in spans
+        first_submission = status == Annotation.Status.SUBMITTED and annotation.status != Annotation.Status.SUBMITTED
+        at = sql.to_db_datetime(now)
+        new_rejected = sorted(set(rejected)) if rejected_suggestions is not None else None
+        swapped = sql.execute(
+            _SWAP_SQL,
+            [
+                status,
+                at,
+                first_submission,
+                at,
+                None if time_spent is None else float(time_spent),
+                None if new_rejected is None else sql.to_db_json(new_rejected),
+                annotation.pk,
+                expected_version,
+            ],
         )
+        if not swapped:
+            current = sql.first_row(_VERSION_SQL, [annotation.pk])
+            raise StaleVersion(expected=expected_version, current=current[0] if current else annotation.version)
+        sql.execute(_DELETE_SPANS_SQL, [annotation.pk])
+        if spans:
+            sql.execute_many(
+                _INSERT_SPAN_SQL,
+                [
+                    [
+                        annotation.pk,
+                        s["start"],
+                        s["end"],
+                        s["label"],
+                        sql.to_db_json(dict(s.get("attrs") or {})),
+                        s.get("origin") or Span.Origin.MANUAL.value,
+                        s.get("suggestion"),
+                    ]
+                    for s in spans
+                ],
+            )
+        stored = sql.instances(Span, _SPANS_SQL, [annotation.pk])
         if status == Annotation.Status.SUBMITTED:
             transaction.on_commit(lambda: training.maybe_start_training(project=project))
     # The row as the UPDATE left it, without reading it back: the version moved by one.
     annotation.version = expected_version + 1
     annotation.status = status
     annotation.updated_at = now
-    if "submitted_at" in changes:
+    if first_submission:
         annotation.submitted_at = now
     if time_spent is not None:
         annotation.time_spent = float(time_spent)
-    if rejected_suggestions is not None:
-        annotation.rejected_suggestions = sorted(set(rejected))
-    cached = Span.objects.filter(annotation=annotation)
-    cached._result_cache, cached._prefetch_done = list(stored), True
-    annotation._prefetched_objects_cache = {"spans": cached}
+    if new_rejected is not None:
+        annotation.rejected_suggestions = new_rejected
+    annotation._prefetched_objects_cache = {"spans": sql.cached_queryset(Span, stored)}
     return annotation
 
 

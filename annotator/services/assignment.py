@@ -25,10 +25,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from annotator.models import Annotation, Document, Gold, Project
+from annotator import sql
+from annotator.models import Annotation, Document, Project, Span
 from annotator.services.active_learning import rank_candidates
 
 # How many ranked candidates to try before giving up on one request; every try that loses
@@ -47,10 +47,6 @@ class NextResult:
     remaining: int
 
 
-def _live_documents(project: Project) -> QuerySet[Document]:
-    return Document.objects.filter(project=project, deleted_at__isnull=True)
-
-
 # The queue's hottest query, in plain SQL: the ORM's version (the same conditions through
 # Exists/Count) cost four times the CPU for a thousand candidates. Portable SQL (SQLite and
 # PostgreSQL); the table names are the models' defaults.
@@ -67,24 +63,27 @@ WHERE d.project_id = %s AND d.deleted_at IS NULL
 def candidate_ids_for(*, project: Project, user: User) -> list[int]:
     """Documents `user` could be given now: no gold, never assigned to the user (a skip
     counts), and fewer slot-holding annotations than the project's quota."""
-    with connection.cursor() as cursor:
-        slot_statuses = [status.value for status in HOLDS_SLOT]
-        cursor.execute(_CANDIDATES_SQL, [project.pk, user.pk, *slot_statuses, project.annotators_per_document])
-        return [row[0] for row in cursor.fetchall()]
+    slot_statuses = [status.value for status in HOLDS_SLOT]
+    found = sql.rows(_CANDIDATES_SQL, [project.pk, user.pk, *slot_statuses, project.annotators_per_document])
+    return [row[0] for row in found]
+
+
+_OLDEST_DRAFT_SQL = """
+SELECT a.* FROM annotator_annotation a JOIN annotator_document d ON d.id = a.document_id
+WHERE a.annotator_id = %s AND a.status = %s AND d.project_id = %s AND d.deleted_at IS NULL
+ORDER BY a.created_at, a.id LIMIT 1
+"""
+_DOCUMENT_SQL = "SELECT * FROM annotator_document WHERE id = %s"
+_SPANS_SQL = 'SELECT * FROM annotator_span WHERE annotation_id = %s ORDER BY start, "end", label'
 
 
 def _oldest_draft(project: Project, user: User) -> Annotation | None:
-    return (
-        Annotation.objects.filter(
-            annotator=user,
-            status=Annotation.Status.DRAFT,
-            document__project=project,
-            document__deleted_at__isnull=True,
-        )
-        .select_related("document")
-        .order_by("created_at", "pk")
-        .first()
-    )
+    draft = sql.instance(Annotation, _OLDEST_DRAFT_SQL, [user.pk, Annotation.Status.DRAFT.value, project.pk])
+    if draft is not None:
+        draft.document = sql.instance(Document, _DOCUMENT_SQL, [draft.document_id])
+        spans = sql.instances(Span, _SPANS_SQL, [draft.pk])
+        draft._prefetched_objects_cache = {"spans": sql.cached_queryset(Span, spans)}
+    return draft
 
 
 def _draft_count(project: Project, user: User) -> int:
@@ -93,41 +92,65 @@ def _draft_count(project: Project, user: User) -> int:
     ).count()
 
 
+_LOCK_DOCUMENT_SQL = (
+    "SELECT id FROM annotator_document WHERE id = %s AND project_id = %s AND deleted_at IS NULL FOR UPDATE"
+)
+# Recounted inside the transaction: gold, the quota's slots, and the caller's own row.
+_ASSIGNABLE_SQL = """
+SELECT d.*,
+  EXISTS (SELECT 1 FROM annotator_gold g WHERE g.document_id = d.id) AS has_gold,
+  (SELECT COUNT(*) FROM annotator_annotation a WHERE a.document_id = d.id AND a.status IN (%s, %s)) AS taken,
+  EXISTS (SELECT 1 FROM annotator_annotation m WHERE m.document_id = d.id AND m.annotator_id = %s) AS mine
+FROM annotator_document d WHERE d.id = %s AND d.project_id = %s AND d.deleted_at IS NULL
+"""
+_INSERT_ANNOTATION_SQL = """
+INSERT INTO annotator_annotation
+  (document_id, annotator_id, status, version, time_spent, rejected_suggestions, created_at, updated_at, submitted_at)
+VALUES (%s, %s, %s, 1, 0.0, %s, %s, %s, NULL) RETURNING id
+"""
+
+
 def _try_assign(project: Project, user: User, document_id: int) -> Annotation | None:
     """Assign one document under a lock; None if someone else filled its quota first (or
     it got gold, or the user already has it) since the candidates were listed."""
     try:
         with transaction.atomic():
-            if connection.features.has_select_for_update:
-                # Lock first, then count in a new statement: PostgreSQL evaluates a
-                # statement's subqueries on the snapshot taken before any lock wait, so a
-                # count in the locking statement itself could miss a just-committed rival.
-                locked = list(_live_documents(project).filter(pk=document_id).select_for_update().values_list("pk"))
-                if not locked:
-                    return None
-            slots = Annotation.objects.filter(document=OuterRef("pk"), status__in=HOLDS_SLOT)
-            document = (
-                _live_documents(project)
-                .filter(pk=document_id)
-                .annotate(
-                    has_gold=Exists(Gold.objects.filter(document=OuterRef("pk"))),
-                    taken=Coalesce(
-                        Subquery(slots.order_by().values("document").annotate(n=Count("pk")).values("n")), 0
-                    ),
-                    mine=Exists(Annotation.objects.filter(document=OuterRef("pk"), annotator=user)),
-                )
-                .first()
-            )
+            # Lock first, then count in a new statement: PostgreSQL evaluates a statement's
+            # subqueries on the snapshot taken before any lock wait, so a count in the
+            # locking statement itself could miss a just-committed rival.
+            if (
+                connection.features.has_select_for_update
+                and sql.first_row(_LOCK_DOCUMENT_SQL, [document_id, project.pk]) is None
+            ):
+                return None
+            slot_statuses = [status.value for status in HOLDS_SLOT]
+            document = sql.instance(Document, _ASSIGNABLE_SQL, [*slot_statuses, user.pk, document_id, project.pk])
             if document is None or document.has_gold or document.mine:
                 return None
             if document.taken >= project.annotators_per_document:
                 return None
-            annotation = Annotation.objects.create(document=document, annotator=user)
+            now = timezone.now()
+            at = sql.to_db_datetime(now)
+            status = Annotation.Status.DRAFT.value
+            (annotation_id,) = sql.first_row(
+                _INSERT_ANNOTATION_SQL, [document.pk, user.pk, status, sql.to_db_json([]), at, at]
+            )
     except IntegrityError:  # the same user asking twice at once: the other request won
         return None
-    annotation.document = document
-    none_yet = Annotation.spans.rel.related_model.objects.none()  # a new annotation has no spans: don't ask
-    annotation._prefetched_objects_cache = {"spans": none_yet}
+    annotation = Annotation(
+        id=annotation_id,
+        document=document,
+        annotator_id=user.pk,
+        status=status,
+        version=1,
+        time_spent=0.0,
+        rejected_suggestions=[],
+        created_at=now,
+        updated_at=now,
+        submitted_at=None,
+    )
+    annotation._state.adding = False
+    annotation._prefetched_objects_cache = {"spans": sql.cached_queryset(Span, [])}  # a new annotation has no spans
     return annotation
 
 

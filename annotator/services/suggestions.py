@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q
 
+from annotator import sql
 from annotator.exceptions import Conflict
 from annotator.formats import Record
 from annotator.models import Document, Job, ModelVersion, Project, Suggestion
@@ -48,12 +49,22 @@ def tagger_for(*, version: ModelVersion) -> SpanTagger:
     return tagger
 
 
+# Asked on every `next/` and document view, so in plain SQL (see annotator.sql), and
+# without the model's artifact, which can be megabytes.
+_CURRENT_MODEL_SQL = """
+SELECT id, project_id, version, status FROM annotator_modelversion WHERE project_id = %s AND status = %s
+"""
+_SUGGESTIONS_SQL = """
+SELECT * FROM annotator_suggestion WHERE document_id = %s AND model_version_id = %s ORDER BY start, "end", id
+"""
+
+
 def current_suggestions_for(*, document: Document) -> tuple[ModelVersion | None, list[Suggestion]]:
-    """The project's current model version and its suggestions for `document`."""
-    current = ModelVersion.objects.filter(project_id=document.project_id, status=ModelVersion.Status.CURRENT).first()
+    """The project's current model version (its artifact not loaded) and its suggestions for `document`."""
+    current = sql.instance(ModelVersion, _CURRENT_MODEL_SQL, [document.project_id, ModelVersion.Status.CURRENT.value])
     if current is None:
         return None, []
-    return current, list(Suggestion.objects.filter(document=document, model_version=current).order_by("start", "end"))
+    return current, sql.instances(Suggestion, _SUGGESTIONS_SQL, [document.pk, current.pk])
 
 
 def unfinished_documents(*, project: Project) -> Any:
@@ -166,11 +177,14 @@ def predict_records(*, project: Project, records: Iterable[Record]) -> Iterator[
     return generate()
 
 
+_JOBS_UNDER_WAY_SQL = """
+SELECT 1 FROM annotator_job WHERE project_id = %s AND kind IN (%s, %s) AND status IN (%s, %s) LIMIT 1
+"""
+
+
 def suggestions_stale(*, project: Project) -> bool:
     """Whether a newer model is on its way: a training or a refresh of suggestions is waiting
     or running (while Redis is down, such jobs wait on their row until it is back)."""
-    return Job.objects.filter(
-        project=project,
-        kind__in=[Job.Kind.TRAINING, Job.Kind.SUGGESTIONS],
-        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
-    ).exists()
+    kinds = [Job.Kind.TRAINING.value, Job.Kind.SUGGESTIONS.value]
+    states = [Job.Status.QUEUED.value, Job.Status.RUNNING.value]
+    return sql.first_row(_JOBS_UNDER_WAY_SQL, [project.pk, *kinds, *states]) is not None

@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import socket
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +41,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from annotator import sql
 from annotator.agreement.span_f1 import span_f1
 from annotator.exceptions import AnnotatorError
 from annotator.models import Annotation, Document, Gold, Job, ModelVersion, Project
@@ -65,30 +64,46 @@ class LabelledDocument:
 # --- When -------------------------------------------------------------------------------
 
 
-def _last_request(project: Project) -> Job | None:
-    return Job.objects.filter(project=project, kind=Job.Kind.TRAINING).order_by("-created_at", "-pk").first()
+# Run after every submission (on commit), so in plain SQL (see annotator.sql): the
+# documents submitted or adjudicated since the last training request, and whether a
+# training is running (only then can one be stale).
+_NEW_DOCUMENTS_SQL = """
+WITH last AS (SELECT MAX(created_at) AS at FROM annotator_job WHERE project_id = %s AND kind = %s)
+SELECT
+  (SELECT COUNT(*) FROM (
+     SELECT a.document_id FROM annotator_annotation a
+       JOIN annotator_document d ON d.id = a.document_id CROSS JOIN last
+     WHERE d.project_id = %s AND d.deleted_at IS NULL AND a.status = %s
+       AND (last.at IS NULL OR a.submitted_at > last.at)
+     UNION
+     SELECT g.document_id FROM annotator_gold g
+       JOIN annotator_document d ON d.id = g.document_id CROSS JOIN last
+     WHERE d.project_id = %s AND d.deleted_at IS NULL AND (last.at IS NULL OR g.updated_at > last.at)
+  ) AS new_documents),
+  EXISTS (SELECT 1 FROM annotator_job WHERE project_id = %s AND kind = %s AND status = %s)
+"""
+
+
+def _new_documents_and_running(project: Project) -> tuple[int, bool]:
+    training = Job.Kind.TRAINING.value
+    submitted = Annotation.Status.SUBMITTED.value
+    params = [project.pk, training, project.pk, submitted, project.pk, project.pk, training, Job.Status.RUNNING.value]
+    new_documents, running = sql.first_row(_NEW_DOCUMENTS_SQL, params)
+    return new_documents, bool(running)
 
 
 def new_documents_since_last_training(*, project: Project) -> int:
     """Documents submitted or adjudicated since the last training was requested."""
-    last = _last_request(project)
-    since = last.created_at if last else None
-    submitted = Annotation.objects.filter(
-        document__project=project, document__deleted_at__isnull=True, status=Annotation.Status.SUBMITTED
-    )
-    adjudicated = Gold.objects.filter(document__project=project, document__deleted_at__isnull=True)
-    if since is not None:
-        submitted = submitted.filter(submitted_at__gt=since)
-        adjudicated = adjudicated.filter(updated_at__gt=since)
-    ids = set(submitted.values_list("document_id", flat=True)) | set(adjudicated.values_list("document_id", flat=True))
-    return len(ids)
+    return _new_documents_and_running(project)[0]
 
 
 def maybe_start_training(*, project: Project) -> Job | None:
     """Called (on commit) after a document is submitted or adjudicated: starts a training
     once `project.retrain_every` new documents have come in; None when it is not time yet."""
-    fail_stale_trainings(project=project)
-    if new_documents_since_last_training(project=project) < project.retrain_every:
+    new_documents, running = _new_documents_and_running(project)
+    if running:
+        fail_stale_trainings(project=project)
+    if new_documents < project.retrain_every:
         return None
     return start_training(project=project, reason="threshold")
 
@@ -115,26 +130,30 @@ def start_training(*, project: Project, user: Any = None, reason: str = "request
 
 def fail_stale_trainings(*, project: Project) -> int:
     """Fail the project's running trainings whose worker stopped writing its heartbeat (the
-    process was killed, the machine went away), and their unfinished model versions.
-    Returns how many were failed."""
+    process was killed, the machine went away), and their unfinished model versions
+    (`fail_unfinished_model`, through `fail_if_stale`). Returns how many were failed."""
     from annotator.services.jobs import fail_if_stale
 
-    failed = 0
-    for job in Job.objects.filter(project=project, kind=Job.Kind.TRAINING, status=Job.Status.RUNNING):
-        if fail_if_stale(job):
-            ModelVersion.objects.filter(pk=job.params.get("model_version"), status=ModelVersion.Status.TRAINING).update(
-                status=ModelVersion.Status.FAILED, metrics={"error": job.error}
-            )
-            failed += 1
-    return failed
+    running = Job.objects.filter(project=project, kind=Job.Kind.TRAINING, status=Job.Status.RUNNING)
+    return sum(fail_if_stale(job) for job in running)
+
+
+def fail_unfinished_model(*, job: Job) -> None:
+    """The model version a training failed as lost was writing is failed too, with its error."""
+    ModelVersion.objects.filter(pk=job.params.get("model_version"), status=ModelVersion.Status.TRAINING).update(
+        status=ModelVersion.Status.FAILED, metrics={"error": job.error}
+    )
 
 
 class TrainingBusy(Exception):
     """Another training of the project is running; the task retries later."""
 
 
-def claim_training(*, job: Job) -> None:
-    """Mark `job` running unless another training of its project runs (`TrainingBusy`)."""
+def claim_training(*, job: Job) -> bool:
+    """Mark `job` running unless another training of its project runs (`TrainingBusy`).
+    False when `job` is not queued any more (another delivery of its message took it)."""
+    from annotator.services.jobs import claim_job
+
     fail_stale_trainings(project=job.project)
     with transaction.atomic():
         if connection.features.has_select_for_update:
@@ -142,10 +161,7 @@ def claim_training(*, job: Job) -> None:
         busy = Job.objects.filter(project_id=job.project_id, kind=Job.Kind.TRAINING, status=Job.Status.RUNNING)
         if busy.exclude(pk=job.pk).exists():
             raise TrainingBusy(f"training {busy.first().pk} of this project is running")
-        job.params = {**job.params, "worker": f"{socket.gethostname()}:{os.getpid()}"}
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.RUNNING, started_at=timezone.now(), params=job.params, result={"heartbeat": time.time()}
-        )
+        return claim_job(job)
 
 
 # --- On what ------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -14,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotator import sql
 from annotator.models import Document, Membership, Project, Role
 from annotator.selectors import project_list_for, role_for
 from annotator.services import project_admin
@@ -49,10 +49,6 @@ def document_or_404(pk: int) -> Document:
     return document
 
 
-def _my_role(user: AbstractBaseUser, project_field: str) -> Subquery:
-    return Subquery(Membership.objects.filter(project=OuterRef(project_field), user_id=user.pk).values("role")[:1])
-
-
 def _checked_role(request: Request, role: str | None, slug: str, least: str) -> str:
     """api.permissions.require_role's rules on a role already read (404 for outsiders, 403
     for too low a role), for the hot endpoints that fetch it in the same query as the row."""
@@ -65,30 +61,33 @@ def _checked_role(request: Request, role: str | None, slug: str, least: str) -> 
     return role
 
 
+# The hot path's lookups (every queue request and every save) in plain SQL: see annotator.sql.
+_PROJECT_WITH_ROLE_SQL = """
+SELECT p.*, (SELECT m.role FROM annotator_membership m WHERE m.project_id = p.id AND m.user_id = %s) AS my_role
+FROM annotator_project p WHERE p.slug = %s AND p.deleted_at IS NULL
+"""
+_DOCUMENT_WITH_ROLE_SQL = """
+SELECT d.*, (SELECT m.role FROM annotator_membership m WHERE m.project_id = d.project_id AND m.user_id = %s) AS my_role
+FROM annotator_document d JOIN annotator_project p ON p.id = d.project_id
+WHERE d.id = %s AND d.deleted_at IS NULL AND p.deleted_at IS NULL
+"""
+_PROJECT_SQL = "SELECT * FROM annotator_project WHERE id = %s"
+
+
 def project_with_role(request: Request, slug: str, least: str) -> tuple[Project, str]:
     """The project and the caller's role in it, in one query (the queue's hot path)."""
-    project = (
-        Project.objects.filter(slug=slug, deleted_at__isnull=True)
-        .annotate(my_role=_my_role(request.user, "pk"))
-        .first()
-    )
+    project = sql.instance(Project, _PROJECT_WITH_ROLE_SQL, [request.user.pk, slug])
     if project is None:
         raise Http404("no such project")
     return project, _checked_role(request, project.my_role, slug, least)
 
 
 def document_with_role(request: Request, pk: int, least: str) -> tuple[Document, str]:
-    """A live document, its project and the caller's role there, in one query."""
-    document = None
-    if 0 < pk <= MAX_PK:
-        document = (
-            Document.objects.filter(pk=pk, deleted_at__isnull=True)
-            .select_related("project")
-            .annotate(my_role=_my_role(request.user, "project_id"))
-            .first()
-        )
-    if document is None or document.project.deleted_at is not None:
+    """A live document of a live project, with the project and the caller's role there."""
+    document = sql.instance(Document, _DOCUMENT_WITH_ROLE_SQL, [request.user.pk, pk]) if 0 < pk <= MAX_PK else None
+    if document is None:
         raise Http404("no such document")
+    document.project = sql.instance(Project, _PROJECT_SQL, [document.project_id])
     return document, _checked_role(request, document.my_role, document.project.slug, least)
 
 
