@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, partial
 from typing import NamedTuple
 
 from annotator.spans import Span
@@ -28,7 +29,7 @@ class Token(NamedTuple):
 
 
 @cache
-def _token_pattern() -> re.Pattern[str]:
+def _mark_ranges() -> tuple[tuple[int, int], ...]:
     # Combining marks are not `\w` in Python's re; gather their ranges once, so "é" written
     # as e + U+0301 stays one token, as the span rules say it is one word.
     marks: list[tuple[int, int]] = []
@@ -39,17 +40,49 @@ def _token_pattern() -> re.Pattern[str]:
                     marks[-1] = (marks[-1][0], code)
                 else:
                     marks.append((code, code))
-    mark_class = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in marks)
+    return tuple(marks)
+
+
+@cache
+def _token_pattern() -> re.Pattern[str]:
+    mark_class = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _mark_ranges())
     return re.compile(rf"(?:[^\W_]|[{mark_class}])+|[^\s]", re.UNICODE)
+
+
+# The fast path: each token with the whitespace before it, as (space, token) strings (findall
+# makes no match objects), offsets summed from their lengths. The pattern with the big
+# combining-mark class is several times slower, so it only runs on texts that have a mark.
+@cache
+def _spaced_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return re.compile(r"(\s*)([^\W_]+|\S)"), re.compile(rf"(\s*)({_token_pattern().pattern})")
+
+
+@cache
+def _marks() -> frozenset[str]:
+    return frozenset(chr(code) for first, last in _mark_ranges() for code in range(first, last + 1))
+
+
+_new_token = partial(tuple.__new__, Token)  # Token((start, end, text)) without the Python-level __new__
 
 
 def tokenize(text: str) -> list[Token]:
     """Tokens of `text` with their character offsets."""
-    return [Token(m.start(), m.end(), m.group()) for m in _token_pattern().finditer(text)]
+    plain, marked = _spaced_patterns()
+    # Without a combining mark, `(?:[^\W_]|[marks])+` and `[^\W_]+` match the same runs.
+    pattern = marked if not text.isascii() and not _marks().isdisjoint(text) else plain
+    tokens: list[Token] = []
+    append = tokens.append
+    at = 0
+    for space, word in pattern.findall(text):
+        start = at + len(space)
+        at = start + len(word)
+        append(_new_token((start, at, word)))
+    return tokens
 
 
 _SENTENCE_END = frozenset(".!?")
 _CLOSERS = frozenset("\"')]\u201d\u2019")
+_ENDS_OR_CLOSERS = _SENTENCE_END | _CLOSERS
 
 
 def _ends_sentence(tokens: Sequence[Token]) -> bool:
@@ -61,20 +94,43 @@ def _ends_sentence(tokens: Sequence[Token]) -> bool:
 
 
 def sentences(text: str, tokens: Sequence[Token] | None = None) -> list[list[Token]]:
-    """The tokens of `text` grouped into sentences (never empty ones)."""
+    """The tokens of `text` grouped into sentences (never empty ones). A sentence ends before
+    a token when the gap before it holds a line break, or is not empty and follows final
+    punctuation (`_ends_sentence` of the sentence so far). `tokens` are in text order."""
     tokens = tokenize(text) if tokens is None else tokens
+    n = len(tokens)
+    if not n:
+        return []
+    # Only a few places can end a sentence: after a final mark or a closer, or at a line
+    # break; checking those alone, not every token, is what makes this fast.
+    candidates = {i + 1 for i, token in enumerate(tokens) if token.text in _ENDS_OR_CLOSERS}
+    at = text.find("\n")
+    while at >= 0:
+        candidates.add(bisect_right(tokens, at, key=_start))
+        at = text.find("\n", at + 1)
     result: list[list[Token]] = []
-    current: list[Token] = []
-    for token in tokens:
-        if current:
-            gap = text[current[-1].end : token.start]
-            if "\n" in gap or (gap and _ends_sentence(current)):
-                result.append(current)
-                current = []
-        current.append(token)
-    if current:
-        result.append(current)
+    begin = 0
+    for i in sorted(candidates):
+        if i <= begin or i >= n:
+            continue
+        previous, token = tokens[i - 1], tokens[i]
+        gap = text[previous.end : token.start]
+        if not gap:
+            continue
+        if "\n" not in gap:
+            last = previous.text
+            if last in _CLOSERS and i - 1 > begin:
+                last = tokens[i - 2].text
+            if last not in _SENTENCE_END:
+                continue
+        result.append(list(tokens[begin:i]))
+        begin = i
+    result.append(list(tokens[begin:]))
     return result
+
+
+def _start(token: Token) -> int:
+    return token.start
 
 
 class AlignmentError(ValueError):

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import json
+import random
+from pathlib import Path
+
 import pytest
 
 from annotator.spans import Span
-from annotator.tokenize import AlignmentError, bio_to_spans, sentences, spans_to_bio, tokenize
+from annotator.tokenize import AlignmentError, Token, bio_to_spans, sentences, spans_to_bio, tokenize
 
 TEXT = 'Syrian warplanes killed 126,000 people in Al-Bab.\nRebels said: "no." Then\u00a0more.'
 
@@ -67,3 +71,58 @@ def test_a_span_boundary_at_a_space_snaps_to_the_tokens_inside() -> None:
 def test_stray_inside_tag_opens_a_span() -> None:
     tokens = tokenize("in east Aleppo")
     assert bio_to_spans(tokens, ["O", "I-LOCATION", "I-LOCATION"]) == [Span(3, 14, "LOCATION")]
+
+
+# --- The fast tokenizer and sentence splitter against the plain definitions ----------------
+# `tokenize` and `sentences` are written for speed (the tagger spends much of its prediction
+# time in them); their outputs must stay exactly those of the plain definitions below, which
+# the CoNLL export, agreement and stored annotations rely on.
+
+
+def reference_tokenize(text: str) -> list[tuple[int, int, str]]:
+    from annotator.tokenize import _token_pattern
+
+    return [(m.start(), m.end(), m.group()) for m in _token_pattern().finditer(text)]
+
+
+def reference_sentences(text: str) -> list[list[Token]]:
+    from annotator.tokenize import _ends_sentence
+
+    result: list[list[Token]] = []
+    current: list[Token] = []
+    for token in tokenize(text):
+        if current:
+            gap = text[current[-1].end : token.start]
+            if "\n" in gap or (gap and _ends_sentence(current)):
+                result.append(current)
+                current = []
+        current.append(token)
+    if current:
+        result.append(current)
+    return result
+
+
+def corpus_texts() -> list[str]:
+    root = Path(__file__).resolve().parents[2]
+    paths = [root / "corpus/fakes.jsonl", root / "fixtures/gold/dev.jsonl", root / "fixtures/gold/seeds.jsonl"]
+    return [json.loads(line)["text"] for path in paths for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def odd_texts(count: int = 3000) -> list[str]:
+    """Short random strings of the characters the rules turn on: final marks, closers, line
+    breaks, odd spaces, underscores, combining marks, emoji, Arabic."""
+    alphabet = list("ab Z9_.!?\"')]\u201d\u2019\n\t\u00a0-,\u0301\u0651\U0001f600\u062d")
+    rng = random.Random(0)
+    return [TEXT, ""] + ["".join(rng.choices(alphabet, k=rng.randint(1, 30))) for _ in range(count)]
+
+
+def test_tokens_are_those_of_the_plain_pattern_on_the_corpus_and_odd_texts() -> None:
+    for text in corpus_texts() + odd_texts():
+        tokens = tokenize(text)
+        assert tokens == reference_tokenize(text), text
+        assert all(type(token) is Token for token in tokens)
+
+
+def test_sentences_are_those_of_the_plain_rule_on_the_corpus_and_odd_texts() -> None:
+    for text in corpus_texts() + odd_texts():
+        assert sentences(text) == reference_sentences(text), text
