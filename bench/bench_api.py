@@ -1,14 +1,15 @@
 """API benchmark: concurrent annotators doing next -> save 3 spans -> submit over HTTP.
 
-Starts gunicorn (sync workers) on a loopback port against a fresh database (SQLite in a
-temporary folder, or `--postgres URL`), seeds a project (2 annotators a document) with N
+Starts gunicorn as `make run` does (gthread workers, which keep connections alive) on a
+loopback port against a fresh database (SQLite in a temporary folder, or `--postgres
+URL`), seeds a project (2 annotators a document) with N
 documents and C annotators with tokens, then runs 8 and then 32 client threads, each one
 annotator, for a bounded number of round trips and seconds. Reports round trips/s and the
 p50/p95 latency of requests and of whole round trips, and afterwards checks in the
 database that every span a client saved is stored (nothing lost) and that no document is
 held by more annotators than its quota.
 
-    .venv/bin/python bench/bench_api.py [--documents 1200] [--workers 3] [--postgres URL]
+    .venv/bin/python bench/bench_api.py [--documents 1200] [--workers 3] [--threads 4] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -254,7 +255,10 @@ def run(port: int, tokens: dict[str, str], clients: int, trips: int, seconds: fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, default=1200)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (2-4)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (2-4)")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per worker, as make run (1: sync workers, no keep-alive)"
+    )
     parser.add_argument("--trips", type=int, default=40, help="round trips per client, at most")
     parser.add_argument("--seconds", type=float, default=40, help="time limit per run")
     parser.add_argument("--postgres", metavar="DATABASE_URL", help="run on this PostgreSQL database (it is flushed)")
@@ -264,11 +268,16 @@ def main() -> None:
     tokens = seed(args.documents, 32)
     env = server_env()
     port = free_port()
-    server = start_server(port, args.workers, env)
+    server = start_server(port, args.workers, env, extra=("--threads", str(args.threads)))
     database = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"# API benchmark: {database}, gunicorn {args.workers} sync workers, {args.documents} documents, K={K}")
+    kind = "sync workers" if args.threads == 1 else f"gthread workers x {args.threads} threads"
+    print(f"# API benchmark: {database}, gunicorn {args.workers} {kind}, {args.documents} documents, K={K}")
     print(f"# machine: {machine()}; load average {os.getloadavg()[0]:.1f}; data in {folder}")
     try:
+        # Untimed: every gunicorn worker loads its URLconf, views and connections on its
+        # first requests; the figures are for the steady state after that.
+        warm = run(port, tokens, 8, 3, args.seconds, server.pid)
+        print(f"# warm-up: {warm['round_trips']} round trips, {warm['errors']} errors, {warm['spans_lost']} spans lost")
         for clients in (8, 32):
             result = run(port, tokens, clients, args.trips, args.seconds, server.pid)
             print(json.dumps(result))

@@ -59,7 +59,8 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="DATABASE_URL", required=True, help="flushed before the run")
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker, as make run (1: sync workers)")
     parser.add_argument("--documents", type=int, default=6000)
     parser.add_argument("--redis-port", type=int, default=6396)
     args = parser.parse_args()
@@ -83,7 +84,8 @@ def main() -> None:
     port = free_port()
     # --preload: the app loads once in the master and workers fork ready, instead of each
     # importing scikit-learn while the machine is busy.
-    server = start_server(port, args.workers, env, extra=("--preload", "--timeout", "120"))
+    options = ("--preload", "--timeout", "120", "--threads", str(args.threads))
+    server = start_server(port, args.workers, env, extra=options)
     worker = subprocess.Popen(
         [
             # Niced, as docs/operations.md advises where training shares a machine with the web.
@@ -113,8 +115,8 @@ def main() -> None:
     trainings: list[str] = []
     trainer = threading.Thread(target=training_loop, args=(stop, trainings))
     print(
-        f"# load test: PostgreSQL, gunicorn {args.workers} workers, {args.clients} annotators, "
-        f"{args.seconds:.0f} s, a training running throughout"
+        f"# load test: PostgreSQL, gunicorn {args.workers} workers x {args.threads} threads, "
+        f"{args.clients} annotators, {args.seconds:.0f} s, a training running throughout"
     )
     print(f"# machine: {machine()}; {time.strftime('%Y-%m-%d')}")
     try:
