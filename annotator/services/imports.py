@@ -187,61 +187,79 @@ def _store_annotations(project: Project, lines: list[_Line], report: ImportRepor
 
 def _store_user_annotations(user: Any, lines: list[_Line]) -> None:
     now = timezone.now()
-    doc_ids = [line.document.pk for line in lines if line.document]
-    existing: dict[int, Annotation] = {}
-    for chunk in _chunks(doc_ids):
-        for annotation in Annotation.objects.filter(annotator=user, document_id__in=chunk):
-            existing[annotation.document_id] = annotation
-    Span.objects.filter(annotation__in=list(existing.values())).delete()
-    for annotation in existing.values():
+
+    def refresh(annotation: Annotation) -> None:
         annotation.status = Annotation.Status.SUBMITTED
         annotation.version += 1
         annotation.submitted_at = now
-    Annotation.objects.bulk_update(list(existing.values()), ["status", "version", "submitted_at"], batch_size=500)
-    new = [
-        Annotation(document=line.document, annotator=user, status=Annotation.Status.SUBMITTED, submitted_at=now)
-        for line in lines
-        if line.document and line.document.pk not in existing
-    ]
-    Annotation.objects.bulk_create(new, batch_size=500)
-    for annotation in new:
-        existing[annotation.document_id] = annotation
-    spans = [
-        Span(annotation=existing[line.document.pk], **_span_fields(span))
-        for line in lines
-        if line.document
-        for span in line.spans
-    ]
-    Span.objects.bulk_create(spans, batch_size=1000)
+
+    _store_with_spans(
+        lines,
+        model=Annotation,
+        owned_by={"annotator": user},
+        refresh=refresh,
+        refreshed_fields=["status", "version", "submitted_at"],
+        new=lambda document: Annotation(
+            document=document, annotator=user, status=Annotation.Status.SUBMITTED, submitted_at=now
+        ),
+        span_model=Span,
+        parent_field="annotation",
+    )
 
 
 def _store_gold(lines: list[_Line]) -> None:
-    doc_ids = [line.document.pk for line in lines if line.document]
-    existing: dict[int, Gold] = {}
-    for chunk in _chunks(doc_ids):
-        for gold in Gold.objects.filter(document_id__in=chunk):
-            existing[gold.document_id] = gold
-    GoldSpan.objects.filter(gold__in=list(existing.values())).delete()
-    for gold in existing.values():
+    def refresh(gold: Gold) -> None:
         gold.version += 1
         gold.origin = "imported"
         gold.adjudicator = None
-    Gold.objects.bulk_update(list(existing.values()), ["version", "origin", "adjudicator"], batch_size=500)
-    new = [
-        Gold(document=line.document, origin="imported")
-        for line in lines
-        if line.document and line.document.pk not in existing
-    ]
-    Gold.objects.bulk_create(new, batch_size=500)
-    for gold in new:
-        existing[gold.document_id] = gold
+
+    _store_with_spans(
+        lines,
+        model=Gold,
+        owned_by={},
+        refresh=refresh,
+        refreshed_fields=["version", "origin", "adjudicator"],
+        new=lambda document: Gold(document=document, origin="imported"),
+        span_model=GoldSpan,
+        parent_field="gold",
+    )
+
+
+def _store_with_spans(
+    lines: list[_Line],
+    *,
+    model: type[Annotation] | type[Gold],
+    owned_by: dict[str, Any],
+    refresh: Callable[[Any], None],
+    refreshed_fields: list[str],
+    new: Callable[[Document], Any],
+    span_model: type[Any],
+    parent_field: str,
+) -> None:
+    """Each line's spans replace those of its document's `model` row (the user's annotation,
+    `owned_by` that user, or the gold): rows already there are refreshed (a new version)
+    and lose their old spans; missing rows are created. In bulk, inside the import's
+    transaction."""
+    doc_ids = [line.document.pk for line in lines if line.document]
+    rows: dict[int, Any] = {}
+    for chunk in _chunks(doc_ids):
+        for row in model.objects.filter(**owned_by, document_id__in=chunk):
+            rows[row.document_id] = row
+    span_model.objects.filter(**{f"{parent_field}__in": list(rows.values())}).delete()
+    for row in rows.values():
+        refresh(row)
+    model.objects.bulk_update(list(rows.values()), refreshed_fields, batch_size=500)
+    created = [new(line.document) for line in lines if line.document and line.document.pk not in rows]
+    model.objects.bulk_create(created, batch_size=500)
+    for row in created:
+        rows[row.document_id] = row
     spans = [
-        GoldSpan(gold=existing[line.document.pk], **_span_fields(span))
+        span_model(**{parent_field: rows[line.document.pk]}, **_span_fields(span))
         for line in lines
         if line.document
         for span in line.spans
     ]
-    GoldSpan.objects.bulk_create(spans, batch_size=1000)
+    span_model.objects.bulk_create(spans, batch_size=1000)
 
 
 def _span_fields(span: dict[str, Any]) -> dict[str, Any]:
