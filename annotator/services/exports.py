@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Collection, Iterator
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
@@ -87,23 +87,27 @@ def _check_source(source: str) -> None:
         raise AnnotatorError("source 'annotator:' needs a user name: annotator:USERNAME", field="source")
 
 
-def _checked_filters(
-    source: str,
-    *,
-    status: str | Collection[str] | None,
-    submitted_since: DateLike,
-    submitted_until: DateLike,
-    updated_since: DateLike,
-    updated_until: DateLike,
-    limit: int | None,
-) -> tuple[list[str], dict[str, dt.datetime | None]]:
+class ExportFilters(TypedDict, total=False):
+    """What an export may be narrowed to (see `export_records`); every key is optional."""
+
+    status: str | Collection[str] | None
+    submitted_since: DateLike
+    submitted_until: DateLike
+    updated_since: DateLike
+    updated_until: DateLike
+    limit: int | None
+
+
+_BOUNDS = ("submitted_since", "submitted_until", "updated_since", "updated_until")
+
+
+def _checked_filters(source: str, filters: ExportFilters) -> tuple[list[str], dict[str, dt.datetime | None]]:
+    unknown = sorted(set(filters) - set(ExportFilters.__annotations__))
+    if unknown:
+        raise AnnotatorError(f"unknown export filter {unknown[0]!r}", field=unknown[0])
     _check_source(source)
-    bounds = {
-        "submitted_since": _moment(submitted_since, "submitted_since"),
-        "submitted_until": _moment(submitted_until, "submitted_until"),
-        "updated_since": _moment(updated_since, "updated_since"),
-        "updated_until": _moment(updated_until, "updated_until"),
-    }
+    status, limit = filters.get("status"), filters.get("limit")
+    bounds = {name: _moment(filters.get(name), name) for name in _BOUNDS}
     annotator_source = source == "all" or source.startswith("annotator:")
     if status not in (None, "") and not annotator_source:
         raise AnnotatorError(
@@ -119,17 +123,7 @@ def _checked_filters(
     return _statuses(status), bounds
 
 
-def export_records(
-    *,
-    project: Project,
-    source: str,
-    status: str | Collection[str] | None = None,
-    submitted_since: DateLike = None,
-    submitted_until: DateLike = None,
-    updated_since: DateLike = None,
-    updated_until: DateLike = None,
-    limit: int | None = None,
-) -> Iterator[Record]:
+def export_records(*, project: Project, source: str, **filters: Unpack[ExportFilters]) -> Iterator[Record]:
     """Records of `source`: gold | all | model | annotator:USERNAME | documents (texts only).
 
     `all` gives one record per annotation (document and annotator), by document then
@@ -139,16 +133,8 @@ def export_records(
     by `submitted_at` / `updated_at` and the gold by when it was last saved (both bounds).
     `limit` stops after that many records.
     """
-    statuses, bounds = _checked_filters(
-        source,
-        status=status,
-        submitted_since=submitted_since,
-        submitted_until=submitted_until,
-        updated_since=updated_since,
-        updated_until=updated_until,
-        limit=limit,
-    )
-    return _records(project=project, source=source, statuses=statuses, bounds=bounds, limit=limit)
+    statuses, bounds = _checked_filters(source, filters)
+    return _records(project=project, source=source, statuses=statuses, bounds=bounds, limit=filters.get("limit"))
 
 
 def _pages(keys: QuerySet[Any], key: str) -> Iterator[list[Any]]:
@@ -271,26 +257,11 @@ def export(
     source: str,
     fmt: str,
     on_loss: Callable[[str], None] | None = None,
-    status: str | Collection[str] | None = None,
-    submitted_since: DateLike = None,
-    submitted_until: DateLike = None,
-    updated_since: DateLike = None,
-    updated_until: DateLike = None,
-    limit: int | None = None,
+    **filters: Unpack[ExportFilters],
 ) -> Iterator[str] | Iterator[bytes]:
     """The export as chunks (str, or bytes for the binary formats spacy and txt: see
     `annotator.formats.registry.export_format(fmt)` for the media type and extension), for
     a file or a streaming HTTP response. Format, source and filters are checked now.
     `on_loss` hears of records a format could not hold whole (CoNLL: overlapping spans)."""
     spec = export_format(fmt)
-    records = export_records(
-        project=project,
-        source=source,
-        status=status,
-        submitted_since=submitted_since,
-        submitted_until=submitted_until,
-        updated_since=updated_since,
-        updated_until=updated_until,
-        limit=limit,
-    )
-    return spec.write(records, on_loss=on_loss)
+    return spec.write(export_records(project=project, source=source, **filters), on_loss=on_loss)
