@@ -44,7 +44,7 @@ def run_training_job(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
     if job is None or job.status != Job.Status.QUEUED:
         return
     try:
-        training.claim_training(job=job)
+        claimed = training.claim_training(job=job)
     except training.TrainingBusy as busy:
         if self.request.is_eager:  # run in-process (tests, CELERY_TASK_ALWAYS_EAGER): no waiting turn
             from annotator.services.jobs import mark_failed
@@ -52,7 +52,8 @@ def run_training_job(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
             mark_failed(job, f"not run: {busy}")
             return
         raise self.retry(countdown=2) from None
-    run_job(job_id, lambda job: training.run_training(job=job))
+    if claimed:
+        run_job(job_id, lambda job: training.run_training(job=job), claimed=True)
 
 
 @shared_task(name="annotator.tasks.refresh_suggestions_job")

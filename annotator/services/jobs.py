@@ -57,7 +57,8 @@ def _send(job_id: int, task_name: str, args: list[Any], options: dict[str, Any] 
             message="waiting for the task queue (Redis unreachable); it is sent again when Redis is back"
         )
         return False
-    Job.objects.filter(pk=job_id).update(celery_task_id=result.id or "", message="")
+    # Only a job still queued: a fast worker may have claimed it (and written its own task id) already.
+    Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(celery_task_id=result.id or "", message="")
     return True
 
 
@@ -78,11 +79,6 @@ def report_progress(job: Job, done: int, total: int, message: str = "") -> None:
     # An update, not a save: other fields of the row may be changed by the web process.
     job.progress_done, job.progress_total = done, total
     Job.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total, message=message[:500])
-
-
-def mark_running(job: Job) -> None:
-    job.status, job.started_at = Job.Status.RUNNING, timezone.now()
-    Job.objects.filter(pk=job.pk).update(status=job.status, started_at=job.started_at, error="")
 
 
 def mark_succeeded(job: Job, result: dict[str, Any] | None = None, message: str = "") -> None:
@@ -136,53 +132,110 @@ def stale_reason(job: Job) -> str | None:
     return f"the worker running this {job.kind} ({worker}) stopped: no heartbeat for {silent:.0f} s"
 
 
-def _a_worker_is_running(task_id: str) -> bool | None:
-    """Whether some Celery worker reports the task as active (None: could not ask)."""
+def _check_broker() -> None:
+    """Raise (kombu's OperationalError) at once if the broker cannot be reached: asking
+    workers or reading queues would otherwise retry for seconds first."""
     from annotator.celery import app
 
-    if not task_id:
-        return False
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
+
+
+def _ask_workers(task_ids: list[str]) -> dict[str, dict[str, str]] | None:
+    """Which of the tasks each answering Celery worker holds, with its state there
+    ("active", "reserved", or "scheduled": a countdown): {worker: {task_id: state}}, empty
+    when no worker answered within a second. None when the broker cannot be reached."""
+    from annotator.celery import app
+
+    transport = app.connection_for_write()  # not connected: for the transport's own error types
     try:
-        active = app.control.inspect(timeout=1.0).active() or {}
-    except (*_BROKER_DOWN, OSError):
+        _check_broker()
+        replies = app.control.inspect(timeout=1.0).query_task(*task_ids) or {}
+    except (*_BROKER_DOWN, OSError, *transport.connection_errors, *transport.channel_errors):
         return None
-    return any(task.get("id") == task_id for tasks in active.values() for task in tasks)
+    return {worker: {task_id: info[0] for task_id, info in (tasks or {}).items()} for worker, tasks in replies.items()}
 
 
 def fail_if_stale(job: Job) -> bool:
-    """Mark a running job whose worker is gone as failed, with the reason. Nothing it was
-    writing is visible: imports run in one transaction and files are renamed into place.
+    """Mark a running job whose worker is gone as failed, with the reason, and clear what
+    it left half-done (`_clean_up_lost`). Little is: imports run in one transaction, export
+    files are written whole to a nameless temporary file before they are saved, models are
+    promoted at the very end.
 
     A silent heartbeat alone is not proof: on SQLite a long import holds the one write lock,
     so its heartbeat cannot be written. The workers are asked too, and the job fails only
-    when none of them is running it."""
+    when none of them is running it (no worker answering counts as none)."""
     reason = stale_reason(job)
-    if reason is None or _a_worker_is_running(job.celery_task_id) is not False:
+    if reason is None:
         return False
+    if job.celery_task_id:
+        replies = _ask_workers([job.celery_task_id])
+        if replies is None or any(tasks.get(job.celery_task_id) == "active" for tasks in replies.values()):
+            return False  # running somewhere after all, or no way to ask
     updated = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
         status=Job.Status.FAILED, error=reason, finished_at=timezone.now()
     )
     if updated:
         job.status, job.error = Job.Status.FAILED, reason
         log.warning("job %s failed: %s", job.pk, reason)
+        _clean_up_lost(job)
     return bool(updated)
 
 
-def run_job(job_id: int, work: Callable[[Job], dict[str, Any] | None]) -> None:
-    """Load the job, mark it running, call `work(job)` under a heartbeat and record the
-    outcome. A job no longer queued or running (failed as lost, already done: a redelivered
-    message) is left alone. A domain error (bad file, bad spans) fails the job with its
-    message; anything else fails it with the exception's type and text and is re-raised for
-    the worker's log."""
+def _clean_up_lost(job: Job) -> None:
+    """What a job failed as lost leaves behind, by kind (each service knows its own)."""
+    if job.kind == Job.Kind.EXPORT:
+        from annotator.services.uploads import discard_unfinished_export
+
+        discard_unfinished_export(job=job)
+    elif job.kind == Job.Kind.TRAINING:
+        from annotator.services.training import fail_unfinished_model
+
+        fail_unfinished_model(job=job)
+
+
+def claim_job(job: Job) -> bool:
+    """Mark a queued job running in this worker process. False when it is not queued any
+    more: another delivery of its message runs it or ran it, or it was failed as lost.
+
+    The one `UPDATE … WHERE status = 'queued'` is what makes every task safe to deliver
+    twice (acks_late redelivery, a message the sweep sent again while the first one was
+    only late): whichever delivery comes first runs the job, the others do nothing."""
+    from celery import current_task
+
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    params = {**job.params, "worker": worker}
+    fields: dict[str, Any] = {
+        "status": Job.Status.RUNNING,
+        "started_at": timezone.now(),
+        "params": params,
+        "result": {"heartbeat": time.time()},
+        "error": "",
+        "message": "",
+    }
+    task_id = getattr(getattr(current_task, "request", None), "id", None)
+    if task_id:  # the delivery that runs the job, which workers are asked about (fail_if_stale)
+        fields["celery_task_id"] = task_id
+    if not Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(**fields):
+        return False
+    job.status, job.started_at, job.params = Job.Status.RUNNING, fields["started_at"], params
+    job.celery_task_id = fields.get("celery_task_id", job.celery_task_id)
+    return True
+
+
+def run_job(job_id: int, work: Callable[[Job], dict[str, Any] | None], *, claimed: bool = False) -> None:
+    """Claim the queued job (`claim_job`), call `work(job)` under a heartbeat and record the
+    outcome. A job not queued any more (running elsewhere, failed as lost, done) is left
+    alone; `claimed=True` is for a caller that claimed it itself (a training waits its
+    turn first). A domain error (bad file, bad spans) fails the job with its message;
+    anything else fails it with the exception's type and text and is re-raised for the
+    worker's log."""
     from annotator.exceptions import AnnotatorError
 
     job = Job.objects.select_related("project").get(pk=job_id)
-    if job.status not in (Job.Status.QUEUED, Job.Status.RUNNING):
+    if not claimed and not claim_job(job):
         log.warning("job %s is %s already; not run again", job_id, job.status)
         return
-    job.params = {**job.params, "worker": job.params.get("worker") or f"{socket.gethostname()}:{os.getpid()}"}
-    Job.objects.filter(pk=job.pk).update(params=job.params, result={"heartbeat": time.time()})
-    mark_running(job)
     try:
         with heartbeat(job.pk):
             result = work(job)

@@ -10,6 +10,7 @@ different machines.
 from __future__ import annotations
 
 import tempfile
+import time
 from typing import Any
 
 from django.conf import settings
@@ -136,15 +137,21 @@ def run_export(*, job: Job) -> dict[str, Any]:
         project=job.project, source=params["source"], fmt=params["format"], **params.get("filters", {})
     )
     size = 0
-    with tempfile.TemporaryFile() as tmp:
-        for chunk in chunks:
+    with tempfile.TemporaryFile() as tmp:  # nameless: a killed worker leaves nothing of it
+        for index, chunk in enumerate(chunks):
             data = chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
             size += len(data)
             tmp.write(data)
+            if index == 0 and settings.EXPORT_PAUSE_SECONDS:
+                time.sleep(settings.EXPORT_PAUSE_SECONDS)  # test hook: a worker can be killed mid-export
         tmp.seek(0)
         name = _safe_name(f"{job.project.slug}-{params['source']}.{spec.extension.lstrip('.')}")
         storage = job.output_file.storage
         target = storage.get_available_name(job.output_file.field.generate_filename(job, f"{job.pk}-{name}"))
+        # Named on the job before it is written: if the worker dies while the file is being
+        # saved (or before the job points at it), the job failed as lost deletes it.
+        job.params = {**params, "writing": target}
+        Job.objects.filter(pk=job.pk).update(params=job.params)
         try:
             stored = storage.save(target, File(tmp))
         except OSError as error:  # disk full, quota, permissions: fail cleanly, leave no half file
@@ -154,6 +161,18 @@ def run_export(*, job: Job) -> dict[str, Any]:
     job.output_file.name = stored
     Job.objects.filter(pk=job.pk).update(output_file=stored)
     return {"bytes": size, "filename": name, "media_type": spec.media_type}
+
+
+def discard_unfinished_export(*, job: Job) -> None:
+    """Delete the file an export job failed as lost was saving (see `run_export`), whole
+    or half: a failed job offers no download, so nobody could have fetched it."""
+    target = job.params.get("writing")
+    if not target:
+        return
+    storage = job.output_file.storage
+    if storage.exists(target):
+        storage.delete(target)
+    Job.objects.filter(pk=job.pk, output_file=target).update(output_file="")
 
 
 def create_document(

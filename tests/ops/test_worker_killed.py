@@ -1,5 +1,5 @@
-"""The Celery worker killed in the middle of an import: the Job ends failed with a reason,
-nothing of the import is visible, and doing it again works."""
+"""The Celery worker killed in the middle of an import or an export: the Job ends failed with
+a reason, nothing of the import or the export file is visible, and doing it again works."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ import json
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from annotator.formats.registry import read_path
 from annotator.models import Document
+from annotator.services.imports import import_documents
+from tests.conftest import FIXTURES
 
 ROWS = 60_000  # enough that the import is still running when the worker is killed
 
@@ -65,6 +70,53 @@ def test_a_worker_killed_during_an_import_fails_the_job_and_a_retry_works(
     retry = _wait_for(client, _upload(client), {"failed", "succeeded"})
     assert retry["status"] == "succeeded", retry["error"]
     assert Document.objects.count() == before + ROWS
+
+
+@pytest.fixture
+def slow_export(monkeypatch):  # type: ignore[no-untyped-def]
+    """The worker's exports stop for a minute after their first chunk (a test hook), so the
+    worker can be killed mid-export."""
+    monkeypatch.setenv("EXPORT_PAUSE_SECONDS", "60")
+    return monkeypatch
+
+
+def _files_of(job_id: int) -> list[Path]:
+    return sorted((Path(django_settings.MEDIA_ROOT) / "jobs" / "output").glob(f"{job_id}-*"))
+
+
+@pytest.mark.worker
+def test_a_worker_killed_during_an_export_fails_the_job_leaves_no_file_and_a_retry_works(
+    project, owner, fast_heartbeat, slow_export, celery_worker, request
+) -> None:
+    import_documents(project=project, records=read_path(FIXTURES / "gold" / "dev.jsonl"), as_gold=True)
+    client = APIClient()
+    client.force_authenticate(owner)
+    url = "/api/projects/aleppo/export/?format=jsonl&source=gold"
+    job_id = client.get(f"{url}&async=1").json()["id"]
+    _wait_for(client, job_id, {"running"})
+    time.sleep(1)  # into the pause after the first chunk
+    for pid in [*_children(celery_worker.pid), celery_worker.pid]:
+        os.kill(pid, signal.SIGKILL)
+    celery_worker.wait(timeout=10)
+
+    failed = _wait_for(client, job_id, {"failed", "succeeded"}, seconds=30)
+    assert failed["status"] == "failed"
+    assert "stopped: no heartbeat" in failed["error"]
+    assert failed["download_url"] is None
+    assert client.get(f"/api/jobs/{job_id}/download/").status_code == 404
+    assert _files_of(job_id) == []
+
+    # Again, with a fresh worker that does not pause: the whole file, as the streamed export.
+    slow_export.delenv("EXPORT_PAUSE_SECONDS")
+    request.getfixturevalue("celery_worker_again")
+    retry = _wait_for(client, client.get(f"{url}&async=1").json()["id"], {"failed", "succeeded"})
+    assert retry["status"] == "succeeded", retry["error"]
+    downloaded = client.get(f"/api/jobs/{retry['id']}/download/")
+    streamed = client.get(url)
+    assert downloaded.status_code == streamed.status_code == 200
+    content = b"".join(downloaded.streaming_content)
+    assert content == b"".join(streamed.streaming_content)
+    assert content.count(b"\n") == 40
 
 
 def _children(pid: int) -> list[int]:

@@ -1,19 +1,22 @@
 """Jobs: one whose broker is down waits instead of failing the request and goes once it is
-back; the job timings' settings."""
+back; a task delivered twice runs its job once; the job timings' settings."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 
-from annotator.models import Job
-from annotator.services.jobs import create_job, enqueue, resend_stranded_jobs
-from annotator.tasks import run_export_job
+from annotator.models import Job, ModelVersion
+from annotator.services.jobs import create_job, enqueue, fail_if_stale, resend_stranded_jobs
+from annotator.tasks import run_export_job, run_training_job
 from tests.conftest import OWN_BROKER_PORT
 
 
@@ -51,3 +54,40 @@ def test_the_old_tagger_names_of_the_job_timings_are_still_read() -> None:
         check=True,
     )
     assert out.stdout.split() == ["2", "9"]
+
+
+# --- Never twice, never in doubt ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [Job.Status.RUNNING, Job.Status.SUCCEEDED, Job.Status.FAILED])
+def test_a_task_delivered_for_a_job_not_queued_does_nothing(project, owner, status) -> None:
+    job = create_job(
+        kind=Job.Kind.EXPORT, project=project, user=owner, params={"source": "documents", "format": "jsonl"}
+    )
+    Job.objects.filter(pk=job.pk).update(status=status, result={"heartbeat": 1.0}, error="as it was")
+    run_export_job.delay(job.pk)  # eager: runs here
+    training = create_job(kind=Job.Kind.TRAINING, project=project)
+    Job.objects.filter(pk=training.pk).update(status=status)
+    run_training_job.delay(training.pk)
+    after = Job.objects.get(pk=job.pk)
+    assert (after.status, after.result, after.error, after.output_file.name) == (
+        status,
+        {"heartbeat": 1.0},
+        "as it was",
+        "",
+    )
+    assert Job.objects.get(pk=training.pk).status == status
+    assert not ModelVersion.objects.exists()
+
+
+def test_an_export_failed_as_lost_deletes_the_file_it_was_writing(project, owner, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.JOB_STALE_AFTER_SECONDS = 5
+    job = create_job(kind=Job.Kind.EXPORT, project=project, user=owner)
+    half = default_storage.save(f"jobs/output/{job.pk}-aleppo-gold.jsonl", ContentFile(b'{"text": "half a li'))
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, params={"writing": half, "worker": "w:1"}, result={"heartbeat": time.time() - 60}
+    )
+    assert fail_if_stale(Job.objects.get(pk=job.pk))
+    assert not default_storage.exists(half)
+    assert "(w:1) stopped: no heartbeat" in Job.objects.get(pk=job.pk).error
