@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db import transaction
@@ -192,6 +192,150 @@ def _clean_up_lost(job: Job) -> None:
         from annotator.services.training import fail_unfinished_model
 
         fail_unfinished_model(job=job)
+
+
+def fail_stale_jobs() -> int:
+    """Fail every running job whose worker is gone (`fail_if_stale`). Returns how many."""
+    return sum(fail_if_stale(job) for job in Job.objects.filter(status=Job.Status.RUNNING).select_related("project"))
+
+
+def _queue_names() -> list[str]:
+    from annotator.celery import app
+
+    routes = app.conf.task_routes or {}
+    routed = [route.get("queue") for route in routes.values()] if isinstance(routes, dict) else []
+    return sorted({app.conf.task_default_queue, *filter(None, routed)})
+
+
+def _tasks_in_queues(task_ids: list[str]) -> set[str] | None:
+    """Which of the tasks still wait in the broker's queues (Redis lists), or None when it
+    could not be told (Redis unreachable, or a broker that is not Redis). A message taken by
+    a worker is not in the lists any more; `_ask_workers` finds those."""
+    from annotator.celery import app
+
+    wanted = {task_id.encode() for task_id in task_ids}
+    found: set[bytes] = set()
+    try:
+        _check_broker()
+        with app.connection_for_read() as connection:
+            channel = connection.default_channel
+            client = channel.client
+            for queue in _queue_names():
+                for name in {channel._q_for_pri(queue, priority) for priority in channel.priority_steps}:
+                    for start in range(0, client.llen(name), 1000):
+                        for message in client.lrange(name, start, start + 999):
+                            # A task id (a UUID) appears verbatim in its message's headers.
+                            found.update(task_id for task_id in wanted - found if task_id in message)
+                        if found == wanted:
+                            return {task_id.decode() for task_id in found}
+    except Exception as error:  # any doubt means "cannot tell", and then nothing is sent
+        log.warning("could not look into the task queues: %s: %s", type(error).__name__, error)
+        return None
+    return {task_id.decode() for task_id in found}
+
+
+def resend_lost_jobs(*, older_than: timedelta) -> int:
+    """Send again the jobs queued longer than `older_than` whose message is gone: in no
+    queue of the broker (Redis restarted without its data, a queue purged) and held by no
+    worker. When either cannot be told, nothing is sent. Returns how many went.
+
+    A job that was only slow to be picked is harmless to send twice: `claim_job` lets one
+    delivery run it and the other does nothing."""
+    waiting = list(
+        Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=timezone.now() - older_than)
+        .exclude(celery_task_id="")
+        .only("pk", "params", "celery_task_id")[:100]
+    )
+    if not waiting:
+        return 0
+    ids = [job.celery_task_id for job in waiting]
+    # The queues first, then the workers: a message moves from the first to the second, so
+    # looked at in this order it is seen in one of them.
+    queued = _tasks_in_queues(ids)
+    if queued is None:
+        return 0
+    held: set[str] = set()
+    if rest := [task_id for task_id in ids if task_id not in queued]:
+        replies = _ask_workers(rest)
+        if not replies:  # no worker answered: whether one holds the tasks cannot be told
+            return 0
+        held = {task_id for tasks in replies.values() for task_id in tasks}
+    sent = 0
+    for job in waiting:
+        name = job.params.get("task")
+        if job.celery_task_id in queued or job.celery_task_id in held or not name:
+            continue
+        if not Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).exists():
+            continue  # picked and run since the list was read
+        log.warning("job %s: its task %s is in no queue and at no worker; sent again", job.pk, job.celery_task_id)
+        if _send(job.pk, name, [job.pk, *job.params.get("task_args", [])]):
+            sent += 1
+    return sent
+
+
+class SweepReport(TypedDict):
+    stranded_sent: int
+    stale_failed: int
+    lost_sent: int
+
+
+def sweep_jobs(*, lost_after: timedelta | None = None) -> SweepReport:
+    """Put right the jobs the queue lost track of: send the queued jobs that never reached
+    the broker, fail the running ones whose worker is gone, and send again the queued ones
+    whose message the broker lost. Safe to run anywhere and often; `start_sweeper` runs it
+    periodically in the workers (see docs/operations.md)."""
+    if lost_after is None:
+        lost_after = timedelta(seconds=settings.JOB_LOST_AFTER_SECONDS)
+    return {
+        "stranded_sent": resend_stranded_jobs(),
+        "stale_failed": fail_stale_jobs(),
+        "lost_sent": resend_lost_jobs(older_than=lost_after),
+    }
+
+
+SWEEP_LOCK_KEY = "annotator:sweep-jobs"
+
+
+def sweep_jobs_if_due(*, every: float) -> SweepReport | None:
+    """`sweep_jobs`, unless another process (any worker, any machine) swept in the last
+    `every` seconds: a Redis key set with NX and an expiry is the turn. None when it was
+    not this process's turn, or Redis cannot be reached (nothing a sweep could send then)."""
+    from annotator.celery import app
+
+    try:
+        with app.connection_for_write() as connection:
+            turn = connection.default_channel.client.set(
+                SWEEP_LOCK_KEY, f"{socket.gethostname()}:{os.getpid()}", nx=True, px=max(int(every * 900), 100)
+            )
+    except Exception as error:
+        log.warning("job sweep skipped: %s: %s", type(error).__name__, error)
+        return None
+    if not turn:
+        return None
+    report = sweep_jobs()
+    if any(report.values()):
+        log.warning("job sweep: %s", report)
+    return report
+
+
+def start_sweeper(*, every: float) -> threading.Event:
+    """Run `sweep_jobs_if_due` every `every` seconds in a daemon thread; set the returned
+    event to stop it. Started by each worker (annotator.celery)."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        from django.db import connections
+
+        while not stop.wait(every):
+            try:
+                sweep_jobs_if_due(every=every)
+            except Exception:  # a busy database, a broker blip: the next round tries again
+                log.exception("job sweep failed")
+            finally:
+                connections.close_all()
+
+    threading.Thread(target=loop, name="job-sweeper", daemon=True).start()
+    return stop
 
 
 def claim_job(job: Job) -> bool:

@@ -1,5 +1,6 @@
 """Jobs: one whose broker is down waits instead of failing the request and goes once it is
-back; a task delivered twice runs its job once; the job timings' settings."""
+back; a task delivered twice runs its job once; the sweep sends nothing again while in
+doubt; the job timings' settings."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from annotator.models import Job, ModelVersion
-from annotator.services.jobs import create_job, enqueue, fail_if_stale, resend_stranded_jobs
+from annotator.services.jobs import create_job, enqueue, fail_if_stale, resend_stranded_jobs, sweep_jobs
 from annotator.tasks import run_export_job, run_training_job
 from tests.conftest import OWN_BROKER_PORT
 
@@ -91,3 +92,50 @@ def test_an_export_failed_as_lost_deletes_the_file_it_was_writing(project, owner
     assert fail_if_stale(Job.objects.get(pk=job.pk))
     assert not default_storage.exists(half)
     assert "(w:1) stopped: no heartbeat" in Job.objects.get(pk=job.pk).error
+
+
+def _in_queue(queue: str = "default") -> int:
+    from annotator.celery import app
+
+    with app.connection_for_write() as connection:
+        return connection.default_channel.client.llen(queue)
+
+
+@pytest.mark.worker  # not eager: through the test Redis, with no worker consuming it
+def test_the_sweep_leaves_a_job_whose_message_still_waits_in_the_queue(transactional_db, project) -> None:
+    from annotator.celery import app
+
+    app.control.purge()
+    with transaction.atomic():
+        job = create_job(kind=Job.Kind.EXPORT, project=project, params={"source": "documents", "format": "jsonl"})
+        enqueue(job, run_export_job)
+    job.refresh_from_db()
+    task = job.celery_task_id
+    assert sweep_jobs(lost_after=timedelta(0)) == {"stranded_sent": 0, "stale_failed": 0, "lost_sent": 0}
+    assert _in_queue() == 1 and Job.objects.get(pk=job.pk).celery_task_id == task
+    app.control.purge()
+
+
+@pytest.mark.worker
+def test_the_sweep_sends_nothing_again_when_no_worker_answers(transactional_db, project) -> None:
+    from annotator.celery import app
+
+    with transaction.atomic():
+        job = create_job(kind=Job.Kind.EXPORT, project=project, params={"source": "documents", "format": "jsonl"})
+        enqueue(job, run_export_job)
+    app.control.purge()  # the message is lost, and no worker runs to say it holds it
+    assert sweep_jobs(lost_after=timedelta(0))["lost_sent"] == 0
+    assert _in_queue() == 0 and Job.objects.get(pk=job.pk).status == Job.Status.QUEUED
+
+
+@pytest.mark.worker
+def test_the_sweep_does_nothing_while_redis_is_down(transactional_db, project, own_broker) -> None:
+    lost = create_job(kind=Job.Kind.EXPORT, project=project)
+    Job.objects.filter(pk=lost.pk).update(celery_task_id="a-lost-task", params={"task": run_export_job.name})
+    stale = create_job(kind=Job.Kind.IMPORT, project=project)
+    Job.objects.filter(pk=stale.pk).update(
+        status=Job.Status.RUNNING, celery_task_id="a-quiet-task", result={"heartbeat": time.time() - 3600}
+    )
+    assert sweep_jobs(lost_after=timedelta(0)) == {"stranded_sent": 0, "stale_failed": 0, "lost_sent": 0}
+    assert Job.objects.get(pk=lost.pk).celery_task_id == "a-lost-task"
+    assert Job.objects.get(pk=stale.pk).status == Job.Status.RUNNING  # maybe it runs: nobody could be asked
