@@ -51,7 +51,7 @@ class NextResult:
 # Exists/Count) cost four times the CPU for a thousand candidates. Portable SQL (SQLite and
 # PostgreSQL); the table names are the models' defaults.
 _CANDIDATES_SQL = """
-SELECT d.id FROM annotator_document d
+SELECT d.id, d.model_uncertainty FROM annotator_document d
 WHERE d.project_id = %s AND d.deleted_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM annotator_annotation m WHERE m.document_id = d.id AND m.annotator_id = %s)
   AND NOT EXISTS (SELECT 1 FROM annotator_gold g WHERE g.document_id = d.id)
@@ -60,12 +60,13 @@ WHERE d.project_id = %s AND d.deleted_at IS NULL
 """
 
 
-def candidate_ids_for(*, project: Project, user: User) -> list[int]:
-    """Documents `user` could be given now: no gold, never assigned to the user (a skip
-    counts), and fewer slot-holding annotations than the project's quota."""
+def candidates_for(*, project: Project, user: User) -> dict[int, float | None]:
+    """Documents `user` could be given now (no gold, never assigned to the user — a skip
+    counts — and fewer slot-holding annotations than the project's quota), each with the
+    current model's uncertainty about it (None: not scored)."""
     slot_statuses = [status.value for status in HOLDS_SLOT]
     found = sql.rows(_CANDIDATES_SQL, [project.pk, user.pk, *slot_statuses, project.annotators_per_document])
-    return [row[0] for row in found]
+    return dict(found)
 
 
 _OLDEST_DRAFT_SQL = """
@@ -164,13 +165,13 @@ def next_for(*, project: Project, user: User) -> NextResult:
     draft = _oldest_draft(project, user)
     if draft is not None:
         draft.document.project = project
-        remaining = _draft_count(project, user) + len(candidate_ids_for(project=project, user=user))
+        remaining = _draft_count(project, user) + len(candidates_for(project=project, user=user))
         return NextResult(draft, remaining)
-    candidates = candidate_ids_for(project=project, user=user)
-    ranked = rank_candidates(project=project, candidate_ids=candidates)
-    for tried, document_id in enumerate(ranked[:_MAX_TRIES], start=1):
+    candidates = candidates_for(project=project, user=user)
+    ranked = rank_candidates(project=project, candidates=candidates, limit=_MAX_TRIES)
+    for tried, document_id in enumerate(ranked, start=1):
         annotation = _try_assign(project, user, document_id)
         if annotation is not None:
             annotation.document.project = project
-            return NextResult(annotation, len(ranked) - tried + 1)
-    return NextResult(None, max(0, len(ranked) - _MAX_TRIES))
+            return NextResult(annotation, len(candidates) - tried + 1)
+    return NextResult(None, max(0, len(candidates) - _MAX_TRIES))

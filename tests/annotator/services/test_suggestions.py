@@ -79,22 +79,28 @@ def test_predict_records_writes_model_spans(trained) -> None:
 
 def test_without_a_model_candidates_keep_import_order(project) -> None:
     ids = list(Document.objects.filter(project=project).values_list("pk", flat=True))
-    assert rank_candidates(project=project, candidate_ids=list(reversed(ids))) == sorted(ids)
+    assert rank_candidates(project=project, candidates=dict.fromkeys(reversed(ids))) == sorted(ids)
 
 
 def test_with_a_model_the_least_certain_come_first_with_a_random_share(trained) -> None:
     add_gold(trained, 12, skip=10)
     ids = list(Document.objects.filter(project=trained).values_list("pk", flat=True))
-    for rank, pk in enumerate(ids):
-        Document.objects.filter(pk=pk).update(model_uncertainty=float(rank))  # the later, the less sure
-    ranked = rank_candidates(project=trained, candidate_ids=ids)
+    doubt = {pk: float(rank) for rank, pk in enumerate(ids)}  # the later, the less sure
+    ranked = rank_candidates(project=trained, candidates=doubt)
     assert sorted(ranked) == sorted(ids)
     by_doubt = sorted(ids, reverse=True)
     picked = [pk for i, pk in enumerate(ranked) if (i + 1) % RANDOM_EVERY]
     # Outside the random places, the order is most uncertain first.
     assert picked == [pk for pk in by_doubt if pk in picked]
     assert ranked[:4] == by_doubt[:4]
-    assert rank_candidates(project=trained, candidate_ids=ids) == ranked  # repeatable
+    assert rank_candidates(project=trained, candidates=doubt) == ranked  # repeatable
+    assert rank_candidates(project=trained, candidates=doubt, limit=7) == ranked[:7]
+    unscored = {**doubt, ids[0]: None, ids[-1]: None}  # not scored yet
+    ranked = rank_candidates(project=trained, candidates=unscored)
+    assert sorted(ranked) == sorted(ids)
+    picked = [pk for i, pk in enumerate(ranked) if (i + 1) % RANDOM_EVERY]
+    not_scored = [unscored[pk] is None for pk in picked]
+    assert not_scored == sorted(not_scored)  # outside the random places, after every scored one
 
 
 def test_the_models_help_counts_accepted_rejected_and_matches(trained, alice) -> None:
