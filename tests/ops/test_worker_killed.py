@@ -73,15 +73,17 @@ def test_a_worker_killed_during_an_import_fails_the_job_and_a_retry_works(
 
 
 @pytest.fixture
-def slow_export(monkeypatch):  # type: ignore[no-untyped-def]
+def slow_export(monkeypatch, settings, tmp_path):  # type: ignore[no-untyped-def]
     """The worker's exports stop for a minute after their first chunk (a test hook), so the
-    worker can be killed mid-export."""
+    worker can be killed mid-export; its files go to a media folder of the test's own."""
     monkeypatch.setenv("EXPORT_PAUSE_SECONDS", "60")
+    monkeypatch.setenv("MEDIA_ROOT", str(tmp_path))
+    settings.MEDIA_ROOT = str(tmp_path)
     return monkeypatch
 
 
-def _files_of(job_id: int) -> list[Path]:
-    return sorted((Path(django_settings.MEDIA_ROOT) / "jobs" / "output").glob(f"{job_id}-*"))
+def _files() -> list[Path]:
+    return sorted(p for p in Path(django_settings.MEDIA_ROOT).rglob("*") if p.is_file())
 
 
 @pytest.mark.worker
@@ -104,7 +106,7 @@ def test_a_worker_killed_during_an_export_fails_the_job_leaves_no_file_and_a_ret
     assert "stopped: no heartbeat" in failed["error"]
     assert failed["download_url"] is None
     assert client.get(f"/api/jobs/{job_id}/download/").status_code == 404
-    assert _files_of(job_id) == []
+    assert _files() == []
 
     # Again, with a fresh worker that does not pause: the whole file, as the streamed export.
     slow_export.delenv("EXPORT_PAUSE_SECONDS")
@@ -117,6 +119,7 @@ def test_a_worker_killed_during_an_export_fails_the_job_leaves_no_file_and_a_ret
     content = b"".join(downloaded.streaming_content)
     assert content == b"".join(streamed.streaming_content)
     assert content.count(b"\n") == 40
+    assert [p.name for p in _files()] == [f"{retry['id']}-aleppo-gold.jsonl"]
 
 
 def _children(pid: int) -> list[int]:
