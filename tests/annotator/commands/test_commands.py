@@ -107,3 +107,21 @@ def _env_for_test_db() -> dict[str, str]:
     from tests.conftest import subprocess_env
 
     return subprocess_env()
+
+
+@pytest.mark.worker
+def test_sweep_jobs_fails_a_running_job_whose_worker_is_gone(transactional_db, capsys) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from annotator.models import Job
+
+    job = Job.objects.create(
+        kind=Job.Kind.IMPORT,
+        status=Job.Status.RUNNING,
+        celery_task_id="a-task-no-worker-runs",
+        result={"heartbeat": time.time() - 3600},
+    )
+    call_command("sweep_jobs")
+    assert "failed 1 job(s) whose worker is gone" in capsys.readouterr().out
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and "no heartbeat" in job.error
