@@ -15,15 +15,17 @@ differently; a saved model is loaded only if its feature version matches.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import chain, pairwise
+from pathlib import Path
 
 import numpy as np
 from sklearn.utils import murmurhash3_32
 
 from annotator.tokenize import Token, sentences
 
-FEATURE_VERSION = "tagger-2"
+FEATURE_VERSION = "tagger-3"
+LEXICON = Path(__file__).with_name("lexicon.tsv")
 
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -72,6 +74,18 @@ def shape(word: str) -> str:
     return "".join(out)
 
 
+@cache
+def lexicon() -> dict[str, tuple[str, ...]]:
+    """Lower-cased word -> its corpus-derived features (`lexicon.tsv`, made by
+    `build_lexicon.py`: word classes `c5=`/`c7=`, `place`, `actor`)."""
+    entries: dict[str, tuple[str, ...]] = {}
+    for line in LEXICON.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, _, fields = line.partition("\t")
+            entries[word] = tuple(f"lex:{field}" for field in fields.split(",") if field)
+    return entries
+
+
 @lru_cache(maxsize=200_000)
 def word_features(word: str) -> tuple[str, ...]:
     """The features a word brings wherever it stands (cached: vocabularies repeat)."""
@@ -99,7 +113,11 @@ def word_features(word: str) -> tuple[str, ...]:
         feats.append("direction")
     if not word[:1].isalnum():
         feats.append("punct")
+    feats.extend(lexicon().get(lower, ()))
     return tuple(feats)
+
+
+_CONTEXT_LEXICON = ("lex:c7=", "lex:place", "lex:actor")
 
 
 # The short form of a neighbour's features: the full set at every offset would be large and
@@ -108,9 +126,11 @@ def word_features(word: str) -> tuple[str, ...]:
 def context_features(word: str) -> tuple[str, ...]:
     lower = word.lower()
     feats = [f"w={lower}", f"shape={shape(word)}", f"s3={lower[-3:]}"]
+    own = word_features(word)
     for name in ("numword", "quant", "victim", "violence", "actor", "direction", "digit", "title"):
-        if name in word_features(word):
+        if name in own:
             feats.append(name)
+    feats.extend(f for f in own if f.startswith(_CONTEXT_LEXICON))
     return tuple(feats)
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import SGDClassifier
 from sklearn.utils.validation import check_is_fitted
@@ -117,6 +118,10 @@ class SpanTagger(BaseEstimator):
         top_k: int = 10,
         transition_weight: float = 1.0,
         stacking: bool = True,
+        self_training_pool: int = 300,
+        self_training_rounds: int = 1,
+        self_training_weight: float = 0.3,
+        self_training_max_labelled: int = 200,
         random_state: int = 0,
     ) -> None:
         self.labels = labels
@@ -129,6 +134,10 @@ class SpanTagger(BaseEstimator):
         self.top_k = top_k
         self.transition_weight = transition_weight
         self.stacking = stacking
+        self.self_training_pool = self_training_pool
+        self.self_training_rounds = self_training_rounds
+        self.self_training_weight = self_training_weight
+        self.self_training_max_labelled = self_training_max_labelled
         self.random_state = random_state
 
     # --- features -------------------------------------------------------------------------
@@ -195,8 +204,15 @@ class SpanTagger(BaseEstimator):
 
     # --- fit ---------------------------------------------------------------------------------
 
-    def fit(self, texts: Sequence[str], spans: Sequence[Iterable[Span | Mapping[str, Any]]]) -> SpanTagger:
-        """Learn from `texts` and their spans (lists of `Span` or span dicts)."""
+    def fit(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Iterable[Span | Mapping[str, Any]]],
+        *,
+        unlabelled: Sequence[str] | None = None,
+    ) -> SpanTagger:
+        """Learn from `texts` and their spans (lists of `Span` or span dicts); `unlabelled`
+        texts (optional) are used for self-training, see `self_training_pool`."""
         if len(texts) != len(spans):
             raise ValueError("texts and spans must have the same length")
         token_lists = [tokenize(text) for text in texts]
@@ -222,26 +238,74 @@ class SpanTagger(BaseEstimator):
         if not sum(m.shape[0] for m in matrices):
             raise ValueError("nothing to learn from: the training texts have no tokens")
         self.transitions_ = self._transition_scores(tag_lists, index)
-        self.first_ = self._fit_linear(matrices, targets)
-        self.second_: LinearLayer | None = None
-        if self.stacking and len(texts) >= 4 and self.first_.classes.size > 1:
-            # The second layer's training guesses come from first layers that never saw the
-            # document (two folds), so they are as wrong as they will be on new text.
-            order = np.random.RandomState(self.random_state).permutation(len(texts))
-            folds = [sorted(order[0::2]), sorted(order[1::2])]
-            stacked: list[sp.csr_matrix] = list(matrices)
-            for held, used in ((folds[0], folds[1]), (folds[1], folds[0])):
-                layer = self._fit_linear([matrices[i] for i in used], [targets[i] for i in used])
-                for i in held:
-                    guesses = self._probabilities(layer, matrices[i])
-                    stacked[i] = self._with_ids(matrices[i], self._stack_ids(guesses))
-            self.second_ = self._fit_linear(stacked, targets)
+        weights = [np.ones(len(t)) for t in targets]
+        self._fit_layers(matrices, targets, weights)
+        pool = self._self_training_pool(texts, unlabelled)
+        if pool:
+            pool_tokens = [tokenize(text) for text in pool]
+            pool_matrices = [self._matrix(t, toks, self.gazetteer_) for t, toks in zip(pool, pool_tokens, strict=True)]
+            for _ in range(self.self_training_rounds):
+                guesses = [self._pseudo_labels(X) for X in pool_matrices]
+                self._fit_layers(
+                    matrices + pool_matrices,
+                    targets + [g for g, _ in guesses],
+                    weights + [w for _, w in guesses],
+                )
+        self.n_unlabelled_documents_ = len(pool)
         self.n_training_documents_ = len(texts)
         return self
 
-    def _fit_linear(self, matrices: Sequence[sp.csr_matrix], targets: Sequence[np.ndarray]) -> LinearLayer:
+    def _fit_layers(
+        self, matrices: Sequence[sp.csr_matrix], targets: Sequence[np.ndarray], weights: Sequence[np.ndarray]
+    ) -> None:
+        """The first layer on all documents, and the stacked second one."""
+        self.first_ = self._fit_linear(matrices, targets, weights)
+        self.second_: LinearLayer | None = None
+        if self.stacking and len(matrices) >= 4 and self.first_.classes.size > 1:
+            # The second layer's training guesses come from first layers that never saw the
+            # document (two folds), so they are as wrong as they will be on new text.
+            order = np.random.RandomState(self.random_state).permutation(len(matrices))
+            folds = [sorted(order[0::2]), sorted(order[1::2])]
+            stacked: list[sp.csr_matrix] = list(matrices)
+            for held, used in ((folds[0], folds[1]), (folds[1], folds[0])):
+                layer = self._fit_linear(
+                    [matrices[i] for i in used], [targets[i] for i in used], [weights[i] for i in used]
+                )
+                for i in held:
+                    guesses = self._probabilities(layer, matrices[i])
+                    stacked[i] = self._with_ids(matrices[i], self._stack_ids(guesses))
+            self.second_ = self._fit_linear(stacked, targets, weights)
+
+    def _self_training_pool(self, texts: Sequence[str], unlabelled: Sequence[str] | None) -> list[str]:
+        """At most `self_training_pool` of the unlabelled texts (a seeded sample, in their given
+        order), none of them a training text; none at all once the labelled documents reach
+        `self_training_max_labelled` (more labels teach more than the model's own guesses, and
+        the time would grow with both)."""
+        if not unlabelled or not self.self_training_pool or len(texts) >= self.self_training_max_labelled:
+            return []
+        known = set(texts)
+        candidates = [text for text in dict.fromkeys(unlabelled) if text not in known and text.strip()]
+        if len(candidates) > self.self_training_pool:
+            chosen = np.random.RandomState(self.random_state).choice(
+                len(candidates), self.self_training_pool, replace=False
+            )
+            candidates = [candidates[i] for i in sorted(chosen)]
+        return candidates
+
+    def _pseudo_labels(self, X: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """The decoded tags of an unlabelled document and their training weights:
+        `self_training_weight` times the probability the model gives each decoded tag."""
+        probs = self._tag_probabilities(X)
+        path = np.array(decode(probs, self.tags_, self.transitions_), dtype=np.int64)
+        confidence = probs[np.arange(len(path)), path]
+        return path, self.self_training_weight * confidence
+
+    def _fit_linear(
+        self, matrices: Sequence[sp.csr_matrix], targets: Sequence[np.ndarray], weights: Sequence[np.ndarray]
+    ) -> LinearLayer:
         X = sp.vstack(matrices, format="csr")
         y = np.concatenate(targets)
+        sample_weight = np.concatenate(weights)
         present = np.unique(y)
         if present.size < 2:
             # One tag only (no spans at all): nothing to discriminate; always predict it.
@@ -258,7 +322,7 @@ class SpanTagger(BaseEstimator):
             random_state=self.random_state,
             average=True,
         )
-        classifier.fit(X, y)
+        classifier.fit(X, y, sample_weight=sample_weight)
         # (features x classes), C-ordered: a sparse row times it is fast, unlike sparse times
         # the transposed view scikit-learn's predict_proba multiplies by.
         return LinearLayer(np.ascontiguousarray(classifier.coef_.T), classifier.intercept_.copy(), classifier.classes_)
@@ -290,7 +354,7 @@ class SpanTagger(BaseEstimator):
         if extra is not None:
             scores += layer.weights[extra].sum(axis=1)
         # One-vs-rest probabilities, normalised: what SGDClassifier.predict_proba computes.
-        known = 1.0 / (1.0 + np.exp(-scores))
+        known = expit(scores)
         if known.shape[1] == 1:  # two classes: one column of scores, for the second
             known = np.hstack([1.0 - known, known])
         known /= known.sum(axis=1, keepdims=True)

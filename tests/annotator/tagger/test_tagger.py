@@ -197,3 +197,71 @@ def test_stacked_columns_are_added_to_each_row() -> None:
     extra = np.array([[3, 4], [0, 4], [2, 3]])
     joined = SpanTagger._with_ids(X, extra).toarray()
     assert joined.tolist() == [[1, 0, 0, 1, 1], [1, 0, 0, 0, 1], [0, 1, 2, 1, 0]]
+
+
+# --- The corpus lexicon ------------------------------------------------------------------------
+
+
+def test_the_lexicon_gives_places_and_shared_word_classes() -> None:
+    from annotator.tagger.features import lexicon, word_features
+
+    entries = lexicon()
+    assert "lex:place" in entries["aleppo"]
+    assert "lex:actor" in entries["isis"]
+    # Words used alike in the corpus share a class.
+    assert {f for f in entries["aleppo"] if f.startswith("lex:c7=")} == {
+        f for f in entries["idlib"] if f.startswith("lex:c7=")
+    }
+    assert "lex:place" in word_features("Aleppo")
+    assert not any(f.startswith("lex:") for f in word_features("Zzyzxq"))
+
+
+def test_a_neighbour_shows_its_lexicon_entry() -> None:
+    text = "shelling on Aleppo countryside"
+    tokens = tokenize(text)
+    assert "-1:lex:place" in document_features(text, tokens)[3]
+
+
+def test_the_lexicon_reads_no_gold_article() -> None:
+    import json
+    from pathlib import Path
+
+    from annotator.tagger.build_lexicon import training_articles
+
+    root = Path(__file__).resolve().parents[3]
+    gold = [json.loads(line) for line in (root / "fixtures/gold/dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    used = training_articles()
+    assert not {str(r["meta"]["unit_id"]) for r in used} & {g["id"] for g in gold}
+    assert not {r["text"] for r in used} & {g["text"] for g in gold}
+    assert len(used) > 700
+
+
+# --- Self-training --------------------------------------------------------------------------------
+
+POOL = [
+    "Syrian warplanes killed 12 people in Idlib.",
+    "Russian jets killed 30 civilians in Douma on Friday.",
+    "Rebel shelling killed five people in Aleppo.",
+    "Talks resumed in Geneva.",
+]
+
+
+def test_self_training_uses_the_unlabelled_texts_and_is_deterministic() -> None:
+    def fit() -> SpanTagger:
+        return SpanTagger(labels=LABELS, random_state=3).fit(TEXTS, SPANS, unlabelled=POOL)
+
+    first, second = fit(), fit()
+    assert first.n_unlabelled_documents_ == len(POOL)
+    assert first.predict_documents(POOL) == second.predict_documents(POOL)
+
+
+def test_self_training_pool_is_capped_and_leaves_out_training_texts() -> None:
+    tagger = SpanTagger(labels=LABELS, self_training_pool=2).fit(TEXTS, SPANS, unlabelled=POOL + TEXTS)
+    assert tagger.n_unlabelled_documents_ == 2
+    tagger = SpanTagger(labels=LABELS).fit(TEXTS, SPANS, unlabelled=TEXTS)
+    assert tagger.n_unlabelled_documents_ == 0
+
+
+def test_no_self_training_once_there_are_enough_labelled_documents() -> None:
+    tagger = SpanTagger(labels=LABELS, self_training_max_labelled=len(TEXTS)).fit(TEXTS, SPANS, unlabelled=POOL)
+    assert tagger.n_unlabelled_documents_ == 0
