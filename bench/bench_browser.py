@@ -28,28 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from annotator.processes import CHROMIUM, CHROMIUM_ARGS, gunicorn_command  # noqa: E402
 from bench.common import CORPUS, fresh_django, machine  # noqa: E402
-
-GUNICORN = [
-    sys.executable,
-    "-m",
-    "gunicorn",
-    "annotator.wsgi",
-    "--workers",
-    "1",
-    "--threads",
-    "4",
-    "--log-level",
-    "warning",
-]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def long_text(chars: int) -> str:
@@ -135,7 +115,7 @@ def main() -> None:
     port = free_port()
     env = dict(os.environ, DEBUG="1", REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:1/0"))
     server = subprocess.Popen(
-        [*GUNICORN, "--bind", f"127.0.0.1:{port}"],
+        gunicorn_command(bind=f"127.0.0.1:{port}"),
         cwd=ROOT,
         env=env,
     )
@@ -150,7 +130,7 @@ def main() -> None:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.goto(base + "/login")
             page.fill("input[name=username]", "alice")

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from annotator.processes import celery_worker_command
 from bench.bench_api import Tally, check_database, client, free_port, percentile, seed, server_env, start_server
 from bench.common import ROOT, fresh_django, machine
 
@@ -87,24 +88,8 @@ def main() -> None:
     options = ("--preload", "--timeout", "120", "--threads", str(args.threads))
     server = start_server(port, args.workers, env, extra=options)
     worker = subprocess.Popen(
-        [
-            # Niced, as docs/operations.md advises where training shares a machine with the web.
-            "nice",
-            "-n",
-            "15",
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "annotator.celery",
-            "worker",
-            "-Q",
-            "default,training,prediction",
-            "--concurrency",
-            "1",
-            "--loglevel",
-            "WARNING",
-        ],
+        # Niced, as docs/operations.md advises where training shares a machine with the web.
+        ["nice", "-n", "15", *celery_worker_command(concurrency=1)],
         cwd=ROOT,
         env=env,
         start_new_session=True,

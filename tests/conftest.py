@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -111,6 +110,16 @@ def project(db, owner, alice, bob, reviewer):  # type: ignore[no-untyped-def]
 # --- Real services ---------------------------------------------------------------------------
 
 
+def wait_for(condition: Callable[[], bool], timeout: float = 120, what: str = "") -> None:
+    """Poll `condition` until it holds; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def _database_url_for_subprocess() -> str:
     """The URL of the test database (not the configured one) for a worker or server process."""
     from django.db import connection
@@ -133,28 +142,14 @@ def _worker_process() -> Iterator[subprocess.Popen[bytes]]:
     """A real Celery worker process on the test Redis, consuming every queue, against the
     test database; stopped when the test ends."""
     from annotator.celery import app
+    from annotator.processes import celery_worker_command
 
     app.control.purge()
     log = open(os.environ.get("ANNOTATOR_VAR_DIR", "/tmp") + "/celery-test.log", "ab")  # noqa: SIM115
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "annotator.celery",
-            "worker",
-            "-Q",
-            "default,training,prediction",
-            "--concurrency",
-            "2",
-            "--pool",
-            "prefork",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-        ],
+        celery_worker_command(
+            concurrency=2, loglevel="INFO", extra=["--pool", "prefork", "--without-gossip", "--without-mingle"]
+        ),
         cwd=ROOT,
         env=subprocess_env(),
         stdout=log,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -15,33 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from annotator.processes import CHROMIUM, CHROMIUM_ARGS, gunicorn_command
 from tests.conftest import ROOT, subprocess_env
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-GUNICORN = [
-    sys.executable,
-    "-m",
-    "gunicorn",
-    "annotator.wsgi",
-    "--workers",
-    "1",
-    "--threads",
-    "4",
-    "--log-level",
-    "warning",
-]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DIST = ROOT / "frontend" / "dist" / "index.html"
 SCREENSHOTS = ROOT / "docs" / "img"
 
@@ -72,7 +51,7 @@ def server(transactional_db) -> Iterator[str]:  # type: ignore[no-untyped-def]
     log_path = Path(os.environ.get("ANNOTATOR_VAR_DIR", "/tmp")) / "e2e-server.log"
     log = open(log_path, "ab")  # noqa: SIM115
     process = subprocess.Popen(
-        [*GUNICORN, "--bind", f"127.0.0.1:{port}"],
+        gunicorn_command(bind=f"127.0.0.1:{port}"),
         cwd=ROOT,
         env=subprocess_env(DEBUG="1"),
         stdout=log,

@@ -5,7 +5,6 @@ gone is failed with the reason, its unfinished model with it. Nobody polls the j
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 import pytest
 from django.db import transaction
@@ -15,17 +14,9 @@ from annotator.celery import app
 from annotator.models import Job, ModelVersion
 from annotator.services.jobs import SWEEP_LOCK_KEY, sweep_jobs
 from annotator.services.uploads import start_export
+from tests.conftest import wait_for
 
 pytestmark = pytest.mark.worker
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 60, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def redis():  # type: ignore[no-untyped-def]

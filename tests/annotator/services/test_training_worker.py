@@ -6,24 +6,15 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Callable
 
 import pytest
 
 from annotator.models import Job, ModelVersion, Suggestion
 from annotator.services.training import maybe_start_training
 from tests.annotator.services.tagger_data import add_submissions
+from tests.conftest import wait_for
 
 pytestmark = pytest.mark.worker
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 120, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def trainings() -> list[Job]:
