@@ -172,13 +172,16 @@ def fail_if_stale(job: Job) -> bool:
         replies = _ask_workers([job.celery_task_id])
         if replies is None or any(tasks.get(job.celery_task_id) == "active" for tasks in replies.values()):
             return False  # running somewhere after all, or no way to ask
-    updated = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
-        status=Job.Status.FAILED, error=reason, finished_at=timezone.now()
-    )
+    # One transaction: whoever sees the job failed also sees what it left cleared.
+    with transaction.atomic():
+        updated = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+            status=Job.Status.FAILED, error=reason, finished_at=timezone.now()
+        )
+        if updated:
+            job.status, job.error = Job.Status.FAILED, reason
+            _clean_up_lost(job)
     if updated:
-        job.status, job.error = Job.Status.FAILED, reason
         log.warning("job %s failed: %s", job.pk, reason)
-        _clean_up_lost(job)
     return bool(updated)
 
 
