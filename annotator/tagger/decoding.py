@@ -37,6 +37,11 @@ def allowed_starts(tags: Sequence[str]) -> np.ndarray:
     return np.array([not t.startswith("I-") for t in tags], dtype=bool)
 
 
+@lru_cache(maxsize=64)
+def _start_penalty(tags: tuple[str, ...]) -> np.ndarray:
+    return np.where(allowed_starts(tags), 0.0, -math.inf)
+
+
 def viterbi(log_probs: np.ndarray, tags: Sequence[str], transitions: np.ndarray | None = None) -> list[int]:
     """The best valid tag path (indexes into `tags`) for a (tokens x tags) log-prob matrix;
     `transitions` (tags x tags, previous x next) adds learned transition scores."""
@@ -46,7 +51,7 @@ def viterbi(log_probs: np.ndarray, tags: Sequence[str], transitions: np.ndarray 
     penalty = _penalty(tuple(tags))
     if transitions is not None:
         penalty = penalty + transitions
-    score = np.where(allowed_starts(tags), log_probs[0], -math.inf)
+    score = log_probs[0] + _start_penalty(tuple(tags))
     back = np.zeros((n, k), dtype=np.int64)
     for t in range(1, n):
         candidates = score[:, None] + penalty  # previous x next
@@ -66,18 +71,18 @@ def decode(probs: np.ndarray, tags: Sequence[str], transitions: np.ndarray | Non
     stretch starts as a document does; exact whenever no best path runs through such a token,
     which its near-zero span probability all but rules out.)"""
     n = len(probs)
-    path = [0] * n
-    sure = probs[:, 0] >= SURE_O
     if tags[0] != "O":
         raise ValueError("tag 0 must be O")
+    path = np.zeros(n, dtype=np.int64)
+    edges = np.diff(np.concatenate([[0], (probs[:, 0] < SURE_O).astype(np.int8), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if not len(starts):
+        return path.tolist()
     log_probs = np.log(probs + 1e-9)
-    start = None
-    for i in range(n + 1):
-        if i < n and not sure[i]:
-            if start is None:
-                start = i
-            continue
-        if start is not None:
-            path[start:i] = viterbi(log_probs[start:i], tags, transitions)
-            start = None
-    return path
+    first = _start_penalty(tuple(tags))
+    for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
+        if stop - start == 1:  # a lone uncertain token: its best tag that may start a span
+            path[start] = int((log_probs[start] + first).argmax())
+        else:
+            path[start:stop] = viterbi(log_probs[start:stop], tags, transitions)
+    return path.tolist()

@@ -228,16 +228,14 @@ def feature_id(feature: str) -> int:
 
 
 @lru_cache(maxsize=200_000)
-def _word_ids(word: str) -> tuple[tuple[int, ...], tuple[int, ...], int, int, int]:
+def _word_ids(word: str) -> tuple[tuple[int, ...], tuple[int, ...], int]:
     """A word's own feature ids, the ids of its short form (what a neighbour shows), and
-    whether it is a number, a word of violence, a victim noun."""
+    bits saying whether it is a number (1), a word of violence (2), a victim noun (4)."""
     lower = word.lower()
     return (
         tuple(feature_id(f) for f in word_features(word)),
         tuple(feature_id(f) for f in context_features(word)),
-        int(_is_number(word)),
-        int(lower in VIOLENCE_WORDS),
-        int(lower in VICTIM_NOUNS),
+        int(_is_number(word)) | 2 * (lower in VIOLENCE_WORDS) | 4 * (lower in VICTIM_NOUNS),
     )
 
 
@@ -254,29 +252,58 @@ def _salt(offset: int) -> int:
 _MASK = 0xFFFFFFFF
 
 
-def document_feature_ids(
-    text: str,
-    tokens: Sequence[Token],
-    *,
-    window: int = 2,
-    gazetteer: Mapping[str, str] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, ids): for every feature of every token, the token's index and the feature's
-    hash — the same features `document_features` names, built family by family over the
-    whole document (a comprehension or an array operation each) instead of token by token."""
-    gazetteer = gazetteer or {}
+def salted(ids: np.ndarray, offset: int) -> np.ndarray:
+    """A neighbour's feature ids as seen from `offset` away: mixed with a per-offset salt, so
+    "-1:w=killed" and "+1:w=killed" are different columns (the id of the string
+    "-1:w=killed" itself would be the same feature, only slower)."""
+    return (ids * 0x9E3779B1 + _salt(offset)) & _MASK
+
+
+def word_feature_ids(word: str, window: int) -> list[np.ndarray]:
+    """The ids a word brings wherever it stands: its own features first, then its short form
+    as seen from each offset -window..-1, 1..window (the neighbour families of
+    `document_feature_ids`)."""
+    own, context = _word_ids(word)[:2]
+    context_ids = np.array(context, dtype=np.int64)
+    offsets = [r for r in range(-window, window + 1) if r]
+    return [np.array(own, dtype=np.int64)] + [salted(context_ids, r) for r in offsets]
+
+
+def sentence_bounds(text: str, tokens: Sequence[Token]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each token: its sentence's number, the index of the sentence's first token and the
+    index after its last."""
     n = len(tokens)
-    if not n:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    sid = np.zeros(n, dtype=np.int64)  # sentence of each token
-    start = np.zeros(n, dtype=np.int64)  # index of its sentence's first token
-    stop = np.zeros(n, dtype=np.int64)  # index after its sentence's last token
+    sid = np.zeros(n, dtype=np.int64)
+    start = np.zeros(n, dtype=np.int64)
+    stop = np.zeros(n, dtype=np.int64)
     at = 0
     for number, sentence in enumerate(sentences(text, tokens)):
         sid[at : at + len(sentence)] = number
         start[at : at + len(sentence)] = at
         stop[at : at + len(sentence)] = at + len(sentence)
         at += len(sentence)
+    return sid, start, stop
+
+
+def document_feature_ids(
+    text: str,
+    tokens: Sequence[Token],
+    *,
+    window: int = 2,
+    gazetteer: Mapping[str, str] | None = None,
+    with_words: bool = True,
+    bounds: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, ids): for every feature of every token, the token's index and the feature's
+    hash — the same features `document_features` names, built family by family over the
+    whole document (a comprehension or an array operation each) instead of token by token.
+    `with_words=False` leaves out the word's own features and its neighbours' (the families
+    `word_feature_ids` gives word by word); `bounds` is `sentence_bounds`, if known."""
+    gazetteer = gazetteer or {}
+    n = len(tokens)
+    if not n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    sid, start, stop = bounds if bounds is not None else sentence_bounds(text, tokens)
     index = np.arange(n)
     pos = index - start
     words = [t.text for t in tokens]
@@ -294,28 +321,28 @@ def document_feature_ids(
         rows.append(where)
         ids.append(np.full(len(where), feature_id(feature), dtype=np.int64))
 
-    own_rows, own_ids = family([info[0] for info in infos])
-    rows.append(own_rows)
-    ids.append(own_ids)
-    # A neighbour's features: its short form's ids, moved to the token `offset` away and
-    # mixed with a per-offset salt, so "-1:w=killed" and "+1:w=killed" are different columns
-    # (the id of the string "-1:w=killed" itself would be the same feature, only slower).
-    ctx_rows, ctx_ids = family([info[1] for info in infos])
+    if with_words:
+        own_rows, own_ids = family([info[0] for info in infos])
+        rows.append(own_rows)
+        ids.append(own_ids)
+        ctx_rows, ctx_ids = family([info[1] for info in infos])
+        for offset in range(1, window + 1):
+            for r in (-offset, offset):
+                target = ctx_rows - r  # the token that sees word ctx_rows as its neighbour at r
+                keep = (target >= 0) & (target < n)
+                keep[keep] &= sid[target[keep]] == sid[ctx_rows[keep]]
+                rows.append(target[keep])
+                ids.append(salted(ctx_ids[keep], r))
     for offset in range(1, window + 1):
         for r in (-offset, offset):
-            target = ctx_rows - r  # the token that sees word ctx_rows as its neighbour at r
-            keep = (target >= 0) & (target < n)
-            keep[keep] &= sid[target[keep]] == sid[ctx_rows[keep]]
-            rows.append(target[keep])
-            ids.append((ctx_ids[keep] * 0x9E3779B1 + _salt(r)) & _MASK)
             flag((index + r < start) | (index + r >= stop), f"{r:+d}:{'BOS' if r < 0 else 'EOS'}")
     flag(np.ones(n, dtype=bool), "bias")
     for p in range(6):
         flag(pos == p if p < 5 else pos >= 5, f"pos={p}")
     flag(pos == 0, "first")
     flag((pos == stop - start - 1) & (pos > 0), "last")
-    flags = np.array([info[2:] for info in infos], dtype=np.int64)
-    numbers, violent, victims = flags[:, 0], flags[:, 1], flags[:, 2]
+    bits = np.fromiter((info[2] for info in infos), dtype=np.int64, count=n)
+    numbers, violent, victims = bits & 1, (bits >> 1) & 1, (bits >> 2) & 1
     num_sum = np.concatenate([[0], np.cumsum(numbers)])
     vio_sum = np.concatenate([[0], np.cumsum(violent)])
     vic_sum = np.concatenate([[0], np.cumsum(victims)])

@@ -37,12 +37,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from annotator.spans import Span
 from annotator.tagger.decoding import decode
-from annotator.tagger.features import document_feature_ids, feature_id
-from annotator.tokenize import Token, bio_to_spans, spans_to_bio, tokenize
+from annotator.tagger.features import document_feature_ids, feature_id, sentence_bounds, word_feature_ids
+from annotator.tokenize import Token, spans_to_bio, tokenize
 
 _EPS = 1e-9
 MIN_SPAN_SCORE = 0.01  # spans scored below this are not suggested
 _STACK_OFFSETS = (-2, -1, 0, 1, 2)
+_WORD_CACHE_SIZE = 50_000  # words whose summed weights a loaded tagger keeps (under 60 MB)
 
 
 @dataclass
@@ -85,6 +86,24 @@ def as_spans(spans: Iterable[Span | Mapping[str, Any]]) -> list[Span]:
     return result
 
 
+def _runs(path: np.ndarray, tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(first token, last token, label) of each span in a decoded tag path: what
+    `bio_to_spans` reads from the tags, found from the tokens not at O only."""
+    runs: list[tuple[int, int, str]] = []
+    current: list[Any] | None = None
+    for i in np.flatnonzero(path).tolist():
+        kind, label = tags[path[i]][0], tags[path[i]][2:]
+        if kind == "I" and current is not None and current[1] == i - 1 and current[2] == label:
+            current[1] = i
+            continue
+        if current is not None:
+            runs.append((current[0], current[1], current[2]))
+        current = [i, i, label]
+    if current is not None:
+        runs.append((current[0], current[1], current[2]))
+    return runs
+
+
 class SpanTagger(BaseEstimator):
     """A BIO tagger over character spans.
 
@@ -115,6 +134,7 @@ class SpanTagger(BaseEstimator):
         n_features: int = 2**20,
         gazetteer_min_count: int = 1000,
         o_weight: float = 0.15,
+        inside_weight: float = 1.0,
         top_k: int = 10,
         transition_weight: float = 1.0,
         stacking: bool = True,
@@ -122,6 +142,7 @@ class SpanTagger(BaseEstimator):
         self_training_rounds: int = 1,
         self_training_weight: float = 0.3,
         self_training_max_labelled: int = 200,
+        self_training_epochs: int = 15,
         random_state: int = 0,
     ) -> None:
         self.labels = labels
@@ -131,6 +152,7 @@ class SpanTagger(BaseEstimator):
         self.n_features = n_features
         self.gazetteer_min_count = gazetteer_min_count
         self.o_weight = o_weight
+        self.inside_weight = inside_weight
         self.top_k = top_k
         self.transition_weight = transition_weight
         self.stacking = stacking
@@ -138,6 +160,7 @@ class SpanTagger(BaseEstimator):
         self.self_training_rounds = self_training_rounds
         self.self_training_weight = self_training_weight
         self.self_training_max_labelled = self_training_max_labelled
+        self.self_training_epochs = self_training_epochs
         self.random_state = random_state
 
     # --- features -------------------------------------------------------------------------
@@ -145,6 +168,10 @@ class SpanTagger(BaseEstimator):
     def _matrix(self, text: str, tokens: Sequence[Token], gazetteer: Mapping[str, str]) -> sp.csr_matrix:
         """(tokens x n_features) matrix of the document's features (a repeated one counts twice)."""
         rows, ids = document_feature_ids(text, tokens, window=self.window, gazetteer=gazetteer)
+        return self._csr(rows, ids, len(tokens))
+
+    def _csr(self, rows: np.ndarray, ids: np.ndarray, n: int) -> sp.csr_matrix:
+        tokens = range(n)
         # Straight to CSR (rows sorted, duplicates kept: they add up in every product), which
         # skips the sorting and merging the COO route spends most of its time on.
         order = np.argsort(rows, kind="stable")
@@ -250,16 +277,21 @@ class SpanTagger(BaseEstimator):
                     matrices + pool_matrices,
                     targets + [g for g, _ in guesses],
                     weights + [w for _, w in guesses],
+                    epoch_cap=self.self_training_epochs,
                 )
         self.n_unlabelled_documents_ = len(pool)
         self.n_training_documents_ = len(texts)
         return self
 
     def _fit_layers(
-        self, matrices: Sequence[sp.csr_matrix], targets: Sequence[np.ndarray], weights: Sequence[np.ndarray]
+        self,
+        matrices: Sequence[sp.csr_matrix],
+        targets: Sequence[np.ndarray],
+        weights: Sequence[np.ndarray],
+        epoch_cap: int = 1_000,
     ) -> None:
         """The first layer on all documents, and the stacked second one."""
-        self.first_ = self._fit_linear(matrices, targets, weights)
+        self.first_ = self._fit_linear(matrices, targets, weights, epoch_cap)
         self.second_: LinearLayer | None = None
         if self.stacking and len(matrices) >= 4 and self.first_.classes.size > 1:
             # The second layer's training guesses come from first layers that never saw the
@@ -269,12 +301,12 @@ class SpanTagger(BaseEstimator):
             stacked: list[sp.csr_matrix] = list(matrices)
             for held, used in ((folds[0], folds[1]), (folds[1], folds[0])):
                 layer = self._fit_linear(
-                    [matrices[i] for i in used], [targets[i] for i in used], [weights[i] for i in used]
+                    [matrices[i] for i in used], [targets[i] for i in used], [weights[i] for i in used], epoch_cap
                 )
                 for i in held:
                     guesses = self._probabilities(layer, matrices[i])
                     stacked[i] = self._with_ids(matrices[i], self._stack_ids(guesses))
-            self.second_ = self._fit_linear(stacked, targets, weights)
+            self.second_ = self._fit_linear(stacked, targets, weights, epoch_cap)
 
     def _self_training_pool(self, texts: Sequence[str], unlabelled: Sequence[str] | None) -> list[str]:
         """At most `self_training_pool` of the unlabelled texts (a seeded sample, in their given
@@ -301,7 +333,11 @@ class SpanTagger(BaseEstimator):
         return path, self.self_training_weight * confidence
 
     def _fit_linear(
-        self, matrices: Sequence[sp.csr_matrix], targets: Sequence[np.ndarray], weights: Sequence[np.ndarray]
+        self,
+        matrices: Sequence[sp.csr_matrix],
+        targets: Sequence[np.ndarray],
+        weights: Sequence[np.ndarray],
+        epoch_cap: int = 1_000,
     ) -> LinearLayer:
         X = sp.vstack(matrices, format="csr")
         y = np.concatenate(targets)
@@ -312,13 +348,13 @@ class SpanTagger(BaseEstimator):
             return LinearLayer(np.zeros((self.n_features, 1)), np.zeros(1), present.astype(np.int64))
         # Epochs shrink as data grows (a pass over more tokens teaches more), so training time
         # grows with the data, not with epochs x data: 15 passes over 45 documents, 2 over 1,000.
-        epochs = max(2, min(self.max_iter, int(1_000_000 / max(1, X.shape[0]))))
+        epochs = max(2, min(self.max_iter, epoch_cap, int(1_000_000 / max(1, X.shape[0]))))
         classifier = SGDClassifier(
             loss="log_loss",
             alpha=self.alpha,
             max_iter=epochs,
             tol=None,
-            class_weight={int(i): (self.o_weight if i == 0 else 1.0) for i in present},
+            class_weight={int(i): self._class_weight(int(i)) for i in present},
             random_state=self.random_state,
             average=True,
         )
@@ -326,6 +362,11 @@ class SpanTagger(BaseEstimator):
         # (features x classes), C-ordered: a sparse row times it is fast, unlike sparse times
         # the transposed view scikit-learn's predict_proba multiplies by.
         return LinearLayer(np.ascontiguousarray(classifier.coef_.T), classifier.intercept_.copy(), classifier.classes_)
+
+    def _class_weight(self, tag: int) -> float:
+        if tag == 0:
+            return self.o_weight
+        return self.inside_weight if self.tags_[tag].startswith("I-") else 1.0
 
     def _transition_scores(self, tag_lists: Sequence[Sequence[str]], index: Mapping[str, int]) -> np.ndarray:
         """log P(next | previous) - log P(next), add-one smoothed, times `transition_weight`:
@@ -344,13 +385,19 @@ class SpanTagger(BaseEstimator):
     def _probabilities(self, layer: LinearLayer, X: sp.csr_matrix, extra: np.ndarray | None = None) -> np.ndarray:
         """(tokens x tags) probabilities, zero for tags the layer never saw; `extra` adds
         one-hot columns (tokens x m ids) without building a new matrix."""
-        probs = np.zeros((X.shape[0], len(self.tags_)))
-        if not X.shape[0]:
+        if not X.shape[0] or layer.classes.size == 1:
+            return self._from_scores(layer, np.zeros((X.shape[0], 0)))
+        return self._from_scores(layer, X @ layer.weights, extra)
+
+    def _from_scores(self, layer: LinearLayer, scores: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities from the layer's scores without intercepts (tokens x its classes)."""
+        probs = np.zeros((len(scores), len(self.tags_)))
+        if not len(scores):
             return probs
         if layer.classes.size == 1:
             probs[:, layer.classes[0]] = 1.0
             return probs
-        scores = X @ layer.weights + layer.intercept
+        scores = scores + layer.intercept
         if extra is not None:
             scores += layer.weights[extra].sum(axis=1)
         # One-vs-rest probabilities, normalised: what SGDClassifier.predict_proba computes.
@@ -367,6 +414,77 @@ class SpanTagger(BaseEstimator):
             probs = self._probabilities(self.second_, X, self._stack_ids(probs))
         return probs
 
+    # Prediction's fast path. A word's own features and its short form at each offset are the
+    # same wherever it stands, so their weights are summed once per word and kept (for as long
+    # as the tagger is loaded); a document then costs a lookup per token and the few
+    # features that depend on the context (position, cues, bigrams, stacking).
+
+    def _word_scores(self, words: Sequence[str]) -> np.ndarray:
+        """(tokens x (1 + 2 window) x (first + second layer's classes)): the summed weights of
+        each word's own features, and of its short form seen from each offset."""
+        rows: dict[str, int] | None = self.__dict__.get("_word_rows")
+        if rows is None or len(rows) > _WORD_CACHE_SIZE:
+            rows = self.__dict__["_word_rows"] = {}
+            self.__dict__["_word_table"] = None
+        missing = [w for w in dict.fromkeys(words) if w not in rows]
+        if missing:
+            self._add_words(rows, missing)
+        return self.__dict__["_word_table"][np.fromiter(map(rows.__getitem__, words), np.int64, len(words))]
+
+    def _add_words(self, rows: dict[str, int], words: list[str]) -> None:
+        layers = [self.first_] if self.second_ is None else [self.first_, self.second_]
+        families = [ids for word in words for ids in word_feature_ids(word, self.window)]
+        lengths = np.fromiter(map(len, families), np.int64, len(families))
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        columns = np.concatenate(families) % self.n_features
+        sums = np.hstack([np.add.reduceat(layer.weights[columns], starts, axis=0) for layer in layers])
+        block = sums.reshape(len(words), len(families) // len(words), -1)
+        table = self.__dict__["_word_table"]
+        used = len(rows)
+        if table is None or used + len(words) > len(table):
+            grown = np.empty((max(1024, 2 * (used + len(words))), *block.shape[1:]))
+            if table is not None:
+                grown[:used] = table[:used]
+            table = self.__dict__["_word_table"] = grown
+        table[used : used + len(words)] = block
+        rows.update(zip(words, range(used, used + len(words)), strict=True))
+
+    def _fast_scores(self, text: str, tokens: Sequence[Token]) -> np.ndarray:
+        """(tokens x classes of both layers) scores without intercepts or stacking: what
+        `X @ weights` gives, layer beside layer."""
+        n = len(tokens)
+        bounds = sentence_bounds(text, tokens)
+        sid = bounds[0]
+        table = self._word_scores([t.text for t in tokens])
+        scores = table[:, 0, :].copy()
+        offsets = [r for r in range(-self.window, self.window + 1) if r]
+        index = np.arange(n)
+        for family, r in enumerate(offsets, start=1):
+            # Token i sees the word at i + r, if that is in its sentence.
+            seen = index[max(0, -r) : min(n, n - r)]
+            seen = seen[sid[seen + r] == sid[seen]]
+            scores[seen] += table[seen + r, family]
+        rows, ids = document_feature_ids(
+            text, tokens, window=self.window, gazetteer=self.gazetteer_, with_words=False, bounds=bounds
+        )
+        X = self._csr(rows, ids, n)
+        layers = [self.first_] if self.second_ is None else [self.first_, self.second_]
+        return scores + np.hstack([X @ layer.weights for layer in layers])
+
+    def _fast_probabilities(self, text: str, tokens: Sequence[Token]) -> np.ndarray:
+        scores = self._fast_scores(text, tokens)
+        width = self.first_.weights.shape[1]
+        probs = self._from_scores(self.first_, scores[:, :width])
+        if self.second_ is not None:
+            probs = self._from_scores(self.second_, scores[:, width:], self._stack_ids(probs))
+        return probs
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_word_rows", None)  # rebuilt on demand; the weights are what is saved
+        state.pop("_word_table", None)
+        return state
+
     def predict_documents(self, texts: Sequence[str]) -> list[Prediction]:
         """Scored spans and an uncertainty for each text."""
         check_is_fitted(self, "tags_")
@@ -376,20 +494,16 @@ class SpanTagger(BaseEstimator):
         tokens = tokenize(text)
         if not tokens:
             return Prediction([], 0.0)
-        probs = self._tag_probabilities(self._matrix(text, tokens, self.gazetteer_))
-        path = decode(probs, self.tags_, self.transitions_)
-        tags = [self.tags_[i] for i in path]
-        chosen = probs[np.arange(len(path)), path]
+        probs = self._fast_probabilities(text, tokens)
+        path = np.array(decode(probs, self.tags_, self.transitions_), dtype=np.int64)
+        chosen = np.concatenate([[0.0], np.cumsum(probs[np.arange(len(path)), path])]).tolist()
         spans: list[ScoredSpan] = []
-        starts = {t.start: i for i, t in enumerate(tokens)}
-        ends = {t.end: i for i, t in enumerate(tokens)}
-        for span in bio_to_spans(tokens, tags):
-            first, last = starts[span.start], ends[span.end]
-            score = float(chosen[first : last + 1].mean())
+        for first, last, label in _runs(path, self.tags_):
+            score = (chosen[last + 1] - chosen[first]) / (last + 1 - first)  # mean over its tokens
             # A span the decoder's transitions forced through tags the classifier all but ruled
             # out is no suggestion anyone should see.
             if score >= MIN_SPAN_SCORE:
-                spans.append(ScoredSpan(span.start, span.end, span.label, score))
+                spans.append(ScoredSpan(tokens[first].start, tokens[last].end, label, score))
         entropy = -(probs * np.log2(probs + _EPS)).sum(axis=1)
         top = np.sort(entropy)[-self.top_k :]
         return Prediction(spans, max(0.0, float(top.mean())))

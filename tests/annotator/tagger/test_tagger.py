@@ -265,3 +265,39 @@ def test_self_training_pool_is_capped_and_leaves_out_training_texts() -> None:
 def test_no_self_training_once_there_are_enough_labelled_documents() -> None:
     tagger = SpanTagger(labels=LABELS, self_training_max_labelled=len(TEXTS)).fit(TEXTS, SPANS, unlabelled=POOL)
     assert tagger.n_unlabelled_documents_ == 0
+
+
+# --- Prediction's fast path --------------------------------------------------------------------
+
+
+def some_corpus_texts(count: int = 30) -> list[str]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "corpus/fakes.jsonl"
+    return [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:count]]
+
+
+def test_the_per_word_fast_path_gives_the_probabilities_of_the_feature_matrix(fitted: SpanTagger) -> None:
+    for text in [*TEXTS, "x", "One. Two words here!\nA third line with 3 people killed", *some_corpus_texts()]:
+        tokens = tokenize(text)
+        slow = fitted._tag_probabilities(fitted._matrix(text, tokens, fitted.gazetteer_))
+        assert np.allclose(fitted._fast_probabilities(text, tokens), slow, rtol=0, atol=1e-9), text
+
+
+def test_decoded_runs_are_the_spans_bio_to_spans_reads() -> None:
+    from annotator.tagger.model import _runs
+    from annotator.tokenize import bio_to_spans
+
+    tags = ["O", "B-A", "I-A", "B-B", "I-B"]
+    tokens = tokenize("a b c d e f g h i")
+    for path in ([0, 1, 2, 2, 0, 3, 4, 1, 1], [1, 3, 4, 4, 0, 0, 0, 0, 2], [0] * 9):
+        runs = [(tokens[a].start, tokens[b].end, label) for a, b, label in _runs(np.array(path), tags)]
+        assert runs == [(s.start, s.end, s.label) for s in bio_to_spans(tokens, [tags[i] for i in path])]
+
+
+def test_the_word_cache_is_not_saved(fitted: SpanTagger) -> None:
+    fresh = pickle.loads(pickle.dumps(fitted))
+    size = len(pickle.dumps(fresh))
+    fresh.predict_documents(some_corpus_texts())
+    assert len(pickle.dumps(fresh)) == size
