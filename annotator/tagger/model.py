@@ -122,7 +122,17 @@ class SpanTagger(BaseEstimator):
     transition_weight: weight of the learned tag-transition scores in decoding (0: only the
         impossible transitions are ruled out).
     stacking: train the second layer on the first one's guesses.
-    random_state: seed of the SGD shuffling and the stacking folds.
+    self_training_pool: self-training (when `fit` is given `unlabelled` texts): at most this
+        many of them (a seeded sample) are tagged by the model trained on the labelled
+        documents, and both layers are trained again on the labelled documents plus these
+        guesses. 0: off.
+    self_training_rounds: how many times the pool is tagged again and the model retrained.
+    self_training_weight: weight of a guessed tag in that training, times the probability
+        the model gave it (a labelled tag weighs 1).
+    self_training_max_labelled: no self-training from this many labelled documents on: the
+        model's own guesses matter less, and the time would grow with both.
+    self_training_epochs: SGD epochs at most when training with the pool.
+    random_state: seed of the SGD shuffling, the stacking folds and the pool's sample.
     """
 
     def __init__(
@@ -134,15 +144,14 @@ class SpanTagger(BaseEstimator):
         n_features: int = 2**20,
         gazetteer_min_count: int = 1000,
         o_weight: float = 0.15,
-        inside_weight: float = 1.0,
         top_k: int = 10,
         transition_weight: float = 1.0,
         stacking: bool = True,
-        self_training_pool: int = 300,
+        self_training_pool: int = 150,
         self_training_rounds: int = 1,
         self_training_weight: float = 0.3,
         self_training_max_labelled: int = 200,
-        self_training_epochs: int = 15,
+        self_training_epochs: int = 5,
         random_state: int = 0,
     ) -> None:
         self.labels = labels
@@ -152,7 +161,6 @@ class SpanTagger(BaseEstimator):
         self.n_features = n_features
         self.gazetteer_min_count = gazetteer_min_count
         self.o_weight = o_weight
-        self.inside_weight = inside_weight
         self.top_k = top_k
         self.transition_weight = transition_weight
         self.stacking = stacking
@@ -292,6 +300,9 @@ class SpanTagger(BaseEstimator):
     ) -> None:
         """The first layer on all documents, and the stacked second one."""
         self.first_ = self._fit_linear(matrices, targets, weights, epoch_cap)
+        # The fold layers take as many passes as the full one: over half the documents the
+        # rule in `_fit_linear` would give them more, and they only make the guesses.
+        fold_epochs = self._epochs(sum(m.shape[0] for m in matrices), epoch_cap)
         self.second_: LinearLayer | None = None
         if self.stacking and len(matrices) >= 4 and self.first_.classes.size > 1:
             # The second layer's training guesses come from first layers that never saw the
@@ -301,7 +312,7 @@ class SpanTagger(BaseEstimator):
             stacked: list[sp.csr_matrix] = list(matrices)
             for held, used in ((folds[0], folds[1]), (folds[1], folds[0])):
                 layer = self._fit_linear(
-                    [matrices[i] for i in used], [targets[i] for i in used], [weights[i] for i in used], epoch_cap
+                    [matrices[i] for i in used], [targets[i] for i in used], [weights[i] for i in used], fold_epochs
                 )
                 for i in held:
                     guesses = self._probabilities(layer, matrices[i])
@@ -332,6 +343,9 @@ class SpanTagger(BaseEstimator):
         confidence = probs[np.arange(len(path)), path]
         return path, self.self_training_weight * confidence
 
+    def _epochs(self, rows: int, cap: int) -> int:
+        return max(2, min(self.max_iter, cap, int(1_000_000 / max(1, rows))))
+
     def _fit_linear(
         self,
         matrices: Sequence[sp.csr_matrix],
@@ -348,13 +362,13 @@ class SpanTagger(BaseEstimator):
             return LinearLayer(np.zeros((self.n_features, 1)), np.zeros(1), present.astype(np.int64))
         # Epochs shrink as data grows (a pass over more tokens teaches more), so training time
         # grows with the data, not with epochs x data: 15 passes over 45 documents, 2 over 1,000.
-        epochs = max(2, min(self.max_iter, epoch_cap, int(1_000_000 / max(1, X.shape[0]))))
+        epochs = self._epochs(X.shape[0], epoch_cap)
         classifier = SGDClassifier(
             loss="log_loss",
             alpha=self.alpha,
             max_iter=epochs,
             tol=None,
-            class_weight={int(i): self._class_weight(int(i)) for i in present},
+            class_weight={int(i): (self.o_weight if i == 0 else 1.0) for i in present},
             random_state=self.random_state,
             average=True,
         )
@@ -362,11 +376,6 @@ class SpanTagger(BaseEstimator):
         # (features x classes), C-ordered: a sparse row times it is fast, unlike sparse times
         # the transposed view scikit-learn's predict_proba multiplies by.
         return LinearLayer(np.ascontiguousarray(classifier.coef_.T), classifier.intercept_.copy(), classifier.classes_)
-
-    def _class_weight(self, tag: int) -> float:
-        if tag == 0:
-            return self.o_weight
-        return self.inside_weight if self.tags_[tag].startswith("I-") else 1.0
 
     def _transition_scores(self, tag_lists: Sequence[Sequence[str]], index: Mapping[str, int]) -> np.ndarray:
         """log P(next | previous) - log P(next), add-one smoothed, times `transition_weight`:
