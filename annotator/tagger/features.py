@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
-from itertools import chain, pairwise
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -228,21 +228,24 @@ def feature_id(feature: str) -> int:
 
 
 @lru_cache(maxsize=200_000)
-def _word_ids(word: str) -> tuple[tuple[int, ...], tuple[int, ...], int]:
-    """A word's own feature ids, the ids of its short form (what a neighbour shows), and
-    bits saying whether it is a number (1), a word of violence (2), a victim noun (4)."""
+def _word_ids(word: str) -> tuple[tuple[int, ...], tuple[int, ...], int, int]:
+    """A word's own feature ids, the ids of its short form (what a neighbour shows), bits
+    saying whether it is a number (1), a word of violence (2), a victim noun (4), and the id
+    of its lower-cased form (what bigrams are made of)."""
     lower = word.lower()
     return (
         tuple(feature_id(f) for f in word_features(word)),
         tuple(feature_id(f) for f in context_features(word)),
         int(_is_number(word)) | 2 * (lower in VIOLENCE_WORDS) | 4 * (lower in VICTIM_NOUNS),
+        feature_id(f"w={lower}"),
     )
 
 
-@lru_cache(maxsize=400_000)
-def _bigram_ids(before: str, after: str) -> tuple[int, int]:
-    """Ids of the bigram as the second token sees it (bi-) and as the first does (bi+)."""
-    return feature_id(f"bi-:{before}|{after}"), feature_id(f"bi+:{before}|{after}")
+def _bigram_ids(before: np.ndarray, after: np.ndarray, side: str) -> np.ndarray:
+    """Ids of the bigrams of lower-cased word ids `before` and `after`, as the second token
+    sees each ("bi-") or the first ("bi+"): mixed from the two words' ids (the "bi-:a|b"
+    strings of `document_features`, as numbers)."""
+    return salted((before * 0x9E3779B1) ^ after, feature_id(side))
 
 
 def _salt(offset: int) -> int:
@@ -252,11 +255,12 @@ def _salt(offset: int) -> int:
 _MASK = 0xFFFFFFFF
 
 
-def salted(ids: np.ndarray, offset: int) -> np.ndarray:
-    """A neighbour's feature ids as seen from `offset` away: mixed with a per-offset salt, so
-    "-1:w=killed" and "+1:w=killed" are different columns (the id of the string
-    "-1:w=killed" itself would be the same feature, only slower)."""
-    return (ids * 0x9E3779B1 + _salt(offset)) & _MASK
+def salted(ids: np.ndarray, salt: int) -> np.ndarray:
+    """Feature ids moved to other columns by a salt: a neighbour's as seen from an offset
+    (`_salt(offset)`), so "-1:w=killed" and "+1:w=killed" are different columns (the id of
+    the string "-1:w=killed" itself would be the same feature, only slower). int64
+    arithmetic wraps; the low 32 bits kept are exact."""
+    return (ids * 0x9E3779B1 + salt) & _MASK
 
 
 def word_feature_ids(word: str, window: int) -> list[np.ndarray]:
@@ -266,7 +270,7 @@ def word_feature_ids(word: str, window: int) -> list[np.ndarray]:
     own, context = _word_ids(word)[:2]
     context_ids = np.array(context, dtype=np.int64)
     offsets = [r for r in range(-window, window + 1) if r]
-    return [np.array(own, dtype=np.int64)] + [salted(context_ids, r) for r in offsets]
+    return [np.array(own, dtype=np.int64)] + [salted(context_ids, _salt(r)) for r in offsets]
 
 
 def sentence_bounds(text: str, tokens: Sequence[Token]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -307,7 +311,6 @@ def document_feature_ids(
     index = np.arange(n)
     pos = index - start
     words = [t.text for t in tokens]
-    lowers = [w.lower() for w in words]
     infos = [_word_ids(w) for w in words]
     rows: list[np.ndarray] = []
     ids: list[np.ndarray] = []
@@ -316,10 +319,12 @@ def document_feature_ids(
         lengths = np.array(list(map(len, tuples)), dtype=np.int64)
         return np.repeat(index, lengths), np.fromiter(chain.from_iterable(tuples), dtype=np.int64)
 
+    masks: list[np.ndarray] = []
+    names: list[str] = []
+
     def flag(mask: np.ndarray, feature: str) -> None:
-        where = np.flatnonzero(mask)
-        rows.append(where)
-        ids.append(np.full(len(where), feature_id(feature), dtype=np.int64))
+        masks.append(mask)
+        names.append(feature)
 
     if with_words:
         own_rows, own_ids = family([info[0] for info in infos])
@@ -332,7 +337,7 @@ def document_feature_ids(
                 keep = (target >= 0) & (target < n)
                 keep[keep] &= sid[target[keep]] == sid[ctx_rows[keep]]
                 rows.append(target[keep])
-                ids.append(salted(ctx_ids[keep], r))
+                ids.append(salted(ctx_ids[keep], _salt(r)))
     for offset in range(1, window + 1):
         for r in (-offset, offset):
             flag((index + r < start) | (index + r >= stop), f"{r:+d}:{'BOS' if r < 0 else 'EOS'}")
@@ -352,15 +357,20 @@ def document_feature_ids(
     flag(num_sum[index] - num_sum[np.maximum(start, index - 3)] > 0, "num-before")
     flag(num_sum[np.minimum(stop, index + 3)] - num_sum[np.minimum(stop, index + 1)] > 0, "num-after")
     flag(vio_sum[np.minimum(stop, index + 7)] - vio_sum[np.maximum(start, index - 6)] > 0, "violence-near")
+    # All the flags at once: one nonzero over a (flags x tokens) table.
+    which, where = np.nonzero(np.stack(masks))
+    rows.append(where)
+    ids.append(np.array([feature_id(name) for name in names], dtype=np.int64)[which])
     if n > 1:
-        pairs = np.array([_bigram_ids(a, b) for a, b in pairwise(lowers)], dtype=np.int64)
+        lower_ids = np.fromiter((info[3] for info in infos), dtype=np.int64, count=n)
         joined = np.flatnonzero(sid[1:] == sid[:-1])  # pairs (i, i+1) inside one sentence
+        before, after = lower_ids[joined], lower_ids[joined + 1]
         rows.append(joined + 1)
-        ids.append(pairs[joined, 0])
+        ids.append(_bigram_ids(before, after, "bi-"))
         rows.append(joined)
-        ids.append(pairs[joined, 1])
+        ids.append(_bigram_ids(before, after, "bi+"))
     if gazetteer:
-        hits = [(i, gazetteer[w]) for i, w in enumerate(lowers) if w in gazetteer]
+        hits = [(i, gazetteer[w.lower()]) for i, w in enumerate(words) if w.lower() in gazetteer]
         rows.append(np.array([i for i, _ in hits], dtype=np.int64))
         ids.append(np.array([feature_id(f"gaz={label}") for _, label in hits], dtype=np.int64))
     return np.concatenate(rows), np.concatenate(ids)
