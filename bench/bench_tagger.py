@@ -89,7 +89,8 @@ def learning_curve(docs, sizes, folds, unlabelled: list[str]) -> None:
         "crf": (CRFBaseline, {}),
     }
     print(f"Span F1 (exact), trained on n documents, tested on the other {len(docs)}-n; mean of {folds} shuffles")
-    print(f"The tagger self-trains on a sample of {len(unlabelled)} unlabelled corpus articles (no gold article)")
+    pool = SpanTagger().self_training_pool
+    print(f"The tagger self-trains on {pool} articles sampled from {len(unlabelled)} corpus articles, none gold")
     print(f"{'n':>3} {'model':<7} {'micro':>6} " + " ".join(f"{label:>15}" for label in LABELS) + "  train CPU s")
     for n in sizes:
         rows: dict[str, list] = {name: [] for name in models}
