@@ -3,8 +3,9 @@
 Each token gets its own word features (word, lower case, shape, prefixes and suffixes,
 number words), its neighbours' word features in a window (prefixed with the offset), its
 position in the sentence, sentence-level cues (a verb of violence or a casualty word in the
-sentence, a number right before or after), and gazetteer hits (words seen inside spans of a
-label in the training data, words that follow "in"/"near"/... in the corpus).
+sentence, a number right before or after), the corpus lexicon's entries for the word and its
+neighbours (`lexicon.tsv`: word classes, place and actor words, see `build_lexicon.py`), and
+the training gazetteer's hits (words seen inside spans of a label in the training data).
 
 `FEATURE_VERSION` changes whenever a change here would make an old model read features
 differently; a saved model is loaded only if its feature version matches.

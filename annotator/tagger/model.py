@@ -14,6 +14,14 @@ gets from its transitions. Its probabilities feed a Viterbi decoder over BIO tag
 impossible transitions forbidden, plus learned transition scores. Deterministic for a fixed
 `random_state`.
 
+Self-training (optional: `fit(..., unlabelled=texts)`): the model tags a bounded, seeded
+sample of the unlabelled texts and is trained again on its labelled documents plus these
+guesses, weighted down; see the `self_training_*` parameters.
+
+Prediction sums a word's own and neighbour weights once per word and keeps the sums (the
+`_word_rows` cache, not pickled), so a document costs a lookup per token plus its context
+features; `_tag_probabilities` on the feature matrix is the plain path it equals.
+
 Scores: a span's score is the mean over its tokens of the probability the classifier gave the
 decoded tag; spans scoring under MIN_SPAN_SCORE (forced by the transitions alone) are
 dropped. A document's uncertainty is the mean entropy (bits) of its `top_k` most uncertain

@@ -301,3 +301,34 @@ def test_the_word_cache_is_not_saved(fitted: SpanTagger) -> None:
     size = len(pickle.dumps(fresh))
     fresh.predict_documents(some_corpus_texts())
     assert len(pickle.dumps(fresh)) == size
+
+
+def plain_decode(probs: np.ndarray, tags: list[str], transitions: np.ndarray | None) -> list[int]:
+    """`decode` as first written: Viterbi over each run of tokens not surely O, token by token."""
+    from annotator.tagger.decoding import SURE_O
+
+    path, start = [0] * len(probs), None
+    log_probs = np.log(probs + 1e-9)
+    for i in range(len(probs) + 1):
+        if i < len(probs) and probs[i, 0] < SURE_O:
+            start = i if start is None else start
+            continue
+        if start is not None:
+            path[start:i] = viterbi(log_probs[start:i], tags, transitions)
+            start = None
+    return path
+
+
+def test_decoding_stretches_found_with_numpy_give_the_plain_paths() -> None:
+    from annotator.tagger.decoding import decode
+
+    tags = ["O", "B-A", "I-A", "B-B", "I-B"]
+    rng = np.random.default_rng(0)
+    transitions = rng.normal(size=(5, 5))
+    for _ in range(300):
+        n = int(rng.integers(0, 25))
+        probs = rng.dirichlet(np.full(5, 0.3), size=n)
+        probs[rng.random(n) < 0.5, 0] = 50.0  # surely O once normalised
+        probs /= probs.sum(axis=1, keepdims=True)
+        for table in (None, transitions):
+            assert decode(probs, tags, table) == plain_decode(probs, tags, table)
