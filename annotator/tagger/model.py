@@ -258,6 +258,9 @@ class SpanTagger(BaseEstimator):
         texts (optional) are used for self-training, see `self_training_pool`."""
         if len(texts) != len(spans):
             raise ValueError("texts and spans must have the same length")
+        # Sums of the old weights would mislead a refitted tagger.
+        self.__dict__.pop("_word_rows", None)
+        self.__dict__.pop("_word_table", None)
         token_lists = [tokenize(text) for text in texts]
         tag_lists = [
             spans_to_bio(text, tokens, as_spans(doc_spans))

@@ -332,3 +332,10 @@ def test_decoding_stretches_found_with_numpy_give_the_plain_paths() -> None:
         probs /= probs.sum(axis=1, keepdims=True)
         for table in (None, transitions):
             assert decode(probs, tags, table) == plain_decode(probs, tags, table)
+
+
+def test_a_refitted_tagger_forgets_the_word_sums_of_its_old_weights() -> None:
+    tagger = SpanTagger(labels=LABELS).fit(TEXTS[:3], SPANS[:3])
+    tagger.predict_documents(TEXTS)
+    tagger.fit(TEXTS, SPANS)
+    assert tagger.predict_documents(TEXTS) == SpanTagger(labels=LABELS).fit(TEXTS, SPANS).predict_documents(TEXTS)
