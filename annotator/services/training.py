@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import random
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -190,6 +191,25 @@ def training_documents(*, project: Project) -> list[LabelledDocument]:
     return [result[k] for k in sorted(result)]
 
 
+def unlabelled_texts(*, project: Project, limit: int) -> list[str]:
+    """The self-training pool: at most `limit` texts of the project's documents that have
+    neither gold nor a submitted annotation, a sample seeded by the project (so retraining
+    on unchanged data sees the same pool), in document order. Held-out documents are
+    labelled, so never among them."""
+    if limit <= 0:
+        return []
+    candidates = list(
+        Document.objects.filter(project=project, deleted_at__isnull=True, gold__isnull=True)
+        .exclude(annotations__status=Annotation.Status.SUBMITTED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(candidates) > limit:
+        candidates = sorted(random.Random(project.pk).sample(candidates, limit))
+    texts = dict(Document.objects.filter(pk__in=candidates).values_list("pk", "text"))
+    return [texts[pk] for pk in candidates]
+
+
 def _held_out(document_id: int) -> bool:
     digest = hashlib.sha256(f"held-out:{document_id}".encode()).digest()
     return digest[0] % HELD_OUT_SHARE == 0
@@ -263,12 +283,18 @@ def _train_version(
     report(job, 1, 4, f"training on {len(train)} documents, {len(held)} held out")
     if settings.TAGGER_TRAINING_PAUSE_SECONDS:
         time.sleep(settings.TAGGER_TRAINING_PAUSE_SECONDS)
+    tagger = SpanTagger(labels=labels)
+    # Self-training on documents nobody has labelled yet (the tagger samples and caps the
+    # pool itself, and stops self-training once labelled documents are plentiful).
+    pool_size = tagger.self_training_pool if len(train) < tagger.self_training_max_labelled else 0
+    unlabelled = unlabelled_texts(project=project, limit=pool_size)
     try:
-        tagger = SpanTagger(labels=labels).fit([d.text for d in train], [d.spans for d in train])
+        tagger.fit([d.text for d in train], [d.spans for d in train], unlabelled=unlabelled)
     except AlignmentError as error:
         raise AnnotatorError(f"a stored span does not line up with the tokenizer: {error}") from None
     report(job, 2, 4, "evaluating on the held-out documents")
     metrics = _evaluate(tagger, held, labels)
+    metrics["unlabelled_documents"] = tagger.n_unlabelled_documents_
     current = ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT).first()
     baseline: dict[str, Any] | None = None
     if current is not None:

@@ -166,3 +166,19 @@ def test_seed_gold_lines_up_with_the_seed_documents(project) -> None:
 
     report = import_documents(project=project, records=seed_gold(), as_gold=True)
     assert report.created == 0 and report.gold == 5
+
+
+def test_the_model_self_trains_on_the_documents_nobody_labelled_yet(project, alice) -> None:
+    add_submissions(project, "alice", 6)
+    draft = Document.objects.filter(project=project, gold__isnull=True, annotations__isnull=True).first()
+    Annotation.objects.create(document=draft, annotator=alice, status=Annotation.Status.DRAFT)
+    pool = training.unlabelled_texts(project=project, limit=100)
+    labelled = {d.text for d in training_documents(project=project)}
+    assert len(pool) == 5  # the seed articles; a draft does not make a document labelled
+    assert draft.text in pool and not labelled & set(pool)
+    assert training.unlabelled_texts(project=project, limit=2) == training.unlabelled_texts(project=project, limit=2)
+    assert len(training.unlabelled_texts(project=project, limit=2)) == 2
+
+    job = train_now(project=project)
+    model = ModelVersion.objects.get(pk=job.result["model_version_id"])
+    assert model.metrics["unlabelled_documents"] == 5
