@@ -5,9 +5,11 @@ files, the current model) is untouched."""
 from __future__ import annotations
 
 import contextlib
+import shutil
 import subprocess
+import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -61,22 +63,71 @@ def test_a_full_disk_fails_the_export_cleanly(project, owner, settings, tiny_dis
     assert {p.name: p.read_bytes() for p in tiny_disk.rglob("*") if p.is_file()} == kept
 
 
-@pytest.fixture
-def database_nearly_full(transactional_db) -> Iterator[Callable[[int], None]]:  # type: ignore[no-untyped-def]
-    """Cap the SQLite database at its size now plus `pages` pages: SQLite then fails a write
-    past that with "database or disk is full", exactly as on a full disk (the limit holds
-    for this connection, the one that stores the model)."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the page cap is SQLite's; PostgreSQL's disk-full path is the same transaction")
+class ModelStorage:
+    """Where models are stored (the ModelVersion table), made nearly full and free again.
 
-    def cap(pages: int) -> None:
+    SQLite: the database capped at its size now plus `spare` bytes (`max_page_count`, for
+    this connection, the one that stores the model): a write past it fails with "database
+    or disk is full", as on a full disk. PostgreSQL: the table (and its TOAST table, where
+    the model bytes go) moved to a tablespace on a tmpfs with `spare` bytes free: the server
+    itself runs out of disk."""
+
+    def __init__(self, mounts: Path) -> None:
+        self.mounts = mounts
+        self.tablespace: str | None = None
+        self.mount: Path | None = None
+
+    def fill(self, spare: int) -> None:
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA page_count")
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA page_size")
+                (page,) = cursor.fetchone()
+                cursor.execute("PRAGMA page_count")
+                (used,) = cursor.fetchone()
+                cursor.execute(f"PRAGMA max_page_count = {int(used) + spare // int(page)}")
+                return
+            cursor.execute("SELECT pg_table_size('annotator_modelversion')")
             (used,) = cursor.fetchone()
-            cursor.execute(f"PRAGMA max_page_count = {int(used) + pages}")
+            name = f"tiny_{uuid.uuid4().hex[:8]}"
+            self.mount = self.mounts / name
+            self.mount.mkdir(parents=True)
+            size = -(-(int(used) + spare) // 4096) * 4096
+            mounted = subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700,uid=postgres", "tmpfs", str(self.mount)],
+                capture_output=True,
+            )
+            if mounted.returncode != 0:
+                pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+            # Names from uuid4 hex above, not from input; DDL takes no parameters.
+            cursor.execute(f"CREATE TABLESPACE {name} LOCATION '{self.mount}'")
+            self.tablespace = name
+            cursor.execute(f"ALTER TABLE annotator_modelversion SET TABLESPACE {name}")
 
-    yield cap
-    cap(1 << 30)
+    def free(self) -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA max_page_count = 1073741823")
+                return
+            if self.tablespace:
+                cursor.execute("ALTER TABLE annotator_modelversion SET TABLESPACE pg_default")
+                cursor.execute(f"DROP TABLESPACE {self.tablespace}")
+                self.tablespace = None
+        if self.mount:
+            subprocess.run(["umount", str(self.mount)], capture_output=True)
+            self.mount = None
+
+
+@pytest.fixture
+def model_storage(transactional_db) -> Iterator[ModelStorage]:  # type: ignore[no-untyped-def]
+    # A folder the postgres user can reach (pytest's tmp_path is private to root).
+    mounts = Path(tempfile.mkdtemp(prefix="annotator-tiny-"))
+    mounts.chmod(0o755)
+    storage = ModelStorage(mounts)
+    try:
+        yield storage
+    finally:
+        storage.free()
+        shutil.rmtree(mounts, ignore_errors=True)
 
 
 def _train(project) -> Job:  # type: ignore[no-untyped-def]
@@ -90,25 +141,27 @@ def _train(project) -> Job:  # type: ignore[no-untyped-def]
 
 
 def test_a_full_disk_while_a_model_is_stored_fails_the_training_and_keeps_the_current_model(
-    project, database_nearly_full
+    project, model_storage: ModelStorage
 ) -> None:
     add_gold(project, 8)
     first = _train(project)
     assert first.status == Job.Status.SUCCEEDED, first.error
     current = ModelVersion.objects.get(project=project, status=ModelVersion.Status.CURRENT)
+    assert len(current.artifact) > 64 * 1024
 
     add_gold(project, 4, skip=8)
-    database_nearly_full(8)  # 32 KiB more: rows fit, a model (hundreds of KiB) does not
+    model_storage.fill(32 * 1024)  # rows fit, a model does not
     failed = _train(project)
     assert failed.status == Job.Status.FAILED
-    assert "database or disk is full" in failed.error
+    full = "database or disk is full" if connection.vendor == "sqlite" else "No space left on device"
+    assert full in failed.error
     assert ModelVersion.objects.get(status=ModelVersion.Status.CURRENT) == current
     assert load_tagger(current.artifact, expected_sha256=current.artifact_sha256).predict(["12 people were killed"])
     cut_short = ModelVersion.objects.get(project=project, version=current.version + 1)
     assert cut_short.status == ModelVersion.Status.FAILED and not cut_short.artifact
-    assert "database or disk is full" in cut_short.metrics["error"]
+    assert full in cut_short.metrics["error"]
 
-    database_nearly_full(1 << 20)  # space again: the next training stores and promotes its model
+    model_storage.free()  # space again: the next training stores and promotes its model
     retry = _train(project)
     assert retry.status == Job.Status.SUCCEEDED, retry.error
     assert ModelVersion.objects.get(status=ModelVersion.Status.CURRENT).version > current.version
