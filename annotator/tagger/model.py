@@ -39,11 +39,12 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
-from sklearn.base import BaseEstimator
-from sklearn.linear_model import SGDClassifier
+from sklearn.base import BaseEstimator, clone
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.utils.validation import check_is_fitted
 
 from annotator.spans import Span
+from annotator.tagger import reranking
 from annotator.tagger.decoding import decode
 from annotator.tagger.features import document_feature_ids, feature_id, sentence_bounds, word_feature_ids
 from annotator.tokenize import Token, spans_to_bio, tokenize
@@ -52,6 +53,11 @@ _EPS = 1e-9
 MIN_SPAN_SCORE = 0.01  # spans scored below this are not suggested
 _STACK_OFFSETS = (-2, -1, 0, 1, 2)
 _WORD_CACHE_SIZE = 50_000  # words whose summed weights a loaded tagger keeps (under 60 MB)
+# Candidate spans for the reranker: starts where P(B-X) reaches this, extended while P(I-X)
+# does, at most this many tokens.
+_CANDIDATE_START = 0.02
+_CANDIDATE_INSIDE = 0.02
+_CANDIDATE_LENGTH = 10
 
 
 @dataclass
@@ -62,6 +68,14 @@ class LinearLayer:
     weights: np.ndarray
     intercept: np.ndarray
     classes: np.ndarray
+
+
+@dataclass
+class SpanReranker:
+    """A fitted span reranker: logistic-regression weights over `reranking`'s columns."""
+
+    weights: np.ndarray
+    intercept: float
 
 
 @dataclass(frozen=True)
@@ -140,6 +154,16 @@ class SpanTagger(BaseEstimator):
     self_training_max_labelled: no self-training from this many labelled documents on: the
         model's own guesses matter less, and the time would grow with both.
     self_training_epochs: SGD epochs at most when training with the pool.
+    rerank: rescore candidate spans with a span-level logistic regression (see
+        `annotator.tagger.reranking`), trained on out-of-fold candidates.
+    rerank_min_documents: no reranker under this many labelled documents: its out-of-fold
+        token models, trained on a fraction of a handful of documents, are too unlike the
+        final one for it to learn from.
+    rerank_folds: how many token models make the reranker's out-of-fold candidates.
+    rerank_max_documents: the out-of-fold candidates come from at most this many of the
+        labelled documents (a seeded sample), so training time stays bounded.
+    rerank_c: inverse L2 strength of the reranker's logistic regression.
+    rerank_threshold: a candidate is suggested when the reranker gives it more than this.
     random_state: seed of the SGD shuffling, the stacking folds and the pool's sample.
     """
 
@@ -160,6 +184,12 @@ class SpanTagger(BaseEstimator):
         self_training_weight: float = 0.3,
         self_training_max_labelled: int = 200,
         self_training_epochs: int = 5,
+        rerank: bool = True,
+        rerank_min_documents: int = 15,
+        rerank_folds: int = 2,
+        rerank_max_documents: int = 200,
+        rerank_c: float = 0.3,
+        rerank_threshold: float = 0.25,
         random_state: int = 0,
     ) -> None:
         self.labels = labels
@@ -177,6 +207,12 @@ class SpanTagger(BaseEstimator):
         self.self_training_weight = self_training_weight
         self.self_training_max_labelled = self_training_max_labelled
         self.self_training_epochs = self_training_epochs
+        self.rerank = rerank
+        self.rerank_min_documents = rerank_min_documents
+        self.rerank_folds = rerank_folds
+        self.rerank_max_documents = rerank_max_documents
+        self.rerank_c = rerank_c
+        self.rerank_threshold = rerank_threshold
         self.random_state = random_state
 
     # --- features -------------------------------------------------------------------------
@@ -300,7 +336,79 @@ class SpanTagger(BaseEstimator):
                 )
         self.n_unlabelled_documents_ = len(pool)
         self.n_training_documents_ = len(texts)
+        self.reranker_ = self._fit_reranker(texts, spans, token_lists, targets, unlabelled)
         return self
+
+    def _fit_reranker(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Iterable[Span | Mapping[str, Any]]],
+        token_lists: Sequence[Sequence[Token]],
+        targets: Sequence[np.ndarray],
+        unlabelled: Sequence[str] | None,
+    ) -> SpanReranker | None:
+        """The span reranker, trained on the candidates of token models that never saw the
+        document (`rerank_folds` folds over at most `rerank_max_documents` documents), so its
+        inputs are as wrong as they will be on new text; None when off or nothing to learn."""
+        if not self.rerank or len(texts) < max(self.rerank_min_documents, 2 * self.rerank_folds):
+            return None
+        random = np.random.RandomState(self.random_state)
+        chosen = np.sort(random.permutation(len(texts))[: self.rerank_max_documents])
+        fold_of = random.permutation(len(chosen)) % self.rerank_folds
+        epochs = self._epochs(sum(len(tokens) for tokens in token_lists), self.max_iter)
+        spans = [as_spans(s) for s in spans]
+        blocks: list[sp.csr_matrix] = []
+        answers: list[np.ndarray] = []
+        for fold in range(self.rerank_folds):
+            held = chosen[fold_of == fold]
+            used = chosen[fold_of != fold]
+            # As many SGD passes as the full model takes: by the rule in `_fit_linear` a
+            # fraction of the documents would get more, and these models only make candidates.
+            part = clone(self).set_params(rerank=False, max_iter=epochs)
+            part.fit([texts[i] for i in used], [spans[i] for i in used], unlabelled=unlabelled)
+            for i in held.tolist():
+                if not token_lists[i]:
+                    continue
+                bounds = sentence_bounds(texts[i], token_lists[i])
+                probs = part._fast_probabilities(texts[i], token_lists[i], bounds)
+                path = np.array(decode(probs, part.tags_, part.transitions_), dtype=np.int64)
+                firsts, lasts, labels, features = self._candidates(token_lists[i], probs, path, bounds[0])
+                gold = {(a, b, self.labels_.index(label)) for a, b, label in _runs(targets[i], self.tags_)}
+                blocks.append(features.matrix())
+                answers.append(
+                    np.fromiter(
+                        (c in gold for c in zip(firsts.tolist(), lasts.tolist(), labels.tolist(), strict=True)),
+                        bool,
+                        len(firsts),
+                    )
+                )
+        y = np.concatenate(answers) if answers else np.zeros(0, dtype=bool)
+        if y.all() or not y.any():
+            return None
+        model = LogisticRegression(C=self.rerank_c, solver="liblinear").fit(sp.vstack(blocks, format="csr"), y)
+        return SpanReranker(model.coef_.ravel().copy(), float(model.intercept_[0]))
+
+    def _candidates(
+        self, tokens: Sequence[Token], probs: np.ndarray, path: np.ndarray, sid: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, reranking.CandidateFeatures]:
+        """A document's candidate spans (first tokens, last tokens, label numbers) and their
+        reranking features, from its tag probabilities, decoded path and sentence numbers."""
+        number = {label: k for k, label in enumerate(self.labels_)}
+        runs = [(a, b, number[label]) for a, b, label in _runs(path, self.tags_)]
+        n_labels = len(self.labels_)
+        firsts, lasts, labels = reranking.candidates(
+            probs,
+            sid,
+            runs,
+            n_labels=n_labels,
+            start_min=_CANDIDATE_START,
+            inside_min=_CANDIDATE_INSIDE,
+            max_length=_CANDIDATE_LENGTH,
+        )
+        features = reranking.candidate_features(
+            probs, [t.text for t in tokens], sid, runs, firsts, lasts, labels, n_labels=n_labels
+        )
+        return firsts, lasts, labels, features
 
     def _fit_layers(
         self,
@@ -469,11 +577,13 @@ class SpanTagger(BaseEstimator):
         table[used : used + len(words)] = block
         rows.update(zip(words, range(used, used + len(words)), strict=True))
 
-    def _fast_scores(self, text: str, tokens: Sequence[Token]) -> np.ndarray:
+    def _fast_scores(
+        self, text: str, tokens: Sequence[Token], bounds: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    ) -> np.ndarray:
         """(tokens x classes of both layers) scores without intercepts or stacking: what
-        `X @ weights` gives, layer beside layer."""
+        `X @ weights` gives, layer beside layer. `bounds`: `sentence_bounds`, if known."""
         n = len(tokens)
-        bounds = sentence_bounds(text, tokens)
+        bounds = bounds if bounds is not None else sentence_bounds(text, tokens)
         sid = bounds[0]
         table = self._word_scores([t.text for t in tokens])
         scores = table[:, 0, :].copy()
@@ -491,8 +601,10 @@ class SpanTagger(BaseEstimator):
         layers = [self.first_] if self.second_ is None else [self.first_, self.second_]
         return scores + np.hstack([X @ layer.weights for layer in layers])
 
-    def _fast_probabilities(self, text: str, tokens: Sequence[Token]) -> np.ndarray:
-        scores = self._fast_scores(text, tokens)
+    def _fast_probabilities(
+        self, text: str, tokens: Sequence[Token], bounds: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    ) -> np.ndarray:
+        scores = self._fast_scores(text, tokens, bounds)
         width = self.first_.weights.shape[1]
         probs = self._from_scores(self.first_, scores[:, :width])
         if self.second_ is not None:
@@ -514,8 +626,14 @@ class SpanTagger(BaseEstimator):
         tokens = tokenize(text)
         if not tokens:
             return Prediction([], 0.0)
-        probs = self._fast_probabilities(text, tokens)
+        bounds = sentence_bounds(text, tokens)
+        probs = self._fast_probabilities(text, tokens, bounds)
         path = np.array(decode(probs, self.tags_, self.transitions_), dtype=np.int64)
+        entropy = -(probs * np.log2(probs + _EPS)).sum(axis=1)
+        uncertainty = max(0.0, float(np.sort(entropy)[-self.top_k :].mean()))
+        reranker = getattr(self, "reranker_", None)
+        if reranker is not None:
+            return Prediction(self._reranked(tokens, probs, path, bounds[0], reranker), uncertainty)
         chosen = np.concatenate([[0.0], np.cumsum(probs[np.arange(len(path)), path])]).tolist()
         spans: list[ScoredSpan] = []
         for first, last, label in _runs(path, self.tags_):
@@ -524,9 +642,20 @@ class SpanTagger(BaseEstimator):
             # out is no suggestion anyone should see.
             if score >= MIN_SPAN_SCORE:
                 spans.append(ScoredSpan(tokens[first].start, tokens[last].end, label, score))
-        entropy = -(probs * np.log2(probs + _EPS)).sum(axis=1)
-        top = np.sort(entropy)[-self.top_k :]
-        return Prediction(spans, max(0.0, float(top.mean())))
+        return Prediction(spans, uncertainty)
+
+    def _reranked(
+        self, tokens: Sequence[Token], probs: np.ndarray, path: np.ndarray, sid: np.ndarray, reranker: SpanReranker
+    ) -> list[ScoredSpan]:
+        """The best non-overlapping candidates by the reranker, scored by its probability."""
+        firsts, lasts, labels, features = self._candidates(tokens, probs, path, sid)
+        if not len(firsts):
+            return []
+        scores = expit(features.scores(reranker.weights, reranker.intercept))
+        return [
+            ScoredSpan(tokens[firsts[c]].start, tokens[lasts[c]].end, self.labels_[labels[c]], float(scores[c]))
+            for c in reranking.best_spans(firsts, lasts, scores, self.rerank_threshold)
+        ]
 
     def predict(self, texts: Sequence[str]) -> list[list[Span]]:
         """Spans (without scores) for each text: the plain form span F1 takes."""
