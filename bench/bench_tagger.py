@@ -124,7 +124,8 @@ def speed(docs, corpus_texts, n_train: int) -> None:
     chars = sum(map(len, texts)) / len(texts)
     print(
         f"Training on {len(texts)} documents (mean {chars:.0f} characters; 45 gold + corpus articles labelled by "
-        f"a model trained on the gold): {train_s:.1f} s wall, {train_cpu:.1f} s CPU"
+        f"a model trained on the gold): {train_s:.1f} s wall, {train_cpu:.1f} s CPU "
+        f"(span reranker {'on' if getattr(model, 'reranker_', None) is not None else 'off'})"
     )
     sample = corpus_texts[:400]
     # Warm the per-word caches on other articles, as a running worker's are: the words of

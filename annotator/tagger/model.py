@@ -14,6 +14,13 @@ gets from its transitions. Its probabilities feed a Viterbi decoder over BIO tag
 impossible transitions forbidden, plus learned transition scores. Deterministic for a fixed
 `random_state`.
 
+Span reranking (`rerank`, on by default): candidate spans read off the final token
+probabilities are rescored by a logistic regression on span-level features (see
+`annotator.tagger.reranking`), which sees a span whole, as a token model cannot; the best
+non-overlapping set of candidates above `rerank_threshold` is suggested. It learns from the
+candidates of `rerank_folds` token models that never saw the document and from the final
+model's own candidates on the same documents (at most `rerank_max_documents` of them).
+
 Self-training (optional: `fit(..., unlabelled=texts)`): the model tags a bounded, seeded
 sample of the unlabelled texts and is trained again on its labelled documents plus these
 guesses, weighted down; see the `self_training_*` parameters.
@@ -22,10 +29,12 @@ Prediction sums a word's own and neighbour weights once per word and keeps the s
 `_word_rows` cache, not pickled), so a document costs a lookup per token plus its context
 features; `_tag_probabilities` on the feature matrix is the plain path it equals.
 
-Scores: a span's score is the mean over its tokens of the probability the classifier gave the
-decoded tag; spans scoring under MIN_SPAN_SCORE (forced by the transitions alone) are
-dropped. A document's uncertainty is the mean entropy (bits) of its `top_k` most uncertain
-tokens: documents with a few hard decisions rank first, however long they are.
+Scores: with the reranker, a span's score is the reranker's probability that it is exactly
+a gold span. Without it (off, or too few documents), the mean over its tokens of the
+probability the classifier gave the decoded tag; spans scoring under MIN_SPAN_SCORE (forced
+by the transitions alone) are dropped. A document's uncertainty is the mean entropy (bits)
+of its `top_k` most uncertain tokens: documents with a few hard decisions rank first,
+however long they are.
 """
 
 from __future__ import annotations
@@ -156,9 +165,8 @@ class SpanTagger(BaseEstimator):
     self_training_epochs: SGD epochs at most when training with the pool.
     rerank: rescore candidate spans with a span-level logistic regression (see
         `annotator.tagger.reranking`), trained on out-of-fold candidates.
-    rerank_min_documents: no reranker under this many labelled documents: its out-of-fold
-        token models, trained on a fraction of a handful of documents, are too unlike the
-        final one for it to learn from.
+    rerank_min_documents: no reranker under this many labelled documents (its out-of-fold
+        token models need a few to learn from).
     rerank_folds: how many token models make the reranker's out-of-fold candidates.
     rerank_max_documents: the out-of-fold candidates come from at most this many of the
         labelled documents (a seeded sample), so training time stays bounded.
@@ -185,11 +193,11 @@ class SpanTagger(BaseEstimator):
         self_training_max_labelled: int = 200,
         self_training_epochs: int = 5,
         rerank: bool = True,
-        rerank_min_documents: int = 15,
+        rerank_min_documents: int = 4,
         rerank_folds: int = 2,
         rerank_max_documents: int = 200,
         rerank_c: float = 0.3,
-        rerank_threshold: float = 0.25,
+        rerank_threshold: float = 0.35,
         random_state: int = 0,
     ) -> None:
         self.labels = labels
@@ -348,8 +356,9 @@ class SpanTagger(BaseEstimator):
         unlabelled: Sequence[str] | None,
     ) -> SpanReranker | None:
         """The span reranker, trained on the candidates of token models that never saw the
-        document (`rerank_folds` folds over at most `rerank_max_documents` documents), so its
-        inputs are as wrong as they will be on new text; None when off or nothing to learn."""
+        document (`rerank_folds` folds over at most `rerank_max_documents` documents) and on
+        the final model's own candidates on the same documents; None when off or nothing to
+        learn."""
         if not self.rerank or len(texts) < max(self.rerank_min_documents, 2 * self.rerank_folds):
             return None
         random = np.random.RandomState(self.random_state)
@@ -367,26 +376,40 @@ class SpanTagger(BaseEstimator):
             part = clone(self).set_params(rerank=False, max_iter=epochs)
             part.fit([texts[i] for i in used], [spans[i] for i in used], unlabelled=unlabelled)
             for i in held.tolist():
-                if not token_lists[i]:
-                    continue
-                bounds = sentence_bounds(texts[i], token_lists[i])
-                probs = part._fast_probabilities(texts[i], token_lists[i], bounds)
-                path = np.array(decode(probs, part.tags_, part.transitions_), dtype=np.int64)
-                firsts, lasts, labels, features = self._candidates(token_lists[i], probs, path, bounds[0])
-                gold = {(a, b, self.labels_.index(label)) for a, b, label in _runs(targets[i], self.tags_)}
-                blocks.append(features.matrix())
-                answers.append(
-                    np.fromiter(
-                        (c in gold for c in zip(firsts.tolist(), lasts.tolist(), labels.tolist(), strict=True)),
-                        bool,
-                        len(firsts),
-                    )
-                )
+                self._add_candidates(part, texts[i], token_lists[i], targets[i], blocks, answers)
+        # And the final model's own candidates on the same documents: out of fold its inputs
+        # are worse than the final model's on new text (trained on a fraction of the data), in
+        # sample better; learning from both keeps it from trusting them too little or too much.
+        for i in chosen.tolist():
+            self._add_candidates(self, texts[i], token_lists[i], targets[i], blocks, answers)
         y = np.concatenate(answers) if answers else np.zeros(0, dtype=bool)
         if y.all() or not y.any():
             return None
         model = LogisticRegression(C=self.rerank_c, solver="liblinear").fit(sp.vstack(blocks, format="csr"), y)
         return SpanReranker(model.coef_.ravel().copy(), float(model.intercept_[0]))
+
+    def _add_candidates(
+        self,
+        model: SpanTagger,
+        text: str,
+        tokens: Sequence[Token],
+        target: np.ndarray,
+        blocks: list[sp.csr_matrix],
+        answers: list[np.ndarray],
+    ) -> None:
+        """`model`'s candidates on a labelled document, their features and whether each is
+        exactly a gold span, appended to `blocks` and `answers`."""
+        if not tokens:
+            return
+        bounds = sentence_bounds(text, tokens)
+        probs = model._fast_probabilities(text, tokens, bounds)
+        path = np.array(decode(probs, model.tags_, model.transitions_), dtype=np.int64)
+        firsts, lasts, labels, features = self._candidates(tokens, probs, path, bounds[0])
+        number = {label: k for k, label in enumerate(self.labels_)}
+        gold = {(a, b, number[label]) for a, b, label in _runs(target, self.tags_)}
+        blocks.append(features.matrix())
+        candidates = zip(firsts.tolist(), lasts.tolist(), labels.tolist(), strict=True)
+        answers.append(np.fromiter((c in gold for c in candidates), bool, len(firsts)))
 
     def _candidates(
         self, tokens: Sequence[Token], probs: np.ndarray, path: np.ndarray, sid: np.ndarray

@@ -6,15 +6,16 @@ spans are read off the token probabilities — each start where P(B-X) is not ti
 token by token while P(I-X) is not tiny, at most `max_length` tokens, within a sentence, plus
 the Viterbi spans — and each is described by span-level features: the token model's log
 probabilities at its start, inside it and just after it, its length, whether Viterbi chose
-it, and its first, last, preceding and following words (lower case, shape, corpus word
-class), each conjoined with the label. A logistic regression trained on out-of-fold
-candidates (token probabilities from models that never saw the document) gives each
-candidate the probability that it is exactly a gold span, and `best_spans` keeps the
-non-overlapping set with the highest total log-odds among those above a threshold
-(weighted interval scheduling).
+it, whether it holds a comma, "and", "of" or "the", and its first, last, preceding and
+following words (lower case, shape, the lexicon's 32-way word class), each conjoined with the
+label and once shared. A logistic regression (trained by `SpanTagger` on out-of-fold and
+in-sample candidates) gives each candidate the probability that it is exactly a gold span,
+and `best_spans` keeps the non-overlapping set with the highest total log-odds among those
+above a threshold (weighted interval scheduling).
 
-All of it is NumPy over the candidates at once; `candidate_features` gives the column ids of
-a sparse matrix, so prediction costs one sparse product per document.
+All of it is NumPy over the candidates at once. `CandidateFeatures.matrix` is the sparse
+matrix training takes; `CandidateFeatures.scores` gives the same product with the weights
+without building it (prediction).
 """
 
 from __future__ import annotations

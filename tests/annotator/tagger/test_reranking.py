@@ -128,7 +128,7 @@ def test_candidate_features_are_one_row_per_candidate_and_repeatable() -> None:
 def test_the_reranker_is_trained_from_enough_documents_only(reranked: SpanTagger) -> None:
     assert reranked.reranker_ is not None
     texts, spans = synthetic(6)
-    assert SpanTagger(labels=LABELS, max_iter=30).fit(texts, spans).reranker_ is None  # under 15 documents
+    assert SpanTagger(labels=LABELS, max_iter=30, rerank_min_documents=8).fit(texts, spans).reranker_ is None
     assert SpanTagger(labels=LABELS, rerank=False, rerank_min_documents=2).fit(texts, spans).reranker_ is None
 
 
