@@ -67,6 +67,9 @@ _WORD_CACHE_SIZE = 50_000  # words whose summed weights a loaded tagger keeps (u
 _CANDIDATE_START = 0.02
 _CANDIDATE_INSIDE = 0.02
 _CANDIDATE_LENGTH = 10
+# Class weights of a label's B and I tags when `label_weights` is None (others: 1): the
+# PERPETRATOR spans are the ones the token model most often gave no probability at all.
+DEFAULT_LABEL_WEIGHTS = {"PERPETRATOR": 2.0}
 
 
 @dataclass
@@ -149,6 +152,8 @@ class SpanTagger(BaseEstimator):
         inside spans of that label at least this many times in training and mostly there
         (1000: effectively off — on this data it did not help, see docs/benchmarks.md).
     o_weight: class weight of the O tag relative to span tags (below 1 favours recall).
+    label_weights: class weight of each label's B and I tags (a label not in it: 1); None:
+        `DEFAULT_LABEL_WEIGHTS`, `{}`: all 1.
     top_k: how many of a document's most uncertain tokens its uncertainty averages.
     transition_weight: weight of the learned tag-transition scores in decoding (0: only the
         impossible transitions are ruled out).
@@ -183,7 +188,8 @@ class SpanTagger(BaseEstimator):
         max_iter: int = 15,
         n_features: int = 2**20,
         gazetteer_min_count: int = 1000,
-        o_weight: float = 0.15,
+        o_weight: float = 0.08,
+        label_weights: Mapping[str, float] | None = None,
         top_k: int = 10,
         transition_weight: float = 1.0,
         stacking: bool = True,
@@ -207,6 +213,7 @@ class SpanTagger(BaseEstimator):
         self.n_features = n_features
         self.gazetteer_min_count = gazetteer_min_count
         self.o_weight = o_weight
+        self.label_weights = label_weights
         self.top_k = top_k
         self.transition_weight = transition_weight
         self.stacking = stacking
@@ -485,6 +492,13 @@ class SpanTagger(BaseEstimator):
         confidence = probs[np.arange(len(path)), path]
         return path, self.self_training_weight * confidence
 
+    def _tag_weight(self, i: int) -> float:
+        """The class weight of tag number `i`: `o_weight` for O, else its label's weight."""
+        if i == 0:
+            return self.o_weight
+        weights = DEFAULT_LABEL_WEIGHTS if self.label_weights is None else self.label_weights
+        return float(weights.get(self.tags_[i][2:], 1.0))
+
     def _epochs(self, rows: int, cap: int) -> int:
         return max(2, min(self.max_iter, cap, int(1_000_000 / max(1, rows))))
 
@@ -510,7 +524,7 @@ class SpanTagger(BaseEstimator):
             alpha=self.alpha,
             max_iter=epochs,
             tol=None,
-            class_weight={int(i): (self.o_weight if i == 0 else 1.0) for i in present},
+            class_weight={int(i): self._tag_weight(int(i)) for i in present},
             random_state=self.random_state,
             average=True,
         )

@@ -12,6 +12,7 @@ from annotator.spans import Span
 from annotator.tagger import FEATURE_VERSION, ModelLoadError, SpanTagger, dump_tagger, load_tagger, persistence, sha256
 from annotator.tagger.decoding import viterbi
 from annotator.tagger.features import document_features, shape
+from annotator.tagger.model import DEFAULT_LABEL_WEIGHTS
 from annotator.tokenize import AlignmentError, tokenize
 
 TEXTS = [
@@ -339,3 +340,33 @@ def test_a_refitted_tagger_forgets_the_word_sums_of_its_old_weights() -> None:
     tagger.predict_documents(TEXTS)
     tagger.fit(TEXTS, SPANS)
     assert tagger.predict_documents(TEXTS) == SpanTagger(labels=LABELS).fit(TEXTS, SPANS).predict_documents(TEXTS)
+
+
+def class_weights_used(tagger: SpanTagger, monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
+    """The class weights (by tag) the tagger's last SGD fit was given."""
+    import annotator.tagger.model as model
+
+    seen: dict[str, float] = {}
+    real = model.SGDClassifier
+
+    def recording(**options):
+        seen.update({tagger.tags_[i]: w for i, w in options["class_weight"].items()})
+        return real(**options)
+
+    monkeypatch.setattr(model, "SGDClassifier", recording)
+    tagger.fit(TEXTS, SPANS)
+    return seen
+
+
+def test_label_weights_weigh_that_labels_tags_and_default_to_perpetrator_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    default = class_weights_used(SpanTagger(labels=LABELS, rerank=False), monkeypatch)
+    assert default["O"] == SpanTagger().o_weight
+    assert default["B-PERPETRATOR"] == default["I-PERPETRATOR"] == DEFAULT_LABEL_WEIGHTS["PERPETRATOR"]
+    assert default["B-LOCATION"] == default["I-CASUALTY_COUNT"] == 1.0
+    even = class_weights_used(SpanTagger(labels=LABELS, rerank=False, label_weights={}), monkeypatch)
+    assert {w for tag, w in even.items() if tag != "O"} == {1.0}
+    chosen = class_weights_used(SpanTagger(labels=LABELS, rerank=False, label_weights={"LOCATION": 3.0}), monkeypatch)
+    assert chosen["B-LOCATION"] == chosen["I-LOCATION"] == 3.0
+    assert chosen["B-PERPETRATOR"] == 1.0
