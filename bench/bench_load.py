@@ -5,7 +5,7 @@ Reports throughput, p50/p95/p99 latency and errors, then checks in the database 
 acknowledged save is stored exactly once. Loopback only, bounded in time and count.
 
     .venv/bin/python bench/bench_load.py --postgres postgres://postgres@127.0.0.1:54399/annotator
-        [--seconds 120] [--clients 32] [--workers 5]
+        [--seconds 120] [--clients 32] [--workers 4] [--threads 4]
 """
 
 from __future__ import annotations
