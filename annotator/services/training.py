@@ -284,10 +284,8 @@ def _train_version(
     if settings.TAGGER_TRAINING_PAUSE_SECONDS:
         time.sleep(settings.TAGGER_TRAINING_PAUSE_SECONDS)
     tagger = SpanTagger(labels=labels)
-    # Self-training on documents nobody has labelled yet (the tagger samples and caps the
-    # pool itself, and stops self-training once labelled documents are plentiful).
-    pool_size = tagger.self_training_pool if len(train) < tagger.self_training_max_labelled else 0
-    unlabelled = unlabelled_texts(project=project, limit=pool_size)
+    # Self-training on documents nobody has labelled yet, as many as the tagger would use.
+    unlabelled = unlabelled_texts(project=project, limit=tagger.unlabelled_wanted(len(train)))
     try:
         tagger.fit([d.text for d in train], [d.spans for d in train], unlabelled=unlabelled)
     except AlignmentError as error:

@@ -468,19 +468,23 @@ class SpanTagger(BaseEstimator):
                     stacked[i] = self._with_ids(matrices[i], self._stack_ids(guesses))
             self.second_ = self._fit_linear(stacked, targets, weights, epoch_cap)
 
+    def unlabelled_wanted(self, n_labelled: int) -> int:
+        """How many unlabelled texts `fit` self-trains on at most, given `n_labelled` labelled
+        documents: `self_training_pool`, or none once they reach `self_training_max_labelled`
+        (more labels teach more than the model's own guesses, and the time would grow with
+        both). Callers can skip loading texts that would not be used."""
+        return self.self_training_pool if n_labelled < self.self_training_max_labelled else 0
+
     def _self_training_pool(self, texts: Sequence[str], unlabelled: Sequence[str] | None) -> list[str]:
-        """At most `self_training_pool` of the unlabelled texts (a seeded sample, in their given
-        order), none of them a training text; none at all once the labelled documents reach
-        `self_training_max_labelled` (more labels teach more than the model's own guesses, and
-        the time would grow with both)."""
-        if not unlabelled or not self.self_training_pool or len(texts) >= self.self_training_max_labelled:
+        """At most `unlabelled_wanted` of the unlabelled texts (a seeded sample, in their given
+        order), none of them a training text."""
+        wanted = self.unlabelled_wanted(len(texts))
+        if not unlabelled or not wanted:
             return []
         known = set(texts)
         candidates = [text for text in dict.fromkeys(unlabelled) if text not in known and text.strip()]
-        if len(candidates) > self.self_training_pool:
-            chosen = np.random.RandomState(self.random_state).choice(
-                len(candidates), self.self_training_pool, replace=False
-            )
+        if len(candidates) > wanted:
+            chosen = np.random.RandomState(self.random_state).choice(len(candidates), wanted, replace=False)
             candidates = [candidates[i] for i in sorted(chosen)]
         return candidates
 
