@@ -26,14 +26,20 @@ from tests.annotator.services.tagger_data import add_gold
 from tests.conftest import FIXTURES
 
 
-@pytest.fixture
-def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 64 KiB filesystem (tmpfs), mounted for the test; needs root, as make test has."""
-    mount = tmp_path / f"tiny-{uuid.uuid4().hex[:6]}"
-    mount.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
+def mount_tmpfs(mount: Path, options: str) -> None:
+    """A tmpfs at `mount` (made here) with mount `options`; the test is skipped where it
+    cannot be mounted (it needs root, as make test has)."""
+    mount.mkdir(parents=True)
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount)], capture_output=True)
     if result.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {result.stderr.decode().strip()}")
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB filesystem (tmpfs), mounted for the test."""
+    mount = tmp_path / f"tiny-{uuid.uuid4().hex[:6]}"
+    mount_tmpfs(mount, "size=64k")
     try:
         yield mount
     finally:
@@ -93,14 +99,8 @@ class ModelStorage:
             (used,) = cursor.fetchone()
             name = f"tiny_{uuid.uuid4().hex[:8]}"
             self.mount = self.mounts / name
-            self.mount.mkdir(parents=True)
             size = -(-(int(used) + spare) // 4096) * 4096
-            mounted = subprocess.run(
-                ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700,uid=postgres", "tmpfs", str(self.mount)],
-                capture_output=True,
-            )
-            if mounted.returncode != 0:
-                pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+            mount_tmpfs(self.mount, f"size={size},mode=0700,uid=postgres")
             # Names from uuid4 hex above, not from input; DDL takes no parameters.
             cursor.execute(f"CREATE TABLESPACE {name} LOCATION '{self.mount}'")
             self.tablespace = name
