@@ -3,16 +3,27 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast lint bench frontend deps dev-deps backup restore clean
+.PHONY: run test test-fast lint bench frontend deps dev-deps pins smoke backup restore clean
 
+# requirements.txt pins every package the running app imports, transitive ones included;
+# requirements-dev.txt the tools on top. Both are compiled by pip-tools (`make pins`).
 $(VENV)/.deps: requirements.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
-	touch $@
+	@test -x $(PY) || { echo "· virtualenv: $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "· Python packages: requirements.txt"
+	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
 
 $(VENV)/.dev-deps: requirements.txt requirements-dev.txt $(VENV)/.deps
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
-	touch $@
+	@echo "· Python packages: requirements-dev.txt"
+	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	@touch $@
+
+# Recompile the pins after editing requirements.in or requirements-dev.in.
+pins: $(VENV)/.dev-deps
+	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe \
+	  --output-file requirements.txt requirements.in
+	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe \
+	  --output-file requirements-dev.txt requirements-dev.in
 
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
@@ -21,8 +32,8 @@ frontend:
 	@if [ -f frontend/package.json ]; then scripts/frontend.sh; fi
 
 run: $(VENV)/.deps frontend
-	scripts/system-deps.sh run
-	scripts/run.sh
+	@scripts/system-deps.sh run
+	@scripts/run.sh
 
 test: $(VENV)/.dev-deps frontend
 	scripts/system-deps.sh test
@@ -47,6 +58,10 @@ backup: $(VENV)/.deps
 restore: $(VENV)/.deps
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/annotator-....tar.gz"; exit 2; }
 	$(PY) manage.py restore $(FILE)
+
+# What CI runs after `make test`: `make run` from a clean clone with requirements.txt only.
+smoke:
+	scripts/smoke-run.sh
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

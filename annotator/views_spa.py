@@ -28,14 +28,22 @@ def _index_html(path: Path, mtime: float) -> str:
 
 @require_safe
 @ensure_csrf_cookie
-def app(request: HttpRequest, client_path: str = "") -> HttpResponse:
+def app(request: HttpRequest, client_path: str = "", status: int = 200) -> HttpResponse:
     """index.html for any client route; the app itself asks the API who is logged in."""
     index = Path(settings.FRONTEND_DIST) / "index.html"
     try:
         html = _index_html(index, index.stat().st_mtime)
     except FileNotFoundError:
         return HttpResponse(NOT_BUILT, status=503)
-    response = HttpResponse(html)
+    response = HttpResponse(html, status=status)
     # The page is tiny and changes with every build; the hashed assets are cached forever.
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def not_found(request: HttpRequest, unknown_path: str = "") -> HttpResponse:
+    """Any other path: the app's own "not found" page with a 404 status, never Django's
+    debug page listing the URL patterns."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse("Not found", status=404, content_type="text/plain")
+    return app(request, status=404)

@@ -1,7 +1,22 @@
 """/api/: each area keeps its routes in api/routes/<area>.py."""
 
-from django.urls import include, path
+from django.http import HttpRequest, JsonResponse
+from django.urls import Resolver404, include, path, re_path, resolve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+
+def unknown_api_path(request: HttpRequest) -> JsonResponse:
+    detail = f"No API endpoint at {request.path}."
+    if not request.path.endswith("/"):
+        # Said rather than redirected: a redirect would drop a POST's body.
+        try:
+            slashed = resolve(request.path + "/").url_name != "api-not-found"
+        except Resolver404:
+            slashed = False
+        if slashed:
+            detail += f" The endpoint is {request.path}/ (with the slash)."
+    return JsonResponse({"detail": detail}, status=404)
+
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -14,4 +29,7 @@ urlpatterns = [
     path("", include("api.routes.agreement")),
     path("", include("api.routes.models")),
     path("", include("api.routes.exports")),
+    # Last: an unknown path under /api/ is the API's JSON 404, in DEBUG too (where Django
+    # would otherwise answer with its HTML page listing every URL pattern).
+    re_path(r"^.*$", unknown_api_path, name="api-not-found"),
 ]

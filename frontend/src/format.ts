@@ -11,3 +11,8 @@ export function duration(seconds: number | null | undefined): string {
 export function num(value: unknown, digits = 3): string {
   return typeof value === "number" && Number.isFinite(value) ? value.toFixed(digits) : "–";
 }
+
+/** "Annotate · aleppo · Annotator": the page, then the project, so tabs tell themselves apart. */
+export function pageTitle(title: unknown, slug: unknown): string {
+  return [title, slug, "Annotator"].filter((part) => typeof part === "string" && part !== "").join(" · ");
+}

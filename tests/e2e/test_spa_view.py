@@ -26,10 +26,45 @@ def test_every_client_route_gets_the_app_page_and_a_csrf_cookie(built, path: str
     assert response["Cache-Control"] == "no-cache"
 
 
-@pytest.mark.parametrize("path", ["/api/nothing-here/", "/admin/nothing/", "/static/missing.js", "/elsewhere"])
+@pytest.mark.parametrize("path", ["/api/nothing-here/", "/admin/nothing/", "/static/missing.js"])
 def test_the_app_page_does_not_swallow_other_urls(built, path: str) -> None:
     response = Client().get(path)
     assert b'<div id="app">' not in response.content
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_unknown_path_is_the_apps_not_found_page_never_the_url_list(built, settings, debug: bool) -> None:
+    settings.DEBUG = debug
+    response = Client().get("/elsewhere/deeper")
+    assert response.status_code == 404
+    assert b'<div id="app">' in response.content
+    assert b"URLconf" not in response.content
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_unknown_api_path_is_a_json_404(built, settings, debug: bool) -> None:
+    settings.DEBUG = debug
+    response = Client().get("/api/nothing-here/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No API endpoint at /api/nothing-here/."}
+
+
+def test_an_api_path_without_its_slash_says_where_the_endpoint_is(built) -> None:
+    response = Client().post("/api/projects", {"slug": "x"})
+    assert response.status_code == 404
+    assert "The endpoint is /api/projects/ (with the slash)." in response.json()["detail"]
+
+
+def test_the_admin_without_its_slash_still_redirects(built) -> None:
+    response = Client().get("/admin")
+    assert response.status_code == 301
+    assert response["Location"] == "/admin/"
+
+
+def test_the_favicon_is_served_where_browsers_look_for_it(built) -> None:
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.svg"
 
 
 def test_without_a_build_the_page_says_how_to_build_it(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
