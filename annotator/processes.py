@@ -36,6 +36,8 @@ def gunicorn_command(*, bind: str, workers: int = 1, threads: int = 4, extra: Se
         str(threads),
         "--log-level",
         "warning",
+        # Its default control socket is one path per user: test servers side by side would share it.
+        "--no-control-socket",
         *extra,
     ]
 

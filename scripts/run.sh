@@ -56,10 +56,11 @@ echo "  ${seed_out%%$'\n'*}"
 echo "· starting the Celery worker and the web server"
 : >var/log/celery.log
 $PY -m celery -A annotator.celery worker -Q default,training,prediction --concurrency 2 \
-  --loglevel INFO --logfile var/log/celery.log >/dev/null 2>&1 &
+  --loglevel INFO --logfile var/log/celery.log >>var/log/celery.log 2>&1 &
 pids+=($!)
 $PY -m gunicorn annotator.wsgi --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-3}" --threads 4 \
-  --access-logfile var/log/access.log --error-logfile var/log/gunicorn.log &
+  --access-logfile var/log/access.log --error-logfile var/log/gunicorn.log \
+  --control-socket "$PWD/var/gunicorn.ctl" &
 pids+=($!)
 
 # Ready means the web server answers and the worker has said so in its log.
