@@ -15,7 +15,7 @@ def unknown_api_path(request: HttpRequest) -> JsonResponse:
             slashed = False
         if slashed:
             detail += f" The endpoint is {request.path}/ (with the slash)."
-    return JsonResponse({"detail": detail}, status=404)
+    return JsonResponse({"detail": detail, "error": {"code": "not_found", "message": detail}}, status=404)
 
 
 urlpatterns = [

@@ -46,7 +46,8 @@ def test_an_unknown_api_path_is_a_json_404(built, settings, debug: bool) -> None
     settings.DEBUG = debug
     response = Client().get("/api/nothing-here/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "No API endpoint at /api/nothing-here/."}
+    assert response.json()["detail"] == "No API endpoint at /api/nothing-here/."
+    assert response.json()["error"]["code"] == "not_found"
 
 
 def test_an_api_path_without_its_slash_says_where_the_endpoint_is(built) -> None:
