@@ -10,12 +10,12 @@ PY := $(VENV)/bin/python
 $(VENV)/.deps: requirements.txt
 	@test -x $(PY) || { echo "· virtualenv: $(VENV)"; $(PYTHON) -m venv $(VENV); }
 	@echo "· Python packages: requirements.txt"
-	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	@$(PY) -m pip install -qq --disable-pip-version-check -r requirements.txt
 	@touch $@
 
 $(VENV)/.dev-deps: requirements.txt requirements-dev.txt $(VENV)/.deps
 	@echo "· Python packages: requirements-dev.txt"
-	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	@$(PY) -m pip install -qq --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	@touch $@
 
 # Recompile the pins after editing requirements.in or requirements-dev.in.

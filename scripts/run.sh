@@ -55,10 +55,12 @@ echo "  ${seed_out%%$'\n'*}"
 
 echo "· starting the Celery worker and the web server"
 : >var/log/celery.log
-$PY -m celery -A annotator.celery worker -Q default,training,prediction --concurrency 2 \
+# Each in a session of its own, so Ctrl-C reaches this script alone, which then stops them
+# (otherwise one could exit first and look like a crash).
+setsid $PY -m celery -A annotator.celery worker -Q default,training,prediction --concurrency 2 \
   --loglevel INFO --logfile var/log/celery.log >>var/log/celery.log 2>&1 &
 pids+=($!)
-$PY -m gunicorn annotator.wsgi --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-3}" --threads 4 \
+setsid $PY -m gunicorn annotator.wsgi --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-3}" --threads 4 \
   --access-logfile var/log/access.log --error-logfile var/log/gunicorn.log \
   --control-socket "$PWD/var/gunicorn.ctl" &
 pids+=($!)
