@@ -49,9 +49,12 @@ run_env=(env -u VIRTUAL_ENV -u PYTHONPATH -u PYTHONHOME -u REDIS_URL -u DATABASE
 
 started=$(date +%s)
 echo "smoke: make run on port $port"
-setsid "${run_env[@]}" make -C "$clone" run >"$log" 2>&1 &
+# In a process group of its own, with SIGINT as a terminal delivers it: a script's background
+# job would otherwise start with SIGINT ignored, which no trap can undo.
+python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])' \
+  "${run_env[@]}" make -C "$clone" run >"$log" 2>&1 &
 make_pid=$!
-pgid=$(ps -o pgid= -p "$make_pid" | tr -d ' ')
+pgid=$make_pid
 for _ in $(seq 1200); do
   grep -q "^serving http://127.0.0.1:$port" "$log" && break
   kill -0 "$make_pid" 2>/dev/null || fail "make run: it exited before serving"
@@ -75,6 +78,8 @@ for _ in $(seq 120); do
   sleep 0.5
 done
 kill -0 "$make_pid" 2>/dev/null && fail "Ctrl-C: make run still running 60 s later"
+grep -q "^stopped\.$" "$log" || fail "Ctrl-C: make run did not stop its processes itself (no 'stopped.')"
+grep -q "a process stopped\|died" "$log" && fail "Ctrl-C: make run reported a crash: $(grep -m1 'a process stopped\|died' "$log")"
 pgid=""
 sleep 1
 left=$(leftover_pids | xargs -r ps -o pid=,args= -p 2>/dev/null || true)
