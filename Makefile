@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast lint bench frontend deps dev-deps pins smoke backup restore clean
+.PHONY: run test test-fast lint bench fuzz frontend deps dev-deps pins smoke backup restore clean
 
 # requirements.txt pins every package the running app imports, transitive ones included;
 # requirements-dev.txt the tools on top. Both are compiled by pip-tools (`make pins`).
@@ -58,6 +58,11 @@ backup: $(VENV)/.deps
 restore: $(VENV)/.deps
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/annotator-....tar.gz"; exit 2; }
 	$(PY) manage.py restore $(FILE)
+
+# schemathesis with every check over the whole schema (EXAMPLES=200 per operation by default).
+fuzz: $(VENV)/.dev-deps
+	scripts/system-deps.sh test
+	scripts/fuzz.sh
 
 # What CI runs after `make test`: `make run` from a clean clone with requirements.txt only.
 smoke:

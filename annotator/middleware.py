@@ -46,7 +46,7 @@ class DatabaseUnavailableMiddleware:
         message = "the database is unavailable for a moment; try again shortly"
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse(
-                {"error": {"code": "database_unavailable", "message": message}}, status=503
+                {"detail": message, "error": {"code": "database_unavailable", "message": message}}, status=503
             )
         else:
             response = HttpResponse(message, status=503, content_type="text/plain")

@@ -192,7 +192,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON in (uploads say multipart themselves): the schema then promises no form bodies
+    # the views would only half understand.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AnnotatorAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
@@ -204,6 +207,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Span annotation with a tagger in the loop, agreement and gold.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request and response shapes apart: a request field that may not be blank says so
+    # (minLength), and read-only fields are not asked for.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI from our own static files (no CDN, and a CSP without inline scripts).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

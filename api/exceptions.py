@@ -1,4 +1,5 @@
-"""One JSON error shape for every API error: {"error": {"code", "message", ...details}}."""
+"""One JSON error shape for every API error: {"detail": message, "error": {"code", "message", ...details}}
+(`detail` is the contract's key; `error` carries the kind and the details)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def _domain_error(exc: AnnotatorError) -> Response:
         body["current_version"] = exc.current
     body.update(exc.details)
     code = next((s for kind, s in _STATUS.items() if isinstance(exc, kind)), status.HTTP_400_BAD_REQUEST)
-    return Response({"error": body}, status=code)
+    return Response({"detail": exc.message, "error": body}, status=code)
 
 
 def _flatten(detail: Any) -> str:
@@ -70,5 +71,5 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(detail, dict) and "detail" not in detail:
         body["fields"] = detail
         body["code"] = "invalid"
-    response.data = {"error": body}
+    response.data = {"detail": message, "error": body}
     return response

@@ -2,9 +2,11 @@
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import Resolver404, include, path, re_path, resolve
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 
+@csrf_exempt  # like the API's own views: a DELETE to a wrong path is a 404, not a CSRF page
 def unknown_api_path(request: HttpRequest) -> JsonResponse:
     detail = f"No API endpoint at {request.path}."
     if not request.path.endswith("/"):
@@ -31,5 +33,5 @@ urlpatterns = [
     path("", include("api.routes.exports")),
     # Last: an unknown path under /api/ is the API's JSON 404, in DEBUG too (where Django
     # would otherwise answer with its HTML page listing every URL pattern).
-    re_path(r"^.*$", unknown_api_path, name="api-not-found"),
+    re_path(r"^[\s\S]*$", unknown_api_path, name="api-not-found"),
 ]

@@ -138,3 +138,12 @@ class ImportSerializer(serializers.Serializer):
         help_text="Store each line's spans as this user's submitted annotation (the user is created if missing).",
     )
     as_gold = serializers.BooleanField(required=False, default=False, help_text="Store each line's spans as gold.")
+
+
+class DocumentPageSerializer(serializers.Serializer):
+    """One page of the document list."""
+
+    count = serializers.IntegerField(help_text="Documents that match, over all pages.")
+    next = serializers.URLField(allow_null=True, help_text="The next page's URL, or null on the last page.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page's URL, or null on the first.")
+    results = DocumentListItemSerializer(many=True, help_text="This page's documents.")

@@ -54,7 +54,8 @@ class AgreementDocumentsView(APIView):
         operation_id="projects_agreement_documents_list",
         parameters=[DocumentsTableQuerySerializer],
         responses={
-            200: OpenApiResponse(DocumentRowSerializer(many=True), description="The rows (CSV with format=csv)."),
+            (200, "application/json"): OpenApiResponse(DocumentRowSerializer(many=True), description="The rows."),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The rows as CSV (format=csv)."),
         },
         tags=["agreement"],
     )

@@ -23,6 +23,7 @@ from api.serializers.documents import (
     DocumentCreateSerializer,
     DocumentListItemSerializer,
     DocumentListQuerySerializer,
+    DocumentPageSerializer,
     DocumentSerializer,
     DocumentWithSuggestionsSerializer,
 )
@@ -92,7 +93,7 @@ class DocumentListView(APIView):
 
     @extend_schema(
         parameters=[DocumentListQuerySerializer],
-        responses={200: DocumentListItemSerializer(many=True)},
+        responses={200: DocumentPageSerializer},
         tags=["documents"],
     )
     def get(self, request: Request, slug: str) -> Response:

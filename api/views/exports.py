@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.formats.registry import export_format
+from annotator.formats.registry import EXPORT_FORMATS, export_format
 from annotator.models import Document, Role
 from annotator.services import exports, uploads
 from api.permissions import RANK, require_role
@@ -38,7 +38,10 @@ class ExportView(APIView):
             ),
         ],
         responses={
-            200: OpenApiResponse(OpenApiTypes.BINARY, description="The export file, streamed."),
+            **{
+                (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The export file, streamed.")
+                for media_type in sorted({spec.media_type.split(";")[0] for spec in EXPORT_FORMATS.values()})
+            },
             202: JobSerializer,
         },
         tags=["export"],
