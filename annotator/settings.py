@@ -188,6 +188,8 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # An API token asked for without an expiry lives this many days (0: until revoked).
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 0)
+# The most live API tokens one user may hold (409 beyond: revoke some or reuse a name).
+API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 100)
 
 # --- Jobs ----------------------------------------------------------------------------------
 # A running Job (import, export, training, suggestions) writes a heartbeat this often; one

@@ -35,6 +35,7 @@ def issue_token(
 ) -> tuple[ApiToken, str]:
     """A new token for `user` and its key (the only time the key is seen). A token of the
     same name is replaced: asking again is how a client rotates a lost or leaked key.
+    A user holds at most settings.API_TOKENS_PER_USER live tokens (Conflict beyond).
     Without `expires_at` the token expires after settings.API_TOKEN_DEFAULT_DAYS (0: never);
     `not_after` caps the expiry (a token made with a token does not outlive it)."""
     now = timezone.now()
@@ -47,7 +48,16 @@ def issue_token(
     key = secrets.token_urlsafe(32)
     name = name.strip() or f"token {key[:8]}"
     with transaction.atomic():
+        # Expired tokens are of no use to anyone; asking for a new one is a good time to drop them.
+        ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
         ApiToken.objects.filter(user=user, name=name).delete()
+        # A script that asks for an unnamed token on every run would otherwise pile them up.
+        if ApiToken.objects.filter(user=user).count() >= settings.API_TOKENS_PER_USER:
+            raise Conflict(
+                f"you have {settings.API_TOKENS_PER_USER} API tokens, the most allowed: revoke some "
+                "(DELETE /api/auth/tokens/{id}/) or ask again with the name of one to replace it",
+                field="name",
+            )
         try:
             with transaction.atomic():
                 token = ApiToken.objects.create(

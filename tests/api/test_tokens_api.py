@@ -197,3 +197,16 @@ def test_tokens_from_before_keep_working_after_the_migration(alice, bob) -> None
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM authtoken_token")
         assert cursor.fetchone()[0] == 0
+
+
+@override_settings(API_TOKENS_PER_USER=3)
+def test_a_user_holds_a_bounded_number_of_tokens(alice) -> None:
+    for name in ("a", "b", "c"):
+        new_token(name=name)
+    response = APIClient().post("/api/auth/token/", ALICE, format="json")
+    assert response.status_code == 409 and "revoke some" in response.json()["error"]["message"]
+    # Replacing one by its name still works, and an expired one makes room.
+    assert works(new_token(name="a")["token"])
+    ApiToken.objects.filter(user=alice, name="b").update(expires_at=timezone.now())
+    assert works(new_token(name="d")["token"])
+    assert sorted(ApiToken.objects.filter(user=alice).values_list("name", flat=True)) == ["a", "c", "d"]
