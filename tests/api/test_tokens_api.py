@@ -210,3 +210,16 @@ def test_a_user_holds_a_bounded_number_of_tokens(alice) -> None:
     ApiToken.objects.filter(user=alice, name="b").update(expires_at=timezone.now())
     assert works(new_token(name="d")["token"])
     assert sorted(ApiToken.objects.filter(user=alice).values_list("name", flat=True)) == ["a", "c", "d"]
+
+
+def test_a_password_set_in_the_admin_revokes_every_token(alice) -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    key = new_token(name="laptop")["token"]
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("root", password="root-password-1"))
+    form = {"password1": "Another-pass-2026", "password2": "Another-pass-2026", "usable_password": "true"}
+    response = admin.post(f"/admin/auth/user/{alice.pk}/password/", form)
+    assert response.status_code == 302, response.content[-2000:]
+    assert not works(key)
