@@ -1,6 +1,33 @@
-from django.contrib import admin
+from __future__ import annotations
 
-from annotator.models import Annotation, Document, Gold, Job, Label, Membership, ModelVersion, Project
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
+
+from annotator.models import Annotation, ApiToken, Document, Gold, Job, Label, Membership, ModelVersion, Project
+from annotator.services.login_limits import LoginThrottled, authenticate_limited
+
+
+class LimitedAdminLoginForm(AdminAuthenticationForm):
+    """The admin's login behind the same limits as the API's (services/login_limits.py)."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = authenticate_limited(self.request, username=username, password=password)
+            except LoginThrottled as throttled:
+                raise ValidationError(str(throttled).capitalize() + ".", code="throttled") from None
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+admin.site.login_form = LimitedAdminLoginForm
 
 
 class LabelInline(admin.TabularInline):
@@ -53,3 +80,16 @@ class ModelVersionAdmin(admin.ModelAdmin):
 class JobAdmin(admin.ModelAdmin):
     list_display = ["id", "kind", "status", "project", "progress_done", "progress_total", "created_at"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens can be looked at and revoked here; they are made through the API (the key is
+    shown once)."""
+
+    list_display = ["user", "name", "key_prefix", "created_at", "last_used_at", "expires_at"]
+    search_fields = ["user__username", "name"]
+    readonly_fields = ["user", "name", "key_hash", "key_prefix", "created_at", "last_used_at", "expires_at"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False

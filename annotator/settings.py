@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "annotator",
@@ -165,6 +164,33 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 # services.jobs.enqueue) instead of hanging the annotator's save.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
+# --- Cache: the login limits' counters, shared by every process and machine -----------------
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("CACHE_URL", REDIS_URL),
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "annotator"),
+        # Redis down must not hang a login: give up fast (services/login_limits falls back).
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    },
+    # This process's memory: where login failures are counted while Redis does not answer.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "login-limits"},
+}
+
+# --- Logins (annotator/services/login_limits.py; docs/operations.md) -------------------------
+# Failed logins allowed per client address and per user name in each window; then every
+# attempt, even with the right password, gets 429 until the window ends.
+LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 20)
+LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 10)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+# How many proxies in front of the app append to X-Forwarded-For (0: the header is ignored
+# and the client is REMOTE_ADDR). Set it to the number of your own proxies, never more.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# An API token asked for without an expiry lives this many days (0: until revoked).
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 0)
+# The most live API tokens one user may hold (409 beyond: revoke some or reuse a name).
+API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 100)
+
 # --- Jobs ----------------------------------------------------------------------------------
 # A running Job (import, export, training, suggestions) writes a heartbeat this often; one
 # silent for JOB_STALE_AFTER_SECONDS, and run by no worker, is taken for a lost worker
@@ -199,8 +225,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    # Views that opt in (login and token: password guessing) are throttled per client address.
-    "DEFAULT_THROTTLE_RATES": {"auth": env_str("AUTH_THROTTLE_RATE", "30/minute")},
+    # Logins are limited by annotator/services/login_limits.py; any DRF throttle added later
+    # counts clients the same way.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Annotator API",

@@ -1,30 +1,25 @@
-"""Token authentication in one plain query (every scripted request pays for it)."""
+"""`Authorization: Token <key>`: our named, hashed, optionally expiring API tokens
+(annotator/services/tokens.py), in place of DRF's one token per user. DRF's class parses
+the header and gives the messages; only the lookup is ours."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
-from rest_framework.authtoken.models import Token
 
-from annotator import sql
-
-_USER_OF_TOKEN_SQL = """
-SELECT u.* FROM auth_user u JOIN authtoken_token t ON t.user_id = u.id WHERE t.key = %s
-"""
+from annotator.services.tokens import token_for_key
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's `Authorization: Token <key>` check with its messages, minus the ORM's query building."""
-
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        user = sql.instance(User, _USER_OF_TOKEN_SQL, [key])
-        if user is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
-        if not user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        token = Token.from_db("default", ["key", "user_id"], [key, user.pk])
-        token.user = user
-        return user, token
+        token = token_for_key(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        if token.is_expired():
+            raise exceptions.AuthenticationFailed(
+                f"The token expired at {token.expires_at:%Y-%m-%dT%H:%M:%SZ}; ask for a new one at /api/auth/token/."
+            )
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed("User inactive or deleted.")
+        return token.user, token

@@ -43,12 +43,12 @@ def free_port() -> int:
 
 def seed(documents: int, annotators: int) -> dict[str, str]:
     from django.contrib.auth.models import User
-    from rest_framework.authtoken.models import Token
 
     from annotator.formats import Record
     from annotator.models import Role
     from annotator.services.imports import import_documents
     from annotator.services.projects import add_member, create_project
+    from annotator.services.tokens import issue_token
 
     project = create_project(
         slug="bench",
@@ -63,7 +63,7 @@ def seed(documents: int, annotators: int) -> dict[str, str]:
     for n in range(annotators):
         user = User.objects.create_user(username=f"annotator{n}", password=None)
         add_member(project=project, user=user, role=Role.ANNOTATOR)
-        tokens[user.username] = Token.objects.create(user=user).key
+        tokens[user.username] = issue_token(user=user)[1]
     return tokens
 
 

@@ -112,18 +112,18 @@ def free_port() -> int:
 def api_figures(documents: int, annotated: int) -> dict:
     """GET /api/projects/{slug}/export/?format=jsonl&source=gold on a live gunicorn."""
     from django.contrib.auth.models import User
-    from rest_framework.authtoken.models import Token
 
     from annotator.formats import Record
     from annotator.services.imports import import_documents
     from annotator.services.projects import create_project
+    from annotator.services.tokens import issue_token
 
     owner = User.objects.create_user(username="exporter", password=None)
     project = create_project(slug="api-export", labels=LABELS, owner=owner)
     copies = list(gold_copies(documents))
     import_documents(project=project, records=[Record(text=r.text, id=r.id, meta=r.meta) for r in copies])
     import_documents(project=project, records=copies[:annotated], as_gold=True)
-    token = Token.objects.create(user=owner).key
+    token = issue_token(user=owner)[1]
     port = free_port()
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "annotator.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],

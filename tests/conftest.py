@@ -22,6 +22,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # The cast logs in often; a fast hasher keeps the suite quick (production keeps PBKDF2).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The login limits count in the cache. In this process that is memory, cleared before
+    # each test, never the Redis the worker tests use as their broker; tests of the shared
+    # counters point a server process or an override at Redis themselves.
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+    }
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -48,6 +55,18 @@ def _celery_eager(request: pytest.FixtureRequest) -> Iterator[None]:
     app.conf.task_always_eager = eager
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_limits() -> None:
+    """Each test starts with no failed logins counted and the shared cache taken as up."""
+    from django.core.cache import caches
+
+    from annotator.services import login_limits
+
+    caches["default"].clear()
+    caches["local"].clear()
+    login_limits._redis_down_until = 0.0
 
 
 # --- The cast ------------------------------------------------------------------------------

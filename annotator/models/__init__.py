@@ -6,9 +6,11 @@ from annotator.models.gold import Gold, GoldSpan
 from annotator.models.jobs import Job
 from annotator.models.ml import ModelVersion, Suggestion
 from annotator.models.projects import Label, Membership, Project, Role
+from annotator.models.tokens import ApiToken
 
 __all__ = [
     "Annotation",
+    "ApiToken",
     "Document",
     "Gold",
     "GoldSpan",

@@ -7,6 +7,8 @@ from api.views import auth, deletion, documents, imports, projects
 
 urlpatterns: list = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
+    path("auth/tokens/", auth.TokenListView.as_view(), name="auth-token-list"),
+    path("auth/tokens/<int:pk>/", auth.TokenDetailView.as_view(), name="auth-token-detail"),
     path("auth/login/", auth.LoginView.as_view(), name="auth-login"),
     path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
     path("auth/me/", auth.MeView.as_view(), name="auth-me"),

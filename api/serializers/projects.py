@@ -136,10 +136,6 @@ class CredentialsSerializer(serializers.Serializer):
     )
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text='Send as the header "Authorization: Token <token>".')
-
-
 class MembershipRefSerializer(serializers.Serializer):
     slug = serializers.SlugField(help_text="The project's slug.")
     name = serializers.CharField(help_text="The project's name.")

@@ -1,33 +1,50 @@
-"""Logging in: a token for scripts, a session (with CSRF) for the web UI, and who am I."""
+"""Logging in: named tokens for scripts, a session (with CSRF) for the web UI, and who am I.
+Every password check goes through annotator/services/login_limits.py."""
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate, login, logout
+from typing import Any
+
+from django.contrib.auth import login, logout
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from annotator.models import Membership
+from annotator.models import ApiToken, Membership
 from annotator.selectors import project_list_for
-from api.serializers.projects import CredentialsSerializer, MeSerializer, TokenSerializer
+from annotator.services.login_limits import LoginThrottled, authenticate_limited
+from annotator.services.tokens import issue_token, revoke_token, token_list_for
+from api.serializers.auth import ApiTokenSerializer, IssuedTokenSerializer, NewTokenSerializer, TokenRequestSerializer
+from api.serializers.projects import CredentialsSerializer, MeSerializer
 
 
-def _check_credentials(request: Request):  # type: ignore[no-untyped-def]
-    given = CredentialsSerializer(data=request.data)
+def _check_credentials(request: Request, shape: type[serializers.Serializer]) -> tuple[Any, dict[str, Any]]:
+    """The user the credentials name, and the validated input; 401 for wrong ones, 429 for a
+    client or user name that failed too often."""
+    given = shape(data=request.data)
     given.is_valid(raise_exception=True)
-    user = authenticate(request, **given.validated_data)
-    if user is None or not user.is_active:
+    data = dict(given.validated_data)
+    try:
+        user = authenticate_limited(request._request, username=data.pop("username"), password=data.pop("password"))
+    except LoginThrottled as throttled:
+        raise Throttled(
+            wait=throttled.retry_after, detail="Too many failed logins from this address or for this user name."
+        ) from None
+    if user is None:
         raise AuthenticationFailed("wrong user name or password")
-    return user
+    return user, data
+
+
+def _issued(token: ApiToken, key: str) -> Response:
+    body = {"token": key, "id": token.pk, "name": token.name, "created_at": token.created_at}
+    return Response(IssuedTokenSerializer({**body, "expires_at": token.expires_at}).data)
 
 
 class _Credentials(APIView):
@@ -38,18 +55,53 @@ class _Credentials(APIView):
 
 
 class TokenView(_Credentials):
-    """POST user name and password, get the API token scripts send as "Authorization: Token <token>"."""
+    """POST user name and password, get a new API token that scripts send as
+    "Authorization: Token <token>". Name it after the script or machine that uses it (a token
+    of yours with that name is replaced) and give it an expiry if you can."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
 
-    @extend_schema(request=CredentialsSerializer, responses={200: TokenSerializer}, tags=["auth"])
+    @extend_schema(request=TokenRequestSerializer, responses={200: IssuedTokenSerializer}, tags=["auth"])
     def post(self, request: Request) -> Response:
-        user = _check_credentials(request)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response(TokenSerializer({"token": token.key}).data)
+        user, wanted = _check_credentials(request, TokenRequestSerializer)
+        return _issued(*issue_token(user=user, name=wanted.get("name", ""), expires_at=wanted.get("expires_at")))
+
+
+class TokenListView(APIView):
+    """The caller's API tokens (never their keys); POST makes another one without a password.
+    A token made while authenticated with an expiring token expires no later than it."""
+
+    @extend_schema(responses={200: ApiTokenSerializer(many=True)}, tags=["auth"])
+    def get(self, request: Request) -> Response:
+        used = request.auth.pk if isinstance(request.auth, ApiToken) else None
+        tokens = list(token_list_for(user=request.user))
+        for token in tokens:
+            token.current = token.pk == used
+        return Response(ApiTokenSerializer(tokens, many=True).data)
+
+    @extend_schema(request=NewTokenSerializer, responses={200: IssuedTokenSerializer}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        wanted = NewTokenSerializer(data=request.data)
+        wanted.is_valid(raise_exception=True)
+        cap = request.auth.expires_at if isinstance(request.auth, ApiToken) else None
+        return _issued(
+            *issue_token(
+                user=request.user,
+                name=wanted.validated_data.get("name", ""),
+                expires_at=wanted.validated_data.get("expires_at"),
+                not_after=cap,
+            )
+        )
+
+
+class TokenDetailView(APIView):
+    """Revoke one of the caller's tokens (someone else's is 404)."""
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def delete(self, request: Request, pk: int) -> Response:
+        revoke_token(user=request.user, token_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
@@ -59,26 +111,24 @@ class LoginView(_Credentials):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
 
     @extend_schema(request=CredentialsSerializer, responses={200: MeSerializer}, tags=["auth"])
     def post(self, request: Request) -> Response:
         # DRF views are CSRF-exempt unless a session user is authenticated; a login form
         # is a classic CSRF target, so check the token here too.
         SessionAuthentication().enforce_csrf(request)
-        user = _check_credentials(request)
+        user, _ = _check_credentials(request, CredentialsSerializer)
         login(request._request, user)
         return Response(MeSerializer(_me(user)).data)
 
 
 class LogoutView(APIView):
-    """Ends the session; when called with a token, the token is revoked too."""
+    """Ends the session; when called with a token, that token (and no other) is revoked."""
 
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
     def post(self, request: Request) -> Response:
-        if isinstance(request.auth, Token):
-            request.auth.delete()
+        if isinstance(request.auth, ApiToken):
+            revoke_token(user=request.user, token_id=request.auth.pk)
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from rest_framework.test import APIClient
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> Iterator[None]:
-    """The login throttle counts in the cache; each test starts with a clean slate."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
 
 
 @pytest.fixture

@@ -62,14 +62,14 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 def test_passwords_and_tokens_never_reach_the_logs(db, alice, caplog) -> None:
     import logging
 
-    from rest_framework.authtoken.models import Token
+    from annotator.services.tokens import issue_token
 
     caplog.set_level(logging.DEBUG)
     client = Client()
     client.post(
         "/api/auth/token/", {"username": "alice", "password": "guess-Secret-123"}, content_type="application/json"
     )
-    token = Token.objects.create(user=alice).key
+    token = issue_token(user=alice)[1]
     client.get("/api/projects/", HTTP_AUTHORIZATION=f"Token {token}")
     client.get("/api/projects/", HTTP_AUTHORIZATION="Token not-a-real-token-xyz")
     logged = "\n".join(record.getMessage() for record in caplog.records)
