@@ -237,6 +237,8 @@ SPECTACULAR_SETTINGS = {
     # Request and response shapes apart: a request field that may not be blank says so
     # (minLength), and read-only fields are not asked for.
     "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH that needs a field (a member's role) says so; optional fields stay optional.
+    "COMPONENT_SPLIT_PATCH": False,
     # Swagger UI from our own static files (no CDN, and a CSP without inline scripts).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -7,7 +7,6 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -39,9 +38,8 @@ ERROR_DESCRIPTIONS = {
 
 class AnnotatorAutoSchema(AutoSchema):
     def _error_codes(self) -> list[str]:
-        codes = ["403"]
-        if not any(isinstance(permission, AllowAny) for permission in self.view.get_permissions()):
-            codes.append("401")
+        # 401 everywhere: a wrong or expired token is refused before any permission check.
+        codes = ["401", "403"]
         if "{" in self.path:
             codes.append("404")
         query_parameters = [p for p in self._get_parameters() if p.get("in") == "query"]
@@ -51,7 +49,7 @@ class AnnotatorAutoSchema(AutoSchema):
             codes.append("409")
         if self.method in BODY_METHODS:
             codes.append("413")
-        if getattr(self.view, "throttle_classes", None):
+        if getattr(self.view, "throttle_classes", None) or getattr(self.view, "login_attempts_limited", False):
             codes.append("429")
         return sorted(codes)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from annotator.agreement.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from api.serializers.fields import QuerySerializer
 
 MAX_RESAMPLES = 5000
 
 
-class AgreementQuerySerializer(serializers.Serializer):
+class AgreementQuerySerializer(QuerySerializer):
     resamples = serializers.IntegerField(
         required=False,
         default=DEFAULT_RESAMPLES,
@@ -22,7 +23,7 @@ class AgreementQuerySerializer(serializers.Serializer):
     )
 
 
-class DocumentsTableQuerySerializer(serializers.Serializer):
+class DocumentsTableQuerySerializer(QuerySerializer):
     format = serializers.ChoiceField(
         choices=["json", "csv"], required=False, default="json", help_text="json (default) or csv (a download)."
     )

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from annotator.models import Annotation
 from annotator.services.document_queries import DOCUMENT_STATUSES
+from api.serializers.fields import JSONObjectField, QuerySerializer
 
 STATUS_HELP = (
     "unassigned (nobody holds it), in_progress (assigned, not enough submissions), "
@@ -49,7 +50,7 @@ class DocumentListItemSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(help_text="When the document was added.")
 
 
-class DocumentListQuerySerializer(serializers.Serializer):
+class DocumentListQuerySerializer(QuerySerializer):
     status = serializers.ChoiceField(
         choices=DOCUMENT_STATUSES, required=False, help_text="Only this status: " + STATUS_HELP
     )
@@ -92,7 +93,7 @@ class DocumentSerializer(serializers.Serializer):
     external_id = serializers.CharField(help_text="The id the document came with (unique per project).")
     project = serializers.CharField(help_text="The project's slug.")
     text = serializers.CharField(help_text="The full text; span offsets are code point indices into it.")
-    meta = serializers.JSONField(help_text="Metadata the document came with (source, date, ...).")
+    meta = JSONObjectField(help_text="Metadata the document came with (source, date, ...).")
     created_at = serializers.DateTimeField(help_text="When the document was added.")
 
 
@@ -114,11 +115,9 @@ class DocumentCreateSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Your id for the document (unique in the project); derived from the text's hash when left out.",
     )
-    meta = serializers.JSONField(required=False, help_text="Metadata to keep with the document: a JSON object.")
+    meta = JSONObjectField(required=False, help_text="Metadata to keep with the document: a JSON object.")
 
     def validate_meta(self, value: object) -> object:
-        if not isinstance(value, dict):
-            raise serializers.ValidationError("meta must be a JSON object")
         return no_nul(value)
 
 

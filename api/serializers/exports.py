@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework import serializers
 
+from api.serializers.fields import MomentField, QuerySerializer
+
 
 def _moment(value: str) -> None:
     """A date (YYYY-MM-DD) or ISO 8601 date-time, and a real one (not 2026-02-31)."""
@@ -16,7 +18,7 @@ def _moment(value: str) -> None:
         raise serializers.ValidationError(f"{value!r} is not a date (YYYY-MM-DD) or date-time (ISO 8601)")
 
 
-class ExportQuerySerializer(serializers.Serializer):
+class ExportQuerySerializer(QuerySerializer):
     format = serializers.CharField(
         max_length=32, default="jsonl", help_text="jsonl (default), csv or another format the server knows."
     )
@@ -32,16 +34,16 @@ class ExportQuerySerializer(serializers.Serializer):
         help_text="Annotators' work only (sources all, annotator:USER): submitted (default), draft, skipped, "
         "or several separated by commas.",
     )
-    submitted_since = serializers.CharField(
+    submitted_since = MomentField(
         max_length=40, required=False, validators=[_moment], help_text="Only work submitted at or after this date."
     )
-    submitted_until = serializers.CharField(
+    submitted_until = MomentField(
         max_length=40, required=False, validators=[_moment], help_text="Only work submitted before this date."
     )
-    updated_since = serializers.CharField(
+    updated_since = MomentField(
         max_length=40, required=False, validators=[_moment], help_text="Only work saved at or after this date."
     )
-    updated_until = serializers.CharField(
+    updated_until = MomentField(
         max_length=40, required=False, validators=[_moment], help_text="Only work saved before this date."
     )
     limit = serializers.IntegerField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from annotator.models import Role
+from api.serializers.fields import JSONObjectField
 
 ROLE_HELP = "owner (manages the project), reviewer (reads everyone's work, writes gold) or annotator."
 
@@ -23,7 +24,7 @@ class LabelSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="One key that applies this label in the annotation view; unique per project.",
     )
-    attributes = serializers.JSONField(
+    attributes = JSONObjectField(
         required=False,
         help_text='Attribute schema: {"name": {"type": "integer|choice|text|boolean", "choices": [...], '
         '"min": 0}}. Spans of this label may carry these attributes (each may be null).',

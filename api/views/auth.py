@@ -50,6 +50,9 @@ def _issued(token: ApiToken, key: str) -> Response:
 class _Credentials(APIView):
     """Wrong credentials are 401 (DRF would say 403 for a view without authentication)."""
 
+    # Password checks are limited (429 past the limit); the schema says so.
+    login_attempts_limited = True
+
     def get_authenticate_header(self, request: Request) -> str:
         return "Token"
 
