@@ -13,20 +13,6 @@ STATUS_HELP = (
 )
 
 
-def no_nul(value: object) -> object:
-    """PostgreSQL cannot store NUL characters in text or JSON; refuse them up front."""
-    if isinstance(value, str) and "\x00" in value:
-        raise serializers.ValidationError("NUL characters are not allowed")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            no_nul(key)
-            no_nul(item)
-    if isinstance(value, list):
-        for item in value:
-            no_nul(item)
-    return value
-
-
 class AssigneeSerializer(serializers.Serializer):
     username = serializers.CharField(help_text="An annotator the document is assigned to.")
     status = serializers.ChoiceField(choices=Annotation.Status.choices, help_text="Their annotation's status.")
@@ -119,7 +105,7 @@ class DocumentCreateSerializer(serializers.Serializer):
     def validate_meta(self, value: object) -> object:
         if not isinstance(value, dict):
             raise serializers.ValidationError("meta must be a JSON object")
-        return no_nul(value)
+        return value  # NUL and lone surrogates: refused by the API's JSON parser (api.parsers)
 
 
 class ImportSerializer(serializers.Serializer):
