@@ -265,3 +265,8 @@ def test_a_job_failed_as_lost_does_not_name_the_worker(project, owner, client_fo
     body = client_for(owner).get(f"/api/jobs/{job.pk}/").json()
     assert body["status"] == "failed" and "no heartbeat" in body["error"]
     assert "web-7.internal" not in json.dumps(body)
+
+
+def test_a_nul_in_a_user_name_in_the_url_is_a_json_404(project, client_for, owner):
+    assert_bad(client_for(owner).delete("/api/projects/aleppo/members/a%00b/"), 404, "not found")
+    assert client_for(owner).delete("/api/projects/aleppo/members/bob/").status_code == 204
