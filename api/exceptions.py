@@ -94,9 +94,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(detail, dict) and "detail" not in detail:
         body["fields"] = detail
         body["code"] = "invalid"
-    if isinstance(exc, BadJsonInput):
-        body.update(path=exc.path, field=exc.field)
-        if exc.line:
-            body["line"] = exc.line
+    if isinstance(exc, BadJsonInput):  # where in the body: path, its top-level field, or the line
+        body.update(
+            {key: value for key, value in (("path", exc.path), ("field", exc.field), ("line", exc.line)) if value}
+        )
     response.data = error_data(body)
     return response
