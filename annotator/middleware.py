@@ -45,8 +45,10 @@ class DatabaseUnavailableMiddleware:
             conn.close_if_unusable_or_obsolete()
         message = "the database is unavailable for a moment; try again shortly"
         if request.path.startswith("/api/"):
+            from api.exceptions import error_data
+
             response: HttpResponse = JsonResponse(
-                {"detail": message, "error": {"code": "database_unavailable", "message": message}}, status=503
+                error_data({"code": "database_unavailable", "message": message}), status=503
             )
         else:
             response = HttpResponse(message, status=503, content_type="text/plain")

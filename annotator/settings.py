@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "annotator.middleware.ContentSecurityPolicyMiddleware",
+    # Inside the header middlewares, so its JSON answers get their headers too.
+    "api.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -218,9 +220,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # JSON in (uploads say multipart themselves): the schema then promises no form bodies
-    # the views would only half understand.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON bodies only (uploads say multipart themselves), checked by annotator.jsoncheck's
+    # rules (lone surrogates, NUL, depth, numbers); the schema then promises no form bodies.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.CheckedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.AnnotatorAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

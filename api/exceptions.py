@@ -1,16 +1,18 @@
-"""One JSON error shape for every API error: {"detail": message, "error": {"code", "message", ...details}}
-(`detail` is the contract's key; `error` carries the kind and the details)."""
+"""One JSON error shape for every API error: {"detail": message, "error": {"code", "message",
+...details}}. `detail` repeats the message at the top, the shape DRF and most clients expect."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from annotator.exceptions import AnnotatorError, Conflict, FormatError, InvalidSpans, NotFound, StaleVersion
+from api.parsers import BadJsonInput
 
 
 class PayloadTooLarge(APIException):
@@ -48,7 +50,26 @@ def _domain_error(exc: AnnotatorError) -> Response:
         body["current_version"] = exc.current
     body.update(exc.details)
     code = next((s for kind, s in _STATUS.items() if isinstance(exc, kind)), status.HTTP_400_BAD_REQUEST)
-    return Response({"detail": exc.message, "error": body}, status=code)
+    return Response(error_data(body), status=code)
+
+
+def error_data(body: dict[str, Any]) -> dict[str, Any]:
+    """The JSON of an error response from its `error` object (code, message, details)."""
+    return {"detail": body["message"], "error": body}
+
+
+def body_too_large() -> Response:
+    """413 for a request body above DATA_UPLOAD_MAX_MEMORY_SIZE (Django's own answer is an HTML 400)."""
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    message = (
+        f"the request body is larger than {limit} bytes (setting DATA_UPLOAD_MAX_MEMORY_SIZE); "
+        "send files to imports/, which takes up to MAX_UPLOAD_BYTES"
+    )
+    return Response(
+        error_data({"code": "too_large", "message": message}), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    )
 
 
 def _flatten(detail: Any) -> str:
@@ -62,6 +83,8 @@ def _flatten(detail: Any) -> str:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, AnnotatorError):
         return _domain_error(exc)
+    if isinstance(exc, RequestDataTooBig):
+        return body_too_large()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -71,5 +94,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(detail, dict) and "detail" not in detail:
         body["fields"] = detail
         body["code"] = "invalid"
-    response.data = {"detail": message, "error": body}
+    if isinstance(exc, BadJsonInput):  # where in the body: path, its top-level field, or the line
+        body.update(
+            {key: value for key, value in (("path", exc.path), ("field", exc.field), ("line", exc.line)) if value}
+        )
+    response.data = error_data(body)
     return response

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from annotator import jsoncheck
 from annotator.exceptions import FormatError
 from annotator.formats.records import Record
 
@@ -29,11 +30,11 @@ def read_jsonl(lines: Iterable[str | bytes]) -> Iterator[Record]:
         if not raw.strip():
             continue
         try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise FormatError(f"broken JSON: {error.msg} (column {error.colno})", line=number) from None
-        except RecursionError:
-            raise FormatError("JSON nested too deeply", line=number) from None
+            obj = jsoncheck.parse(raw)
+        except jsoncheck.BadJson as error:
+            raise FormatError(
+                error.reason + (f" (column {error.column})" if error.column else ""), line=number
+            ) from None
         yield record_from_object(obj, number)
 
 

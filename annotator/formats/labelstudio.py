@@ -42,6 +42,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from annotator import jsoncheck
 from annotator.exceptions import FormatError
 from annotator.formats.records import Record
 
@@ -167,9 +168,11 @@ def _tasks(data: str | bytes) -> list[Any]:
         except UnicodeDecodeError as error:
             raise FormatError(f"not UTF-8 (byte {error.start})") from None
     try:
-        parsed = json.loads(data)
-    except json.JSONDecodeError as error:
-        raise FormatError(f"broken JSON: {error.msg} (column {error.colno})", line=error.lineno) from None
+        parsed = jsoncheck.parse(data)
+    except jsoncheck.BadJson as error:
+        raise FormatError(
+            error.reason + (f" (column {error.column})" if error.column else ""), line=error.line
+        ) from None
     if isinstance(parsed, dict):
         parsed = [parsed]
     if not isinstance(parsed, list):

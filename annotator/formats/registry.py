@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotator import jsoncheck
 from annotator.exceptions import FormatError
 from annotator.formats.casualty_csv import write_casualty_csv
 from annotator.formats.conll import read_conll, write_conll, write_conll_meta
@@ -130,7 +131,7 @@ def read_path(path: Path, fmt: str | None = None) -> list[Record]:
         files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt")
         if not files:
             raise FormatError(f"{path}: no .txt files in the folder")
-        return [read_txt(p.name, p.read_bytes()) for p in files]
+        return checked([read_txt(p.name, p.read_bytes()) for p in files])
     fmt = fmt or detect_format(path.name)
     return read_bytes(path.name, path.read_bytes(), fmt)
 
@@ -138,12 +139,32 @@ def read_path(path: Path, fmt: str | None = None) -> list[Record]:
 def read_bytes(name: str, data: bytes, fmt: str) -> list[Record]:
     if fmt == "txt":
         if name.lower().endswith(".zip") or data.startswith(b"PK\x03\x04"):
-            return list(read_txt_zip(data))
-        return [read_txt(name, data)]
+            return checked(read_txt_zip(data))
+        return checked([read_txt(name, data)])
     reader = READERS.get(fmt)
     if reader is None:
         raise FormatError(f"unknown import format {fmt!r} (known: {', '.join(sorted([*READERS, 'txt']))})")
-    return list(reader(data))
+    return checked(reader(data))
+
+
+def checked(records: Iterable[Record]) -> list[Record]:
+    """The records, each checked by `annotator.jsoncheck`'s rules (every reader's output
+    passes here): text that cannot be stored (a lone surrogate, a NUL), JSON nested too
+    deeply or numbers out of range in `meta` or a span's attrs fail the import, naming the
+    line (or file) and the field, before anything is stored."""
+    kept = []
+    for number, record in enumerate(records, start=1):
+        stored = {"text": record.text, "id": record.id, "annotator": record.annotator, "meta": record.meta}
+        try:
+            jsoncheck.check_value({**stored, "spans": record.spans})
+        except jsoncheck.BadJson as problem:
+            if record.line:
+                raise FormatError(str(problem), line=record.line) from None
+            filename = record.meta.get("filename") if isinstance(record.meta, dict) else None
+            where = repr(filename) if isinstance(filename, str) and not jsoncheck.text_problem(filename) else ""
+            raise FormatError(f"{where or f'record {number}'}: {problem}") from None
+        kept.append(record)
+    return kept
 
 
 def export_format(fmt: str) -> ExportFormat:

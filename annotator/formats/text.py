@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 from urllib.parse import quote, unquote
@@ -95,7 +96,7 @@ def read_txt_zip(data: bytes, *, max_bytes: int = MAX_UNZIPPED_BYTES) -> Iterato
     lie, so reads are bounded too)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, UnicodeDecodeError) as error:
         raise FormatError(f"not a zip file: {error}") from None
     # Archive order is the order the export wrote, so a re-import keeps the documents in order.
     members = [i for i in archive.infolist() if i.filename.lower().endswith(".txt") and not i.is_dir()]
@@ -111,8 +112,12 @@ def read_txt_zip(data: bytes, *, max_bytes: int = MAX_UNZIPPED_BYTES) -> Iterato
             )
     remaining = max_bytes
     for info in members:
-        with archive.open(info) as member:
-            content = member.read(remaining + 1)
+        try:
+            with archive.open(info) as member:
+                content = member.read(remaining + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as error:
+            # A damaged member (bad CRC, truncated, encrypted, unknown compression).
+            raise FormatError(f"{info.filename}: cannot unpack it from the zip ({error})") from None
         if len(content) > remaining:
             raise FormatError(f"the zip unpacks to more than {max_bytes} bytes")
         remaining -= len(content)

@@ -65,7 +65,7 @@ def _check_suggestion_refs(document: Document, spans: Sequence[Mapping[str, Any]
     bad_origin = [
         SpanProblem(i, dict(s), f"origin {s.get('origin')!r}: one of {', '.join(sorted(origins))}")
         for i, s in enumerate(spans)
-        if s.get("origin") is not None and s.get("origin") not in origins
+        if s.get("origin") is not None and (not isinstance(s.get("origin"), str) or s.get("origin") not in origins)
     ]
     if bad_origin:
         raise InvalidSpans(bad_origin)

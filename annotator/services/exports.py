@@ -50,6 +50,10 @@ def _moment(value: DateLike, name: str) -> dt.datetime | None:
         value = dt.datetime.combine(value, dt.time.min)
     if timezone.is_naive(value):
         value = timezone.make_aware(value, dt.UTC)
+    try:
+        value.astimezone(dt.UTC)  # the database compares in UTC: 0001-01-01T00:00+01:00 has no UTC time
+    except OverflowError:
+        raise AnnotatorError(f"{name}: {value.isoformat()} is out of range in UTC", field=name) from None
     return value
 
 

@@ -128,8 +128,8 @@ def stale_reason(job: Job) -> str | None:
     silent = time.time() - beat
     if silent < settings.JOB_STALE_AFTER_SECONDS:
         return None
-    worker = job.params.get("worker", "an unknown worker")
-    return f"the worker running this {job.kind} ({worker}) stopped: no heartbeat for {silent:.0f} s"
+    # Which worker (host:pid) is for the operators' log (`fail_if_stale`), not for the job's readers.
+    return f"the worker running this {job.kind} stopped: no heartbeat for {silent:.0f} s"
 
 
 def _check_broker() -> None:
@@ -181,7 +181,7 @@ def fail_if_stale(job: Job) -> bool:
             job.status, job.error = Job.Status.FAILED, reason
             _clean_up_lost(job)
     if updated:
-        log.warning("job %s failed: %s", job.pk, reason)
+        log.warning("job %s failed: %s (worker %s)", job.pk, reason, job.params.get("worker", "unknown"))
     return bool(updated)
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from annotator.exceptions import AnnotatorError, Conflict
+from annotator.jsoncheck import MAX_INT
 from annotator.models import Label, Membership, Project, Role
 from annotator.spans import ATTRIBUTE_TYPES
 
@@ -40,7 +41,7 @@ def _label_rows(labels: Sequence[str | dict[str, Any]]) -> list[dict[str, Any]]:
             raise AnnotatorError(f"label {name} is given twice", field="labels")
         defaults = KNOWN_LABELS.get(name, {})
         attributes = spec.get("attributes", defaults.get("attributes", {})) or {}
-        _check_attribute_schema(name, attributes)
+        check_attribute_schema(name, attributes)
         hotkey = spec.get("hotkey", defaults.get("hotkey"))
         if hotkey is None or hotkey in used_hotkeys:
             hotkey = next((c for c in name.lower() + "123456789" if c.isalnum() and c not in used_hotkeys), "")
@@ -52,16 +53,49 @@ def _label_rows(labels: Sequence[str | dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _check_attribute_schema(label: str, schema: Any) -> None:
+_ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
+_RULE_KEYS = {"type": ATTRIBUTE_TYPES, "choices": ("choice",), "min": ("integer",)}
+MAX_CHOICES = 200
+
+
+def check_attribute_schema(label: str, schema: Any) -> None:
+    """The one check of a label's attribute schema, ``{name: {"type": ..., "choices":
+    [...], "min": n}}``, so every span saved against it can be checked (`annotator.spans`)
+    and shown (the web app's attribute editor). Raises AnnotatorError naming the label,
+    the attribute and what is wrong (field `labels`)."""
+
+    def bad(message: str) -> AnnotatorError:
+        return AnnotatorError(f"label {label}: {message}", field="labels")
+
     if not isinstance(schema, dict):
-        raise AnnotatorError(f"label {label}: attributes must be an object", field="labels")
+        raise bad("attributes must be an object {name: rule}")
     for name, rule in schema.items():
-        if not isinstance(rule, dict) or rule.get("type", "text") not in ATTRIBUTE_TYPES:
-            raise AnnotatorError(
-                f"label {label}: attribute {name!r} needs a type among {', '.join(ATTRIBUTE_TYPES)}", field="labels"
-            )
-        if rule.get("type") == "choice" and not rule.get("choices"):
-            raise AnnotatorError(f"label {label}: attribute {name!r} needs choices", field="labels")
+        if not (isinstance(name, str) and _ATTRIBUTE_NAME.match(name)):
+            raise bad(f"attribute name {name!r}: a letter or _ then letters, digits, _ or -, at most 64")
+        if not isinstance(rule, dict):
+            raise bad(f"attribute {name!r}: its rule must be an object with a type")
+        kind = rule.get("type", "text")
+        if kind not in ATTRIBUTE_TYPES:
+            raise bad(f"attribute {name!r} needs a type among {', '.join(ATTRIBUTE_TYPES)}, not {kind!r}")
+        for key in rule:
+            if key not in _RULE_KEYS:
+                raise bad(f"attribute {name!r}: unknown rule {key!r} (known: {', '.join(_RULE_KEYS)})")
+            if kind not in _RULE_KEYS[key]:
+                raise bad(f"attribute {name!r}: {key!r} applies to {' and '.join(_RULE_KEYS[key])} attributes only")
+        if kind == "choice":
+            choices = rule.get("choices")
+            if not isinstance(choices, list) or not choices:
+                raise bad(f"attribute {name!r} needs choices: a non-empty list of strings")
+            if len(choices) > MAX_CHOICES:
+                raise bad(f"attribute {name!r}: at most {MAX_CHOICES} choices")
+            if not all(isinstance(choice, str) and choice.strip() for choice in choices):
+                raise bad(f"attribute {name!r}: each choice is a non-empty string")
+            if len(set(choices)) != len(choices):
+                raise bad(f"attribute {name!r}: a choice is given twice")
+        if "min" in rule:
+            least = rule["min"]
+            if isinstance(least, bool) or not isinstance(least, int) or abs(least) > MAX_INT:
+                raise bad(f"attribute {name!r}: min must be a whole number, not {least!r}")
 
 
 @transaction.atomic

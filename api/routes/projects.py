@@ -1,9 +1,20 @@
 """URL routes of this API area (its views live in api/views/): auth, projects, members,
 documents and imports."""
 
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 
 from api.views import auth, deletion, documents, imports, projects
+
+
+class UsernameConverter(StringConverter):
+    """A user name as Django allows it (letters, digits and @.+-_). Anything else, a NUL
+    included, matches no route (a JSON 404) instead of reaching the database."""
+
+    regex = r"[\w.@+-]+"
+
+
+register_converter(UsernameConverter, "username")
 
 urlpatterns: list = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
@@ -17,7 +28,9 @@ urlpatterns: list = [
     path("projects/", projects.ProjectListView.as_view(), name="project-list"),
     path("projects/<slug:slug>/", projects.ProjectDetailView.as_view(), name="project-detail"),
     path("projects/<slug:slug>/members/", projects.MemberListView.as_view(), name="member-list"),
-    path("projects/<slug:slug>/members/<str:username>/", projects.MemberDetailView.as_view(), name="member-detail"),
+    path(
+        "projects/<slug:slug>/members/<username:username>/", projects.MemberDetailView.as_view(), name="member-detail"
+    ),
     path("projects/<slug:slug>/documents/", documents.DocumentListView.as_view(), name="document-list"),
     path("projects/<slug:slug>/imports/", imports.ImportView.as_view(), name="import-create"),
     path("documents/<int:pk>/", documents.DocumentDetailView.as_view(), name="document-detail"),

@@ -14,20 +14,6 @@ STATUS_HELP = (
 )
 
 
-def no_nul(value: object) -> object:
-    """PostgreSQL cannot store NUL characters in text or JSON; refuse them up front."""
-    if isinstance(value, str) and "\x00" in value:
-        raise serializers.ValidationError("NUL characters are not allowed")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            no_nul(key)
-            no_nul(item)
-    if isinstance(value, list):
-        for item in value:
-            no_nul(item)
-    return value
-
-
 class AssigneeSerializer(serializers.Serializer):
     username = serializers.CharField(help_text="An annotator the document is assigned to.")
     status = serializers.ChoiceField(choices=Annotation.Status.choices, help_text="Their annotation's status.")
@@ -115,10 +101,8 @@ class DocumentCreateSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Your id for the document (unique in the project); derived from the text's hash when left out.",
     )
+    # NUL and lone surrogates in it are refused by the API's JSON parser (api.parsers).
     meta = JSONObjectField(required=False, help_text="Metadata to keep with the document: a JSON object.")
-
-    def validate_meta(self, value: object) -> object:
-        return no_nul(value)
 
 
 class ImportSerializer(serializers.Serializer):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import logging
+from collections.abc import Iterable, Iterator
+
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +24,26 @@ from api.serializers.exports import ExportQuerySerializer
 from api.serializers.jobs import JobSerializer
 from api.views.jobs import AnyAccept, job_data
 from api.views.projects import project_or_404
+
+log = logging.getLogger(__name__)
+
+
+def streamed(chunks: Iterable[str | bytes], *, fmt: str, slug: str) -> Iterator[bytes]:
+    """The export's chunks as bytes. An export that fails part-way cannot change its 200
+    any more, so it ends in a way a client can tell: a JSONL stream gets a last line
+    ``{"error": {...}}`` (which no importer takes for a document), and then the error is
+    raised again, so the server drops the connection without ending the chunked body
+    (curl: "transfer closed with outstanding read data", requests: ChunkedEncodingError).
+    Export jobs (`async=1`) are all or nothing: see docs/operations.md, "Bad input"."""
+    try:
+        for chunk in chunks:
+            yield chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
+    except Exception:
+        log.exception("the %s export of project %s failed part-way", fmt, slug)
+        if fmt == "jsonl":
+            message = "the export failed part-way and this file is incomplete; ask for it as a job (async=1)"
+            yield (json.dumps({"error": {"code": "export_failed", "message": message}}) + "\n").encode()
+        raise
 
 
 class ExportView(APIView):
@@ -65,10 +89,7 @@ class ExportView(APIView):
             return Response(JobSerializer(job_data(job, request)).data, status=status.HTTP_202_ACCEPTED)
         spec = export_format(fmt)
         chunks = exports.export(project=project, source=source, fmt=fmt, **filters)
-        response = StreamingHttpResponse(
-            (chunk if isinstance(chunk, bytes) else chunk.encode("utf-8") for chunk in chunks),
-            content_type=spec.media_type,
-        )
+        response = StreamingHttpResponse(streamed(chunks, fmt=fmt, slug=project.slug), content_type=spec.media_type)
         name = f"{project.slug}-{source}.{spec.extension.lstrip('.')}"
         filename = "".join(c if c.isalnum() or c in "._-" else "-" for c in name)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -20,6 +20,10 @@ from api.permissions import RANK
 from api.serializers.jobs import JobSerializer
 from api.views.projects import MAX_PK
 
+# Job.params kept for the workers' own use: which process runs the job (host:pid), the
+# storage path an export is being written to, the task to send again. Not for its readers.
+_INTERNAL_PARAMS = ("worker", "writing", "task", "task_args")
+
 
 def job_data(job: Job, request: Request) -> dict[str, Any]:
     download = None
@@ -34,7 +38,7 @@ def job_data(job: Job, request: Request) -> dict[str, Any]:
         "message": job.message,
         "error": job.error,
         "result": job.result,
-        "params": job.params,
+        "params": {key: value for key, value in (job.params or {}).items() if key not in _INTERNAL_PARAMS},
         "download_url": download,
         "created_at": job.created_at,
         "started_at": job.started_at,

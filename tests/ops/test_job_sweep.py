@@ -75,7 +75,7 @@ def test_a_running_job_whose_worker_is_gone_is_failed_by_the_sweep(
     request.getfixturevalue("celery_worker")
     wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.FAILED, what="the sweep to fail the job")
     job.refresh_from_db()
-    assert "(gone-host:4242) stopped: no heartbeat" in job.error
+    assert "stopped: no heartbeat" in job.error and "gone-host" not in job.error  # the host is for the log
     version.refresh_from_db()
     assert version.status == ModelVersion.Status.FAILED and version.metrics["error"] == job.error
 

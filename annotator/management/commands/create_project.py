@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
 
+from annotator import jsoncheck
 from annotator.management.commands._base import ContractCommand
 from annotator.services.projects import create_project
 
@@ -26,9 +26,10 @@ class Command(ContractCommand):
         spec: dict[str, Any] = {}
         if options["from_file"]:
             try:
-                spec = json.loads(options["from_file"].read_text(encoding="utf-8"))
-            except json.JSONDecodeError as error:
-                raise CommandError(f"{options['from_file']}: broken JSON at line {error.lineno}: {error.msg}") from None
+                spec = jsoncheck.loads(options["from_file"].read_text(encoding="utf-8"))
+            except jsoncheck.BadJson as error:  # broken, or text that cannot be stored (annotator.jsoncheck)
+                where = f" at line {error.line}" if error.line else ""
+                raise CommandError(f"{options['from_file']}{where}: {error}") from None
             if not isinstance(spec, dict):
                 raise CommandError(f"{options['from_file']}: a project JSON is an object")
         labels: list[Any] = spec.get("labels", [])

@@ -39,6 +39,21 @@ def test_create_project_from_a_json_file(db, tmp_path: Path) -> None:
     assert (project.annotators_per_document, project.labels.get().colour) == (3, "#123456")
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('{"labels": [{"name": "X", "attributes": {"n": {"type": "integer", "min": "zero"}}}]}', "min must be"),
+        ('{"name": "bad \\ud800", "labels": ["X"]}', "name: a lone surrogate"),
+        ('{"labels": [\n  "X",, ]}', "at line 2: broken JSON"),
+    ],
+)
+def test_create_project_from_a_bad_json_file_fails_cleanly(db, tmp_path: Path, text: str, words: str) -> None:
+    (tmp_path / "p.json").write_text(text)
+    with pytest.raises(CommandError, match=words):
+        call_command("create_project", "weapons", "--from", str(tmp_path / "p.json"))
+    assert not Project.objects.filter(slug="weapons").exists()
+
+
 def test_the_fakes_corpus_imports_in_one_go_and_exports_byte_identical_texts(db, tmp_path: Path, capsys) -> None:
     call_command("create_project", "fakes", "--labels", "CASUALTY_COUNT,PERPETRATOR,LOCATION")
     call_command("import_documents", "fakes", str(CORPUS))

@@ -91,7 +91,7 @@ def test_an_export_failed_as_lost_deletes_the_file_it_was_writing(project, owner
     )
     assert fail_if_stale(Job.objects.get(pk=job.pk))
     assert not default_storage.exists(half)
-    assert "(w:1) stopped: no heartbeat" in Job.objects.get(pk=job.pk).error
+    assert "stopped: no heartbeat" in Job.objects.get(pk=job.pk).error
 
 
 def _in_queue(queue: str = "default") -> int:
