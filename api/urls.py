@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 @csrf_exempt  # like the API's own views: a DELETE to a wrong path is a 404, not a CSRF page
 def unknown_api_path(request: HttpRequest) -> JsonResponse:
-    detail = f"No API endpoint at {request.path}."
+    detail = f"not found: no API endpoint at {request.path}"
     if not request.path.endswith("/"):
         # Said rather than redirected: a redirect would drop a POST's body.
         try:
@@ -16,7 +16,7 @@ def unknown_api_path(request: HttpRequest) -> JsonResponse:
         except Resolver404:
             slashed = False
         if slashed:
-            detail += f" The endpoint is {request.path}/ (with the slash)."
+            detail += f"; the endpoint is {request.path}/ (with the slash)"
     return JsonResponse({"detail": detail, "error": {"code": "not_found", "message": detail}}, status=404)
 
 

@@ -46,14 +46,14 @@ def test_an_unknown_api_path_is_a_json_404(built, settings, debug: bool) -> None
     settings.DEBUG = debug
     response = Client().get("/api/nothing-here/")
     assert response.status_code == 404
-    assert response.json()["detail"] == "No API endpoint at /api/nothing-here/."
+    assert response.json()["detail"] == "not found: no API endpoint at /api/nothing-here/"
     assert response.json()["error"]["code"] == "not_found"
 
 
 def test_an_api_path_without_its_slash_says_where_the_endpoint_is(built) -> None:
     response = Client().post("/api/projects", {"slug": "x"})
     assert response.status_code == 404
-    assert "The endpoint is /api/projects/ (with the slash)." in response.json()["detail"]
+    assert "the endpoint is /api/projects/ (with the slash)" in response.json()["detail"]
 
 
 def test_the_admin_without_its_slash_still_redirects(built) -> None:
