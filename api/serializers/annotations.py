@@ -7,11 +7,12 @@ from rest_framework import serializers
 
 from annotator.models import Annotation, Span
 from api.serializers.documents import DocumentSerializer, ModelVersionRefSerializer, SuggestionSerializer
+from api.serializers.fields import InputSerializer
 
 MAX_ID = 2**53  # ids beyond this are not ids of anything (and overflow SQLite integers)
 
 
-class SpanInSerializer(serializers.Serializer):
+class SpanInSerializer(InputSerializer):
     """One span as the client sends it (documents the schema; the rules are checked by annotator.spans)."""
 
     start = serializers.IntegerField(help_text="Start offset: a code point index into the text, inclusive.")
@@ -53,7 +54,7 @@ class AnnotationSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(help_text="When it was last saved.")
 
 
-class AnnotationSaveSerializer(serializers.Serializer):
+class AnnotationSaveSerializer(InputSerializer):
     spans = SpanListField(help_text="The whole new list of your spans (replaces the old one).")
     status = serializers.ChoiceField(
         choices=Annotation.Status.choices,

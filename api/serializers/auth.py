@@ -8,12 +8,13 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
+from api.serializers.fields import InputSerializer
 from api.serializers.projects import CredentialsSerializer
 
 _TEN_YEARS = 10 * 366 * 24 * 3600
 
 
-class NewTokenSerializer(serializers.Serializer):
+class NewTokenSerializer(InputSerializer):
     name = serializers.CharField(
         max_length=100,
         required=False,

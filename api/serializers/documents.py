@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from annotator.models import Annotation
 from annotator.services.document_queries import DOCUMENT_STATUSES
-from api.serializers.fields import JSONObjectField, QuerySerializer
+from api.serializers.fields import InputSerializer, JSONObjectField, QuerySerializer
 
 STATUS_HELP = (
     "unassigned (nobody holds it), in_progress (assigned, not enough submissions), "
@@ -93,7 +93,7 @@ class DocumentWithSuggestionsSerializer(DocumentSerializer):
     )
 
 
-class DocumentCreateSerializer(serializers.Serializer):
+class DocumentCreateSerializer(InputSerializer):
     text = serializers.CharField(trim_whitespace=False, max_length=1_000_000, help_text="The document's text.")
     id = serializers.CharField(
         max_length=200,
@@ -105,7 +105,7 @@ class DocumentCreateSerializer(serializers.Serializer):
     meta = JSONObjectField(required=False, help_text="Metadata to keep with the document: a JSON object.")
 
 
-class ImportSerializer(serializers.Serializer):
+class ImportSerializer(InputSerializer):
     file = serializers.FileField(
         help_text="The file to import: span JSONL (or doccano JSONL), CSV with a text column, a .txt document, "
         "or another format the server knows."

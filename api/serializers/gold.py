@@ -5,9 +5,10 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.serializers.annotations import MAX_ID, AnnotationSerializer, SpanListField
+from api.serializers.fields import InputSerializer
 
 
-class PlainSpanSerializer(serializers.Serializer):
+class PlainSpanSerializer(InputSerializer):
     start = serializers.IntegerField(help_text="Start offset (code point index), inclusive.")
     end = serializers.IntegerField(help_text="End offset, exclusive.")
     label = serializers.CharField(help_text="The label.")
@@ -43,7 +44,7 @@ class GoldSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(allow_null=True, help_text="When it was last saved (by the adjudicator).")
 
 
-class GoldSaveSerializer(serializers.Serializer):
+class GoldSaveSerializer(InputSerializer):
     spans = SpanListField(help_text="The whole new gold span list (replaces the old one).")
     source_annotation_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from annotator.models import ModelVersion
+from api.serializers.fields import InputSerializer
 
 
 class ModelHelpSerializer(serializers.Serializer):
@@ -53,7 +54,7 @@ class ModelVersionSerializer(serializers.Serializer):
     help = ModelHelpSerializer(help_text="How much its suggestions helped the annotators.")
 
 
-class PredictInputSerializer(serializers.Serializer):
+class PredictInputSerializer(InputSerializer):
     text = serializers.CharField(
         max_length=1_000_000, trim_whitespace=False, help_text="The text to label with the project's current model."
     )
@@ -73,5 +74,5 @@ class PredictOutputSerializer(serializers.Serializer):
     uncertainty = serializers.FloatField(help_text="Mean entropy (bits) of the ten most uncertain tokens.")
 
 
-class TrainInputSerializer(serializers.Serializer):
+class TrainInputSerializer(InputSerializer):
     """No fields: POST {} to queue a training (or join the one waiting)."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from annotator.models import Role
-from api.serializers.fields import JSONObjectField
+from api.serializers.fields import InputSerializer, JSONObjectField
 
 ROLE_HELP = "owner (manages the project), reviewer (reads everyone's work, writes gold) or annotator."
 
 
-class LabelSerializer(serializers.Serializer):
+class LabelSerializer(InputSerializer):
     name = serializers.RegexField(
         r"^[A-Za-z][A-Za-z0-9_]{0,63}$",
         help_text="The label's name, a letter then letters, digits or _ (e.g. CASUALTY_COUNT). Unique per project.",
@@ -67,7 +67,7 @@ class ProjectSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(help_text="When the project was created.")
 
 
-class ProjectCreateSerializer(serializers.Serializer):
+class ProjectCreateSerializer(InputSerializer):
     slug = serializers.RegexField(
         r"^[a-z0-9][a-z0-9_-]{0,63}$",
         help_text="Short name for URLs: lower-case letters, digits, - and _, at most 64 characters.",
@@ -100,7 +100,7 @@ def _distinct_labels(labels: list[dict]) -> list[dict]:
     return labels
 
 
-class ProjectUpdateSerializer(serializers.Serializer):
+class ProjectUpdateSerializer(InputSerializer):
     name = serializers.CharField(max_length=200, required=False, help_text="Display name.")
     guidelines = serializers.CharField(required=False, allow_blank=True, help_text="Annotation guidelines, Markdown.")
     annotators_per_document = serializers.IntegerField(
@@ -121,16 +121,16 @@ class ProjectUpdateSerializer(serializers.Serializer):
         return _distinct_labels(labels)
 
 
-class MemberSerializer(serializers.Serializer):
+class MemberSerializer(InputSerializer):
     username = serializers.CharField(max_length=150, help_text="The member's user name.")
     role = serializers.ChoiceField(choices=Role.choices, help_text=ROLE_HELP)
 
 
-class RoleSerializer(serializers.Serializer):
+class RoleSerializer(InputSerializer):
     role = serializers.ChoiceField(choices=Role.choices, help_text="The member's new role: " + ROLE_HELP)
 
 
-class CredentialsSerializer(serializers.Serializer):
+class CredentialsSerializer(InputSerializer):
     username = serializers.CharField(max_length=150, help_text="Your user name.")
     password = serializers.CharField(
         max_length=4096, trim_whitespace=False, style={"input_type": "password"}, help_text="Your password."
