@@ -101,3 +101,145 @@ def test_spans_after_an_emoji_a_flag_and_a_family_submit_with_code_point_offsets
     }
     assert {(s.start, s.end) for s in annotation.spans.filter(label="CASUALTY_COUNT")} == {where("20 Menschen")}
     assert page.errors == []
+
+
+def wait_until_saved(page, after: int) -> int:  # type: ignore[no-untyped-def]
+    state = page.locator("[data-test=save-state]")
+    for _ in range(100):
+        version = int(state.get_attribute("data-version"))
+        if state.inner_text() == "saved" and version > after:
+            return version
+        page.wait_for_timeout(100)
+    raise AssertionError(f"not saved: {state.inner_text()!r}")
+
+
+def version_now(page) -> int:  # type: ignore[no-untyped-def]
+    return int(page.locator("[data-test=save-state]").get_attribute("data-version"))
+
+
+def test_attributes_by_keyboard_then_an_edit_after_submit_keeps_it_submitted_until_withdrawn(  # type: ignore[no-untyped-def]
+    server, page, mixed, alice
+):
+    from annotator.models import Annotation
+
+    open_document(page, server, "alice")
+    before = version_now(page)
+    select(page, "20 Menschen")
+    page.keyboard.press("c")
+    # F2 reaches the attribute fields; Tab goes from one to the next; Esc back to the text.
+    page.keyboard.press("F2")
+    editor = page.locator("[data-test=span-editor]")
+    assert editor.locator("[data-attr=value]").evaluate("el => el === document.activeElement")
+    page.keyboard.press("Tab")  # qualifier
+    page.keyboard.press("Tab")  # status
+    page.keyboard.press("k")  # killed
+    page.keyboard.press("Tab")  # victims
+    page.keyboard.press("u")  # unspecified
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    select(page, "Alep")
+    page.keyboard.press("l")
+    wait_until_saved(page, before)
+    page.keyboard.press("Control+Enter")
+    page.locator("[data-test=all-done]").wait_for()
+    annotation = Annotation.objects.get(document__project=mixed, annotator=alice)
+    assert annotation.status == "submitted"
+    count = annotation.spans.get(label="CASUALTY_COUNT")
+    assert (count.start, count.end) == where("20 Menschen")
+    assert count.attrs == {"value": 20, "qualifier": "exact", "status": "killed", "victims": "unspecified"}
+    submitted_version = annotation.version
+
+    # Back to the submitted document: an edit is a new version of the submission.
+    page.goto(f"{server}/projects/mixed/annotate/{annotation.document_id}")
+    page.locator("[data-test=doc-text]").wait_for()
+    assert page.locator("[data-test=status]").inner_text() == "submitted"
+    select(page, "Azaz")
+    page.keyboard.press("l")
+    wait_until_saved(page, submitted_version)
+    annotation.refresh_from_db()
+    assert annotation.status == "submitted"
+    assert annotation.version > submitted_version
+    assert ("Azaz", "LOCATION") in stored(annotation)
+    assert page.locator("[data-test=status]").inner_text() == "submitted"
+
+    # Only Withdraw, on purpose, makes it a draft again.
+    page.locator("[data-test=withdraw]").click()
+    page.locator("[data-test=status]", has_text="draft").wait_for()
+    annotation.refresh_from_db()
+    assert annotation.status == "draft"
+    assert page.errors == []
+
+
+def test_a_clicked_suggestion_is_selected_and_its_key_or_enter_accepts_it(server, page, mixed, alice):  # type: ignore[no-untyped-def]
+    from annotator.models import Annotation, ModelVersion, Suggestion
+
+    document = mixed.documents.get()
+    version = ModelVersion.objects.create(
+        project=mixed, version=1, status=ModelVersion.Status.CURRENT, training_documents=5
+    )
+    army = Suggestion.objects.create(
+        document=document,
+        model_version=version,
+        start=where("l'armée syrienne")[0],
+        end=where("l'armée syrienne")[1],
+        label="PERPETRATOR",
+        score=0.8,
+    )
+    children = Suggestion.objects.create(
+        document=document,
+        model_version=version,
+        start=where("45 enfants")[0],
+        end=where("45 enfants")[1],
+        label="CASUALTY_COUNT",
+        score=0.7,
+    )
+    open_document(page, server, "alice")
+    before = version_now(page)
+    # A click on the last word of the multi-word suggestion selects all of it; its key accepts it.
+    page.locator(".seg", has_text="syrienne").first.click()
+    page.keyboard.press("p")
+    page.locator(".seg", has_text="enfants").first.click()
+    page.keyboard.press("Enter")
+    wait_until_saved(page, before)
+    annotation = Annotation.objects.get(document=document, annotator=alice)
+    got = {(s.start, s.end, s.label, s.origin, s.suggestion_id) for s in annotation.spans.all()}
+    assert got == {
+        (*where("l'armée syrienne"), "PERPETRATOR", "suggestion_accepted", army.pk),
+        (*where("45 enfants"), "CASUALTY_COUNT", "suggestion_accepted", children.pk),
+    }
+    assert page.errors == []
+
+
+def test_span_boundaries_move_by_keyboard_and_keep_the_attributes(server, page, mixed, bob):  # type: ignore[no-untyped-def]
+    from annotator.models import Annotation
+
+    open_document(page, server, "bob")
+    before = version_now(page)
+    select(page, "Menschen")
+    page.keyboard.press("c")
+    page.keyboard.press("F2")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("w")  # status wounded
+    page.keyboard.press("Escape")
+    page.keyboard.press("[")  # start one token earlier: "20 Menschen"
+    page.keyboard.press("]")  # end one token later: "20 Menschen tués"
+    page.keyboard.press("}")  # and back: "20 Menschen"
+    assert page.locator("[data-test=span-editor] h3").inner_text() == "“20 Menschen”"
+    # The flag and the family: one step each.
+    select(page, "syrienne")
+    page.keyboard.press("l")
+    page.keyboard.press("Enter")
+    page.keyboard.press("]")  # over the flag: "syrienne 🇸🇾"
+    wait_until_saved(page, before)
+    annotation = Annotation.objects.get(document__project=mixed, annotator=bob)
+    spans = {(s.start, s.end, s.label): s.attrs for s in annotation.spans.all()}
+    assert spans[(*where("20 Menschen"), "CASUALTY_COUNT")]["status"] == "wounded"
+    assert (*where("syrienne \U0001f1f8\U0001f1fe"), "LOCATION") in spans
+
+    # Skip has a key.
+    page.keyboard.press("Control+Shift+S")
+    page.locator("[data-test=all-done]").wait_for()
+    annotation.refresh_from_db()
+    assert annotation.status == "skipped"
+    assert page.errors == []
