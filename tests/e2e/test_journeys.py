@@ -243,3 +243,122 @@ def test_span_boundaries_move_by_keyboard_and_keep_the_attributes(server, page, 
     annotation.refresh_from_db()
     assert annotation.status == "skipped"
     assert page.errors == []
+
+
+def submitted(document, user, spans) -> None:  # type: ignore[no-untyped-def]
+    """`user`'s submitted annotation of `document`: (phrase, label, attrs, nth occurrence)."""
+    from django.utils import timezone
+
+    from annotator.models import Annotation, Span
+
+    annotation = Annotation.objects.create(
+        document=document, annotator=user, status="submitted", version=2, submitted_at=timezone.now()
+    )
+    for phrase, label, attrs, nth in spans:
+        start = -1
+        for _ in range(nth + 1):
+            start = document.text.index(phrase, start + 1)
+        Span.objects.create(annotation=annotation, start=start, end=start + len(phrase), label=label, attrs=attrs)
+
+
+def move_to(page, phrase: str) -> None:  # type: ignore[no-untyped-def]
+    """The keyboard cursor over `phrase` (Home, then arrows; no Escape, which would leave the gold editor)."""
+    first, last = token_range(phrase)
+    page.keyboard.press("Home")
+    for _ in range(first):
+        page.keyboard.press("ArrowRight")
+    for _ in range(last - first):
+        page.keyboard.press("Shift+ArrowRight")
+
+
+def in_view(page, selector: str) -> bool:  # type: ignore[no-untyped-def]
+    return page.locator(selector).first.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }"
+    )
+
+
+def test_a_reviewer_decides_an_attribute_disagreement_edits_the_gold_by_keyboard_saves_and_goes_on(  # type: ignore[no-untyped-def]
+    server, page, mixed, alice, bob
+):
+    from annotator.formats.records import Record
+    from annotator.models import Gold
+    from annotator.services.imports import import_documents
+
+    document = mixed.documents.get()
+    killed, wounded = {"value": 45, "status": "killed"}, {"value": 45, "status": "wounded"}
+    submitted(
+        document,
+        alice,
+        [
+            ("Alep", "LOCATION", {}, 0),
+            ("20 Menschen", "CASUALTY_COUNT", {"value": 20}, 0),
+            ("\U0001f1f8\U0001f1fe", "LOCATION", {}, 0),
+            ("45 enfants", "CASUALTY_COUNT", killed, 0),
+        ],
+    )
+    submitted(
+        document,
+        bob,
+        [
+            ("Alep", "LOCATION", {}, 0),
+            ("Menschen", "CASUALTY_COUNT", {}, 0),
+            ("45 enfants", "CASUALTY_COUNT", wounded, 0),
+        ],
+    )
+    long_text = "\n".join(f"Ligne {i} : frappe à Alep \U0001f1f8\U0001f1fe ce matin." for i in range(30))
+    import_documents(project=mixed, records=[Record(text=long_text, id="long")])
+    long_document = mixed.documents.get(external_id="long")
+    submitted(long_document, alice, [("Alep", "LOCATION", {}, i) for i in range(30)])
+    submitted(long_document, bob, [("Alep", "PERPETRATOR", {}, i) for i in range(30)])
+
+    log_in(page, server, "rita")
+    page.goto(f"{server}/projects/mixed/review/{document.pk}")
+    page.locator("[data-test=disagreement]").first.wait_for()
+    assert page.locator("[data-test=count-agree]").inner_text() == "agree 1"
+    assert page.locator("[data-test=count-attributes]").inner_text() == "attributes differ 1"
+    kinds = [el.get_attribute("data-kind") for el in page.locator("[data-test=disagreement]").all()]
+    assert kinds == ["boundary", "only_one", "attributes"]
+    assert "status=wounded" in page.locator("[data-test=disagreement][data-kind=attributes]").inner_text()
+
+    page.keyboard.press("a")  # boundary: alice's "20 Menschen"
+    page.keyboard.press("a")  # only alice: the flag
+    page.keyboard.press("b")  # attributes: bob's "wounded"
+    # The gold column is a full editor: g gives it the keyboard.
+    page.keyboard.press("g")
+    page.locator("[data-test=editing-gold]").wait_for()
+    move_to(page, "Azaz")
+    page.keyboard.press("l")  # a new gold span
+    move_to(page, "20 Menschen")
+    page.keyboard.press("]")  # moved: "20 Menschen tués", attributes kept
+    page.keyboard.press("Control+s")
+    page.locator("[data-test=review-message]", has_text="Saved as gold").wait_for()
+
+    gold = Gold.objects.get(document=document)
+    spans = {(document.text[s.start : s.end], s.label): s.attrs for s in gold.spans.all()}
+    assert spans == {
+        ("Alep", "LOCATION"): {},
+        ("20 Menschen tués", "CASUALTY_COUNT"): {"value": 20},
+        ("\U0001f1f8\U0001f1fe", "LOCATION"): {},
+        ("45 enfants", "CASUALTY_COUNT"): wounded,
+        ("Azaz", "LOCATION"): {},
+    }
+    assert {(s.start, s.end) for s in gold.spans.filter(label="LOCATION")} >= {
+        where("Azaz"),
+        where("\U0001f1f8\U0001f1fe"),
+    }
+
+    # On to the next document waiting for review, by keyboard.
+    page.locator("[data-test=next-review]").wait_for()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+N")
+    page.wait_for_url(f"**/review/{long_document.pk}")
+    page.locator("[data-test=count-label]", has_text="label differs 30").wait_for()
+    # Keyboard review keeps the current disagreement in sight.
+    for _ in range(22):
+        page.keyboard.press("j")
+    page.wait_for_timeout(300)
+    assert page.locator("[data-test=disagreement]").nth(22).get_attribute("class").split().count("on") == 1
+    assert in_view(page, ".group.on")
+    assert in_view(page, "[data-test=gold-draft] .seg.sel")
+    assert page.errors == []

@@ -185,6 +185,18 @@ describe("review", () => {
       [48, 59, "PERPETRATOR"],
     ]);
   });
+  it("a span both drew with different attributes is an attributes disagreement, not an agreement", () => {
+    const alice: Span[] = [{ start: 24, end: 44, label: "CASUALTY_COUNT", attrs: { value: 45, status: "killed" } }];
+    const bob: Span[] = [{ start: 24, end: 44, label: "CASUALTY_COUNT", attrs: { value: 45, status: "wounded" } }];
+    const result = compareAnnotations({ alice, bob });
+    expect(result.agreed).toEqual([]);
+    expect(result.groups.map((g) => g.kind)).toEqual(["attributes"]);
+    const gold = settle(majorityVote({ alice, bob }), result.groups[0], result.groups[0].byAnnotator.bob);
+    expect(gold.map((s) => s.attrs)).toEqual([{ value: 45, status: "wounded" }]);
+    // A blank attribute is the same as a missing one.
+    const same = compareAnnotations({ alice: [{ ...alice[0], attrs: { value: 45, status: "killed", victims: null } }], bob: alice });
+    expect(same.groups).toEqual([]);
+  });
   it("the union of boundary variants is the span covering both", () => {
     expect(unionOf([{ start: 24, end: 44, label: "C" }, { start: 34, end: 50, label: "C" }])).toEqual([
       { start: 24, end: 50, label: "C", attrs: {} },

@@ -166,6 +166,11 @@ export function useSpanEditor(options: { labels: Ref<Label[]>; onChange?: () => 
     options.onChange?.();
   }
 
+  /** Replace every span at once (a review decision), as one undoable edit. */
+  function replace(next: Span[]) {
+    change([...next].sort(compareSpans));
+  }
+
   function prefill(label: string, start: number, end: number): Record<string, unknown> {
     const schema = schemas.value[label] ?? {};
     if (!("value" in schema || "qualifier" in schema)) return {};
@@ -421,6 +426,7 @@ export function useSpanEditor(options: { labels: Ref<Label[]>; onChange?: () => 
     activeSpan,
     load,
     setSpans,
+    replace,
     apiSpans,
     applyLabel,
     relabel,
