@@ -61,7 +61,7 @@ def mixed(db, owner, alice, bob, reviewer):  # type: ignore[no-untyped-def]
     for user, role in ((alice, Role.ANNOTATOR), (bob, Role.ANNOTATOR), (reviewer, Role.REVIEWER)):
         add_member(project=project, user=user, role=role)
     import_documents(project=project, records=[Record(text=MIXED, id="mixed-1")])
-    browser_passwords(alice, bob, reviewer)
+    browser_passwords(owner, alice, bob, reviewer)
     return project
 
 
@@ -142,6 +142,7 @@ def test_attributes_by_keyboard_then_an_edit_after_submit_keeps_it_submitted_unt
     wait_until_saved(page, before)
     page.keyboard.press("Control+Enter")
     page.locator("[data-test=all-done]").wait_for()
+    assert page.locator("[data-test=done-note]").inner_text().startswith("Submitted mixed-1")
     annotation = Annotation.objects.get(document__project=mixed, annotator=alice)
     assert annotation.status == "submitted"
     count = annotation.spans.get(label="CASUALTY_COUNT")
@@ -361,4 +362,102 @@ def test_a_reviewer_decides_an_attribute_disagreement_edits_the_gold_by_keyboard
     assert page.locator("[data-test=disagreement]").nth(22).get_attribute("class").split().count("on") == 1
     assert in_view(page, ".group.on")
     assert in_view(page, "[data-test=gold-draft] .seg.sel")
+    assert page.errors == []
+
+
+def test_an_edit_made_after_the_session_expired_is_saved_after_logging_in_again(server, page, mixed, alice):  # type: ignore[no-untyped-def]
+    from annotator.models import Annotation
+
+    open_document(page, server, "alice")
+    document_id = mixed.documents.get().pk
+    select(page, "Alep")
+    page.keyboard.press("l")
+    page.context.clear_cookies()  # the session expires before the autosave
+    page.wait_for_url("**/login**")
+    assert not Annotation.objects.get(document_id=document_id, annotator=alice).spans.exists()
+    log_in(page, server, "alice")
+    page.goto(f"{server}/projects/mixed/annotate/{document_id}")
+    wait_until_saved(page, 1)
+    assert stored(Annotation.objects.get(document_id=document_id, annotator=alice)) == {("Alep", "LOCATION")}
+    assert page.errors == []
+
+
+def test_pages_say_which_role_they_need_and_an_empty_project_says_it_is_empty(server, page, mixed, owner, alice):  # type: ignore[no-untyped-def]
+    from annotator.models import Role
+    from annotator.services.projects import add_member, create_project
+    from tests.conftest import LABELS
+
+    empty = create_project(slug="empty", labels=LABELS, guidelines="", annotators_per_document=1, owner=owner)
+    add_member(project=empty, user=alice, role=Role.ANNOTATOR)
+    log_in(page, server, "alice")
+    page.goto(f"{server}/projects/empty/annotate")
+    assert "no documents yet" in page.locator("[data-test=all-done]").inner_text()
+
+    page.goto(f"{server}/projects/mixed/review/{mixed.documents.get().pk}")
+    page.locator("[data-test=needs-reviewer]").wait_for()
+    save_gold = page.locator("[data-test=save-gold]")
+    assert save_gold.count() == 0 or save_gold.is_disabled()
+    page.goto(f"{server}/projects/mixed/settings")
+    page.locator("[data-test=needs-owner]").wait_for()
+    assert page.locator("[data-test=save-settings]").count() == 0
+    assert page.errors == []
+
+
+def test_a_refused_settings_save_is_reported_beside_the_button_and_can_be_reverted(server, page, mixed, owner):  # type: ignore[no-untyped-def]
+    log_in(page, server, "olivia")
+    page.goto(f"{server}/projects/mixed/settings")
+    field = page.locator("label.field", has_text="Annotators per document").locator("input")
+    field.fill("0")
+    page.locator("[data-test=save-settings]").click()
+    page.locator("[data-test=settings-error]").wait_for()
+    assert "The form still shows your change" in page.locator("[data-test=settings-error]").inner_text()
+    page.locator("[data-test=revert-settings]").click()
+    page.wait_for_function("() => document.querySelector('[data-test=revert-settings]') === null")
+    assert field.input_value() == "2"
+    mixed.refresh_from_db()
+    assert mixed.annotators_per_document == 2
+
+
+def test_review_keeps_decisions_over_a_reload_warns_of_undecided_ones_and_pages_its_list(  # type: ignore[no-untyped-def]
+    server, page, mixed, alice, bob
+):
+    from annotator.formats.records import Record
+    from annotator.models import Gold
+    from annotator.services.imports import import_documents
+
+    document = mixed.documents.get()
+    submitted(document, alice, [("Alep", "LOCATION", {}, 0), ("Azaz", "LOCATION", {}, 0), ("حلب", "LOCATION", {}, 0)])
+    submitted(document, bob, [("Alep", "PERPETRATOR", {}, 0)])
+
+    log_in(page, server, "rita")
+    page.goto(f"{server}/projects/mixed/review/{document.pk}")
+    page.locator("[data-test=disagreement]").first.wait_for()
+    assert page.locator("[data-test=disagreement]").count() == 3
+    page.keyboard.press("a")
+    page.reload()
+    page.locator("[data-test=review-message]", has_text="restored").wait_for()
+    assert "took alice" in page.locator("[data-test=disagreement]").first.inner_text()
+
+    page.keyboard.press("Control+s")
+    page.locator("[data-test=review-message]", has_text="2 of 3 disagreements are not decided").wait_for()
+    assert not Gold.objects.filter(document=document).exists()
+    page.keyboard.press("Control+s")
+    page.locator("[data-test=review-message]", has_text="Saved as gold").wait_for()
+    assert Gold.objects.filter(document=document).exists()
+
+    # The agreement page says what its gold figures count and why an interval is missing.
+    page.goto(f"{server}/projects/mixed/agreement")
+    assert "1 document has gold" in page.locator("[data-test=vs-gold-note]").inner_text()
+    assert "fewer than two documents" in page.locator("[data-test=no-ci]").inner_text()
+
+    # The review list pages through more than 50 documents.
+    import_documents(project=mixed, records=[Record(text=f"Frappe {i} à Alep.", id=f"more-{i}") for i in range(55)])
+    for other in mixed.documents.exclude(pk=document.pk):
+        submitted(other, alice, [])
+        submitted(other, bob, [])
+    page.goto(f"{server}/projects/mixed/review")
+    page.locator("[data-test=page-of]", has_text="1–50 of 55").wait_for()
+    page.locator("[data-test=next-page]").click()
+    page.locator("[data-test=page-of]", has_text="51–55 of 55").wait_for()
+    assert page.locator("[data-test=review-row]").count() == 5
     assert page.errors == []

@@ -28,6 +28,8 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
   const finished = ref(false);
   const error = ref("");
   const notice = ref("");
+  /** What the last submit or skip did, shown on the next document. */
+  const lastDone = ref("");
   const saveState = ref<"saved" | "dirty" | "saving" | "error">("saved");
   let timer = new ActiveTimer();
   const activeSeconds = ref(0);
@@ -50,7 +52,30 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
     modelNumber.value = model?.version ?? null;
     editor.load(d.text, [], [], sugg);
     setAnnotation(annotation);
+    restorePending(d.id);
     perf.afterPaint("open", t0);
+  }
+
+  // An edit the server refused because the session had expired is kept here (per document)
+  // and saved again once the annotator is back, instead of being lost.
+  const pendingKey = (id: number) => `annotator:pending-edit:${id}`;
+  function keepPending(id: number) {
+    const pending = { version: version.value, spans: editor.apiSpans(), rejected: [...editor.rejected.value] };
+    localStorage.setItem(pendingKey(id), JSON.stringify(pending));
+  }
+  function restorePending(id: number) {
+    const raw = localStorage.getItem(pendingKey(id));
+    if (!raw) return;
+    localStorage.removeItem(pendingKey(id));
+    try {
+      const pending = JSON.parse(raw);
+      if (pending.version !== version.value) return; // saved from elsewhere since: the server's is newer
+      editor.setSpans(pending.spans, pending.rejected);
+      notice.value = "Your last change, made after your session had expired, is being saved now.";
+      scheduleSave();
+    } catch {
+      // A damaged entry: nothing to restore.
+    }
   }
 
   async function load() {
@@ -137,6 +162,8 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
             "Your last change was not saved; the latest saved version is loaded below.";
           const fresh = await api.mine(id).catch(() => null);
           if (fresh) setAnnotation(fresh);
+        } else if (e instanceof ApiError && (e.status === 401 || (e.status === 403 && /credentials|authenticat/i.test(e.message)))) {
+          keepPending(id);
         } else {
           notice.value = `Not saved: ${e instanceof ApiError ? e.message : String(e)}`;
         }
@@ -157,7 +184,10 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
       notice.value = `Cannot submit: span ${problems[0].index + 1}: ${problems[0].reason}`;
       return;
     }
+    const name = doc.value?.external_id ?? "";
     if (await save(how)) {
+      lastDone.value = how === "submitted" ? `Submitted ${name} (version ${version.value}).` : `Skipped ${name}.`;
+      window.setTimeout(() => (lastDone.value = ""), 8000);
       if (remaining.value !== null) remaining.value = Math.max(0, remaining.value - 1);
       router.push(`/projects/${props.slug}/annotate`);
     }
@@ -181,6 +211,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
     finished,
     error,
     notice,
+    lastDone,
     saveState,
     activeSeconds,
     editor,
