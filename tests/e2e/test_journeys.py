@@ -461,3 +461,58 @@ def test_review_keeps_decisions_over_a_reload_warns_of_undecided_ones_and_pages_
     page.locator("[data-test=page-of]", has_text="51–55 of 55").wait_for()
     assert page.locator("[data-test=review-row]").count() == 5
     assert page.errors == []
+
+
+def word_point(page, word: str) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """The middle of `word`'s first occurrence in the document text, on screen."""
+    box = page.evaluate(
+        """word => {
+            const doc = document.querySelector('[data-test=doc-text]');
+            const walker = document.createTreeWalker(doc, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.textContent.indexOf(word);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + word.length);
+                const r = range.getBoundingClientRect();
+                return [r.left + r.width / 2, r.top + r.height / 2];
+            }
+            return null;
+        }""",
+        word,
+    )
+    return box[0], box[1]
+
+
+def test_span_ends_can_be_dragged_by_their_handles_and_keep_the_attributes(server, page, mixed, alice):  # type: ignore[no-untyped-def]
+    from annotator.models import Annotation
+
+    open_document(page, server, "alice")
+    before = version_now(page)
+    select(page, "Menschen")
+    page.keyboard.press("c")
+    page.keyboard.press("Enter")  # selects the span: its ends get handles
+    page.keyboard.press("F2")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("m")  # status missing
+    page.keyboard.press("Escape")
+    start = page.locator(".seg.active.hs").bounding_box()
+    page.mouse.move(start["x"] + 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(*word_point(page, "20"))
+    page.mouse.up()
+    page.locator("[data-test=span-editor] h3", has_text="“20 Menschen”").wait_for()
+    end = page.locator(".seg.active.he").bounding_box()
+    page.mouse.move(end["x"] + end["width"] - 2, end["y"] + end["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(*word_point(page, "tués"))
+    page.mouse.up()
+    page.locator("[data-test=span-editor] h3", has_text="“20 Menschen tués”").wait_for()
+    wait_until_saved(page, before)
+    annotation = Annotation.objects.get(document__project=mixed, annotator=alice)
+    [span] = annotation.spans.all()
+    assert (span.start, span.end) == where("20 Menschen tués")
+    assert span.attrs["status"] == "missing"
+    assert page.errors == []

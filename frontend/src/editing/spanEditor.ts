@@ -284,6 +284,33 @@ export function useSpanEditor(options: { labels: Ref<Label[]>; onChange?: () => 
     scrollCursorIntoView();
   }
 
+  /** A handle dragged to `offset`: that end of the selected span moves to the nearest token
+   * boundary (whole tokens, never past the other end), attributes kept. */
+  function resizeTo(edge: "start" | "end", offset: number) {
+    const span = activeSpan.value;
+    const t = tokens.value;
+    if (!span || !t.length) return;
+    const i = Math.min(tokenIndexAt(t, offset), t.length - 1);
+    let next: Span;
+    if (edge === "start") {
+      if (t[i].start >= span.end) return;
+      next = { ...span, start: t[i].start };
+    } else {
+      const j = t[i].start < offset ? i : i - 1;
+      if (j < 0 || t[j].end <= span.start) return;
+      next = { ...span, end: t[j].end };
+    }
+    if (next.start === span.start && next.end === span.end) return;
+    if (span.suggestion) next.origin = "suggestion_edited";
+    if (spans.value.some((s) => s !== span && s.label === span.label && overlaps(s, next))) {
+      hint.value = `another ${span.label} span is in the way`;
+      return;
+    }
+    change(spans.value.map((s) => (s === span ? next : s)).sort(compareSpans));
+    activeKey.value = spanKey(next);
+    moveTo(next.start, next.end);
+  }
+
   // --- The cursor -----------------------------------------------------------------------------
 
   /** The suggestion and own span under the keyboard cursor, if any. */
@@ -438,6 +465,7 @@ export function useSpanEditor(options: { labels: Ref<Label[]>; onChange?: () => 
     undo,
     redo,
     resize,
+    resizeTo,
     underCursor,
     moveTo,
     step,
