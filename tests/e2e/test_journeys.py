@@ -516,3 +516,49 @@ def test_span_ends_can_be_dragged_by_their_handles_and_keep_the_attributes(serve
     assert (span.start, span.end) == where("20 Menschen tués")
     assert span.attrs["status"] == "missing"
     assert page.errors == []
+
+
+def test_the_toolbar_stays_in_view_the_side_list_scrolls_to_a_span_and_a_narrow_window_fits(  # type: ignore[no-untyped-def]
+    server, page, mixed, owner, alice
+):
+    from annotator.formats.records import Record
+    from annotator.models import Role
+    from annotator.services.imports import import_documents
+    from annotator.services.projects import add_member, create_project
+    from tests.conftest import LABELS
+
+    project = create_project(slug="long", labels=LABELS, guidelines="", annotators_per_document=1, owner=owner)
+    add_member(project=project, user=alice, role=Role.ANNOTATOR)
+    long_text = "\n".join(f"Paragraphe {i} : les secours à Alep \U0001f691 comptent des blessés." for i in range(80))
+    import_documents(project=project, records=[Record(text=long_text, id="long")])
+    page.set_viewport_size({"width": 1400, "height": 800})
+    log_in(page, server, "alice")
+    page.goto(server + "/projects/long/annotate")
+    page.locator("[data-test=doc-text]", has_text="Paragraphe 0").wait_for()
+    # Mark the first and the last "Alep".
+    page.keyboard.press("Home")
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("l")
+    page.keyboard.press("End")
+    for _ in range(7):
+        page.keyboard.press("ArrowLeft")
+    page.keyboard.press("l")
+    assert in_view(page, "[data-test=submit]")  # the toolbar came along to the end of the text
+    page.locator("[data-test=span-row]").first.click()
+    page.wait_for_timeout(300)
+    assert in_view(page, ".seg.active")  # the text scrolled back to the first span
+    assert page.locator("[data-test=span-editor] h3").inner_text() == "“Alep”"
+
+    page.set_viewport_size({"width": 800, "height": 800})
+    page.wait_for_timeout(300)
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))
+            .slice(0, 8)"""
+    )
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), wide
+    submit = page.locator("[data-test=submit]").bounding_box()
+    assert submit["x"] + submit["width"] <= 800
+    assert page.errors == []
