@@ -434,6 +434,11 @@ def test_review_keeps_decisions_over_a_reload_warns_of_undecided_ones_and_pages_
     page.locator("[data-test=disagreement]").first.wait_for()
     assert page.locator("[data-test=disagreement]").count() == 3
     page.keyboard.press("a")
+    assert "took alice" in page.locator("[data-test=disagreement]").first.inner_text()
+    page.keyboard.press("Control+z")  # undo takes the decision back, not only its spans
+    assert "took" not in page.locator("[data-test=disagreement]").first.inner_text()
+    page.keyboard.press("k")
+    page.keyboard.press("a")
     page.reload()
     page.locator("[data-test=review-message]", has_text="restored").wait_for()
     assert "took alice" in page.locator("[data-test=disagreement]").first.inner_text()

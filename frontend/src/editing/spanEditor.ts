@@ -28,7 +28,17 @@ export function attrText(attrs?: Record<string, unknown>): string {
  * more to draw on every keystroke than the text itself). */
 const LISTED = 40;
 
-export function useSpanEditor(options: { labels: Ref<Label[]>; onChange?: () => void; modelVersion?: Ref<number | null> }) {
+export interface EditorOptions {
+  labels: Ref<Label[]>;
+  onChange?: () => void;
+  modelVersion?: Ref<number | null>;
+  /** Page state that undo and redo should restore with the spans (the review's decisions). */
+  extra?: { get: () => unknown; set: (value: unknown) => void };
+}
+
+type Snapshot = { spans: Span[]; rejected: Set<number>; extra?: unknown };
+
+export function useSpanEditor(options: EditorOptions) {
   const text = ref("");
   const map = shallowRef<OffsetMap>(offsetMap(""));
   const tokens = shallowRef<Token[]>([]);
@@ -40,7 +50,8 @@ export function useSpanEditor(options: { labels: Ref<Label[]>; onChange?: () => 
   const activeKey = ref<string | null>(null);
   /** A short message about the last key (a boundary that cannot move, say). */
   const hint = ref("");
-  const history = new History<{ spans: Span[]; rejected: Set<number> }>();
+  const history = new History<Snapshot>();
+  const snapshot = (): Snapshot => ({ spans: spans.value, rejected: rejected.value, extra: options.extra?.get() });
   // The history object is plain (not reactive); these mirror what the buttons need.
   const canUndo = ref(false);
   const canRedo = ref(false);
@@ -158,7 +169,7 @@ export function useSpanEditor(options: { labels: Ref<Label[]>; onChange?: () => 
   // --- Edits ----------------------------------------------------------------------------------
 
   function change(nextSpans: Span[], nextRejected = rejected.value) {
-    history.record({ spans: spans.value, rejected: rejected.value });
+    history.record(snapshot());
     spans.value = nextSpans;
     rejected.value = nextRejected;
     hint.value = "";
@@ -243,16 +254,17 @@ export function useSpanEditor(options: { labels: Ref<Label[]>; onChange?: () => 
     change(spans.value, new Set([...rejected.value, s.id]));
   }
 
-  function restore(snapshot: { spans: Span[]; rejected: Set<number> } | undefined) {
-    if (!snapshot) return;
-    spans.value = snapshot.spans;
-    rejected.value = snapshot.rejected;
+  function restore(back: Snapshot | undefined) {
+    if (!back) return;
+    spans.value = back.spans;
+    rejected.value = back.rejected;
+    if (options.extra) options.extra.set(back.extra);
     if (activeKey.value && !spans.value.some((s) => spanKey(s) === activeKey.value)) activeKey.value = null;
     syncHistory();
     options.onChange?.();
   }
-  const undo = () => restore(history.undo({ spans: spans.value, rejected: rejected.value }));
-  const redo = () => restore(history.redo({ spans: spans.value, rejected: rejected.value }));
+  const undo = () => restore(history.undo(snapshot()));
+  const redo = () => restore(history.redo(snapshot()));
 
   /**
    * Move one boundary of the span being edited (the selected one, else the one under the
