@@ -25,16 +25,23 @@ const JOINING =
   /[\p{M}\p{Cf}\p{Regional_Indicator}\p{Emoji_Modifier}\r\u0D4E\u0E33\u0EB3\u1100-\u11FF\uA960-\uA97F\uAC00-\uD7FF\uFF9E\uFF9F\u{111C2}\u{111C3}\u{1193F}\u{11941}\u{11A3A}\u{11A84}-\u{11A89}\u{11F02}]/u;
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
-export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  if (!JOINING.test(text)) {
-    // Every cluster is one character: a plain pattern gives the same tokens, much faster.
-    for (const match of text.matchAll(PLAIN_TOKEN)) {
-      const start = match.index ?? 0;
-      tokens.push({ start, end: start + match[0].length });
-    }
-    return tokens;
+const JOINING_CLASS = JOINING.source.slice(1, -1);
+/**
+ * Stretches the tokenizer can cut alone: runs of non-space characters (a space right after a
+ * joining character stays, as a Prepend character and the space after it are one cluster).
+ * A token never crosses from one run to the next, and only a run holding a joining character
+ * needs the segmenter: the rest of a long text with one emoji family stays on the fast path.
+ */
+const RUN = new RegExp(`(?:\\S|(?<=[${JOINING_CLASS}])\\s)+`, "gu");
+
+function plainTokens(text: string, offset: number, tokens: Token[]) {
+  for (const match of text.matchAll(PLAIN_TOKEN)) {
+    const start = offset + (match.index ?? 0);
+    tokens.push({ start, end: start + match[0].length });
   }
+}
+
+function clusteredTokens(run: string, offset: number, tokens: Token[]) {
   let word: Token | null = null;
   const add = (segment: string, index: number) => {
     if (WORD_START.test(segment)) {
@@ -45,9 +52,9 @@ export function tokenize(text: string): Token[] {
       tokens.push({ start: index, end: index + segment.length });
     }
   };
-  for (const { segment, index } of graphemes.segment(text)) {
+  for (const { segment, index } of graphemes.segment(run)) {
     if (!SPACE.test(segment[0])) {
-      add(segment, index);
+      add(segment, offset + index);
       continue;
     }
     // A cluster that begins with a space (" " + a combining mark): the tokenizer starts
@@ -55,8 +62,15 @@ export function tokenize(text: string): Token[] {
     word = null;
     let skip = 0;
     while (skip < segment.length && SPACE.test(segment[skip])) skip += 1;
-    if (skip < segment.length) for (const part of graphemes.segment(segment.slice(skip))) add(part.segment, index + skip + part.index);
+    if (skip < segment.length) for (const part of graphemes.segment(segment.slice(skip))) add(part.segment, offset + index + skip + part.index);
   }
+}
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  // Every cluster is one character: a plain pattern gives the same tokens, much faster.
+  if (!JOINING.test(text)) plainTokens(text, 0, tokens);
+  else for (const run of text.matchAll(RUN)) (JOINING.test(run[0]) ? clusteredTokens : plainTokens)(run[0], run.index ?? 0, tokens);
   return tokens;
 }
 
