@@ -55,7 +55,7 @@ export const KEYMAP: Binding[] = [
   { keys: [["]"]], help: "span under the cursor: end one token later", match: key("]"), run: ({ editor }) => editor.resize("end", 1) },
   { keys: [["}"]], help: "span under the cursor: end one token earlier", match: key("}"), run: ({ editor }) => editor.resize("end", -1) },
   { keys: [["F2"]], help: "edit the attributes of the span under the cursor (Tab between fields, Esc back to the text)", match: key("F2"), run: ({ editor }) => editor.editAttributes() },
-  { keys: [["Esc"]], help: "clear the selection", match: key("Escape"), run: ({ editor, page }) => (editor.activeKey.value || editor.anchor.value !== editor.head.value ? editor.escape() : page.leave ? page.leave() : editor.escape()) },
+  { keys: [["Esc"]], help: "clear the selection (with nothing selected: leave the gold editor, on the review page)", match: key("Escape"), run: ({ editor, page }) => (editor.activeKey.value || editor.anchor.value !== editor.head.value ? editor.escape() : page.leave ? page.leave() : editor.escape()) },
   { keys: [["?"]], help: "this sheet", needs: "help", match: key("?"), run: ({ page }) => page.help?.() },
 ];
 
