@@ -108,9 +108,10 @@ def save_my_annotation(
     suggestion_accepted | suggestion_edited) and suggestion (a Suggestion id of this
     document). `time_spent` is the total active seconds so far (not an increment), so a
     retried request cannot count time twice. `status` None keeps the stored one, so editing
-    a submitted annotation keeps it submitted (only an explicit draft withdraws it). Raises NotFound (not assigned), InvalidSpans
-    (each bad span and why), StaleVersion (someone saved first) or Conflict (a skipped
-    document whose slot went to someone else cannot be taken back).
+    a submitted annotation keeps it submitted (only an explicit draft withdraws it).
+    Raises NotFound (not assigned), InvalidSpans (each bad span and why), StaleVersion
+    (someone saved first) or Conflict (a skipped document whose slot went to someone else
+    cannot be taken back).
     """
     if status is not None and status not in STATUSES:
         raise AnnotatorError(f"status {status!r}: one of {', '.join(STATUSES)}", field="status")
