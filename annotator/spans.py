@@ -8,6 +8,9 @@ A valid span list for a text and a label set obeys, span by span:
   are not both word characters (letters, digits and combining marks). A span may still
   begin or end at a space or be a single punctuation mark: valid spans are stored as given,
   never trimmed or moved;
+- no boundary falls inside a user-perceived character (a grapheme cluster: a flag's two
+  regional indicators, an emoji ZWJ family, a letter and its marks), so every span covers
+  whole tokens of `annotator.tokenize`;
 - the label is in the label set, and the attributes fit that label's attribute schema
   (each attribute may be null; a label with no schema takes any attributes);
 - two spans with the same label never overlap (spans of different labels may nest or
@@ -22,6 +25,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import regex
 
 from annotator.exceptions import InvalidSpans, SpanProblem
 
@@ -50,6 +55,39 @@ def is_word_char(char: str) -> bool:
 
 def boundary_inside_word(text: str, offset: int) -> bool:
     return 0 < offset < len(text) and is_word_char(text[offset - 1]) and is_word_char(text[offset])
+
+
+# Characters that can join the one before or after them into one grapheme cluster (UAX #29):
+# between two characters of which neither is one of these there is always a boundary.
+JOINING = regex.compile(
+    r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}\p{GCB=Regional_Indicator}"
+    r"\p{GCB=L}\p{GCB=V}\p{GCB=T}\p{GCB=LV}\p{GCB=LVT}\r]"
+)
+_CLUSTER = regex.compile(r"\X")
+
+
+def _cluster_start(text: str, offset: int) -> int:
+    """A position at or before `offset` where a cluster surely begins: just after whitespace
+    (the tokenizer starts afresh there) or between two characters that cannot join."""
+    at = offset
+    while at > 0 and not text[at - 1].isspace() and (JOINING.match(text[at - 1]) or JOINING.match(text[at])):
+        at -= 1
+    return at
+
+
+def cluster_at(text: str, offset: int) -> tuple[int, int] | None:
+    """The grapheme cluster that `offset` falls strictly inside, as (start, end), or None."""
+    if not 0 < offset < len(text) or not (JOINING.match(text[offset - 1]) or JOINING.match(text[offset])):
+        return None
+    at = _cluster_start(text, offset)
+    while at < offset:
+        found = _CLUSTER.match(text, at)
+        if found is None:  # pragma: no cover - \X matches any character
+            return None
+        if found.end() > offset:
+            return (at, found.end())
+        at = found.end()
+    return None
 
 
 def _attr_problem(name: str, value: Any, rule: Mapping[str, Any]) -> str | None:
@@ -130,6 +168,10 @@ def span_problems(
             continue
         if boundary_inside_word(text, end):
             bad(f"end {end} is inside the word {_word_at(text, end)!r}")
+            continue
+        if cluster := cluster_at(text, start) or cluster_at(text, end):
+            which = "start" if cluster[0] < start < cluster[1] else "end"
+            bad(f"{which} {start if which == 'start' else end} is inside the character '{text[slice(*cluster)]}'")
             continue
         attrs = span.get("attrs") or {}
         if not isinstance(attrs, Mapping):

@@ -96,7 +96,7 @@ def save_my_annotation(
     document: Document,
     user: User,
     spans: Sequence[Mapping[str, Any]],
-    status: str,
+    status: str | None,
     expected_version: int,
     time_spent: float | None = None,
     rejected_suggestions: Sequence[int] | None = None,
@@ -107,11 +107,13 @@ def save_my_annotation(
     `spans` are dicts with start, end, label and optional attrs, origin (manual |
     suggestion_accepted | suggestion_edited) and suggestion (a Suggestion id of this
     document). `time_spent` is the total active seconds so far (not an increment), so a
-    retried request cannot count time twice. Raises NotFound (not assigned), InvalidSpans
-    (each bad span and why), StaleVersion (someone saved first) or Conflict (a skipped
-    document whose slot went to someone else cannot be taken back).
+    retried request cannot count time twice. `status` None keeps the stored one, so editing
+    a submitted annotation keeps it submitted (only an explicit draft withdraws it).
+    Raises NotFound (not assigned), InvalidSpans (each bad span and why), StaleVersion
+    (someone saved first) or Conflict (a skipped document whose slot went to someone else
+    cannot be taken back).
     """
-    if status not in STATUSES:
+    if status is not None and status not in STATUSES:
         raise AnnotatorError(f"status {status!r}: one of {', '.join(STATUSES)}", field="status")
     if time_spent is not None and not (0 <= time_spent < 10**7):
         raise AnnotatorError("time_spent is a number of seconds, at least 0", field="time_spent")
@@ -125,6 +127,8 @@ def save_my_annotation(
         annotation = sql.instance(Annotation, _MINE_SQL, [document.pk, user.pk])
         if annotation is None:
             raise NotFound(f"document {document.pk} is not assigned to you; ask for work with next/")
+        if status is None:
+            status = annotation.status
         if annotation.status == Annotation.Status.SKIPPED and status in HOLDS_SLOT:
             _take_back_slot(document, annotation)
         first_submission = status == Annotation.Status.SUBMITTED and annotation.status != Annotation.Status.SUBMITTED

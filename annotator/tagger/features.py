@@ -25,7 +25,7 @@ from sklearn.utils import murmurhash3_32
 
 from annotator.tokenize import Token, sentences
 
-FEATURE_VERSION = "tagger-5"  # 5: the `label_weights` parameter (older pickles lack it)
+FEATURE_VERSION = "tagger-6"  # 6: tokens are grapheme clusters (a flag or an emoji family is one token)
 LEXICON = Path(__file__).with_name("lexicon.tsv")
 
 NUMBER_WORDS = frozenset(

@@ -58,7 +58,12 @@ class AnnotationSaveSerializer(InputSerializer):
     spans = SpanListField(help_text="The whole new list of your spans (replaces the old one).")
     status = serializers.ChoiceField(
         choices=Annotation.Status.choices,
-        help_text="draft (keep working), submitted (done) or skipped (you will not be given it again).",
+        required=False,
+        help_text=(
+            "draft (keep working), submitted (done) or skipped (you will not be given it again). "
+            "Left out, the status stays as it is: an edit of a submitted annotation keeps it submitted "
+            "(a new version); only an explicit draft withdraws the submission."
+        ),
     )
     version = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1, help_text="The version your change is based on (from the last GET or save)."

@@ -94,7 +94,7 @@ class MyAnnotationView(APIView):
             document=document,
             user=request.user,
             spans=data["spans"],
-            status=data["status"],
+            status=data.get("status"),
             expected_version=data["version"],
             time_spent=data.get("time_spent"),
             rejected_suggestions=data.get("rejected_suggestions"),

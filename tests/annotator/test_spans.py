@@ -94,3 +94,18 @@ def test_check_spans_returns_sorted_spans_or_raises_naming_the_line() -> None:
 
 def test_a_plain_label_collection_skips_attribute_checks() -> None:
     assert span_problems(TEXT, [span(24, 44, "CASUALTY_COUNT", anything=1)], ["CASUALTY_COUNT"]) == []
+
+
+def test_offsets_count_code_points_past_an_emoji_a_flag_and_a_family() -> None:
+    text = "Les secours à Alep \U0001f691 ont compté 20 Menschen في حلب \U0001f1f8\U0001f1fe ont fui."
+    assert text[32:43] == "20 Menschen"
+    assert reasons(span(32, 43, "CASUALTY_COUNT"), span(47, 50), span(51, 53), text=text) == []
+    assert reasons(span(32, 38, "CASUALTY_COUNT"), text=text) == ["end 38 is inside the word 'Menschen'"]
+
+
+def test_no_boundary_inside_a_flag_or_an_emoji_family() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    text = f"à \U0001f1f8\U0001f1fe {family} !"
+    assert reasons(span(2, 3), text=text) == ["end 3 is inside the character '\U0001f1f8\U0001f1fe'"]
+    assert reasons(span(7, 10, "PERPETRATOR"), text=text) == [f"start 7 is inside the character '{family}'"]
+    assert reasons(span(2, 4), span(5, 10, "PERPETRATOR"), text=text) == []

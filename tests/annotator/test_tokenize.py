@@ -80,9 +80,9 @@ def test_stray_inside_tag_opens_a_span() -> None:
 
 
 def reference_tokenize(text: str) -> list[tuple[int, int, str]]:
-    from annotator.tokenize import _token_pattern
+    from annotator.tokenize import TOKEN_PATTERN
 
-    return [(m.start(), m.end(), m.group()) for m in _token_pattern().finditer(text)]
+    return [(m.start(), m.end(), m.group()) for m in TOKEN_PATTERN.finditer(text)]
 
 
 def reference_sentences(text: str) -> list[list[Token]]:
@@ -111,7 +111,9 @@ def corpus_texts() -> list[str]:
 def odd_texts(count: int = 3000) -> list[str]:
     """Short random strings of the characters the rules turn on: final marks, closers, line
     breaks, odd spaces, underscores, combining marks, emoji, Arabic."""
-    alphabet = list("ab Z9_.!?\"')]\u201d\u2019\n\t\u00a0-,\u0301\u0651\U0001f600\u062d")
+    alphabet = list(
+        "ab Z9_.!?\"')]\u201d\u2019\n\r\t\u00a0-,\u0301\u0651\U0001f600\u062d\u200d\U0001f1f8\U0001f1fe\U0001f3fd"
+    )
     rng = random.Random(0)
     return [TEXT, ""] + ["".join(rng.choices(alphabet, k=rng.randint(1, 30))) for _ in range(count)]
 
@@ -126,3 +128,19 @@ def test_tokens_are_those_of_the_plain_pattern_on_the_corpus_and_odd_texts() -> 
 def test_sentences_are_those_of_the_plain_rule_on_the_corpus_and_odd_texts() -> None:
     for text in corpus_texts() + odd_texts():
         assert sentences(text) == reference_sentences(text), text
+
+
+def test_a_flag_a_zwj_family_and_a_skin_tone_are_one_token_each() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    text = f"في حلب \U0001f1f8\U0001f1fe {family} \U0001f44d\U0001f3fd à Alep\U0001f691!"
+    assert words(text) == [
+        "في",
+        "حلب",
+        "\U0001f1f8\U0001f1fe",
+        family,
+        "\U0001f44d\U0001f3fd",
+        "à",
+        "Alep",
+        "\U0001f691",
+        "!",
+    ]

@@ -237,3 +237,21 @@ def test_the_queue_and_save_answers_have_the_documented_shapes(project, alice, c
     assert set(saved) == set(AnnotationSerializer().fields)
     assert set(saved["spans"][0]) == set(AnnotationSerializer().fields["spans"].child.fields)
     assert AnnotationSerializer(data=saved).is_valid(), "the answer passes its own serializer"
+
+
+def test_editing_a_submitted_annotation_without_a_status_keeps_it_submitted(project, alice, client_for):
+    client = client_for(alice)
+    doc = assign(client)["document"]
+    span = {**first_word_span(doc["text"], "Aleppo", "LOCATION"), "attrs": {}}
+    submitted = save(client, doc["id"], spans=[span], status="submitted", version=1).json()
+    first_submitted_at = submitted["submitted_at"]
+
+    body = {"spans": [], "version": submitted["version"]}
+    edited = client.put(f"/api/documents/{doc['id']}/annotations/mine/", body, format="json")
+    assert edited.status_code == 200, edited.content
+    assert edited.json()["status"] == "submitted"
+    assert edited.json()["version"] == submitted["version"] + 1
+    assert edited.json()["submitted_at"] == first_submitted_at
+
+    withdrawn = save(client, doc["id"], spans=[], status="draft", version=edited.json()["version"])
+    assert withdrawn.json()["status"] == "draft"

@@ -81,7 +81,13 @@ export function segView(
       style["--tagc"] = starting[0].colour;
     }
     title = marks.map((m) => m.title ?? m.label).join("\n");
-    if (activeKey && marks.some((m) => m.key === activeKey)) classes.push("active");
+    const active = activeKey ? marks.find((m) => m.key === activeKey) : undefined;
+    if (active) {
+      classes.push("active");
+      // The selected span's ends carry drag handles.
+      if (active.start === start) classes.push("hs");
+      if (active.end === end) classes.push("he");
+    }
   }
   if (cursor && start >= cursor[0] && end <= cursor[1]) classes.push(cursorIsRange ? "sel" : "cur");
   return { start, end, text: text.slice(start, end), cls: classes.join(" "), style, tag, title };

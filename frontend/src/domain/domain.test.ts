@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import cases from "./span_cases.json";
 import { spanProblems, segments, withSpan, paragraphs, type Span, type Schema } from "./spans";
-import { snapToTokens, tokenize } from "./tokens";
+import { clusterAt, snapToTokens, tokenize } from "./tokens";
 import { guessCasualty, casualtyAttrs } from "./casualty";
 import { compareAnnotations, majorityVote, settle, unionOf } from "./review";
 import { History } from "./history";
 import { ActiveTimer } from "./activeTime";
-import { offsetMap } from "./offsets";
+import { offsetMap, spanToCodePoints, spanToUnits } from "./offsets";
 
 const LABELS = cases.labels as Record<string, Schema>;
 const asSpans = (rows: unknown[][]) =>
@@ -15,7 +15,8 @@ const asSpans = (rows: unknown[][]) =>
 describe("span rules shared with tests/annotator/test_spans.py", () => {
   for (const c of cases.cases) {
     it(c.name, () => {
-      const found = spanProblems(cases.text, asSpans(c.spans), LABELS).map((p) => p.reason);
+      const text = "text" in c && typeof c.text === "string" ? c.text : cases.text;
+      const found = spanProblems(text, asSpans(c.spans), LABELS).map((p) => p.reason);
       expect(found.length).toBe(c.reasons.length);
       c.reasons.forEach((reason, i) => expect(found[i]).toContain(reason));
     });
@@ -32,7 +33,9 @@ describe("span rules shared with tests/annotator/test_spans.py", () => {
 describe("the tokenizer matches annotator/tokenize.py", () => {
   for (const c of cases.tokenize) {
     it(JSON.stringify(c.text), () => {
-      expect(tokenize(c.text).map((t) => [t.start, t.end])).toEqual(c.tokens);
+      // The cases count code points, as the server does; the browser's tokens are UTF-16 units.
+      const map = offsetMap(c.text);
+      expect(tokenize(c.text).map((t) => [map.toCodePoints(t.start), map.toCodePoints(t.end)])).toEqual(c.tokens);
     });
   }
 });
@@ -57,6 +60,42 @@ describe("selections snap to whole tokens", () => {
       for (let b = a + 1; b <= text.length; b += 5) {
         const snapped = snapToTokens(tokens, a, b);
         if (snapped) expect(spanProblems(text, [{ start: snapped[0], end: snapped[1], label: "LOCATION" }], LABELS)).toEqual([]);
+      }
+    }
+  });
+});
+
+const MIXED = "Les secours à Alep \u{1F691} ont compté 20 Menschen في حلب \u{1F1F8}\u{1F1FE} \u{1F468}\u200D\u{1F469}\u200D\u{1F467} ont fui.";
+
+describe("offsets past emoji, flags and ZWJ families", () => {
+  const map = offsetMap(MIXED);
+  const tokens = tokenize(MIXED);
+  const text = (t: { start: number; end: number }) => MIXED.slice(t.start, t.end);
+  it("a flag and a family are one token each", () => {
+    expect(tokens.map(text).slice(10, 13)).toEqual(["حلب", "\u{1F1F8}\u{1F1FE}", "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}"]);
+  });
+  it("converts a span both ways and the rules read code points", () => {
+    const units = { start: MIXED.indexOf("20 Menschen"), end: MIXED.indexOf("20 Menschen") + 11, label: "CASUALTY_COUNT" };
+    const api = spanToCodePoints(map, units);
+    expect([api.start, api.end]).toEqual([32, 43]); // what Python's str indices say
+    expect(spanToUnits(map, api)).toEqual(units);
+    expect(spanProblems(MIXED, [api], LABELS)).toEqual([]);
+    expect(map.length).toBe([...MIXED].length);
+  });
+  it("finds the cluster a boundary would split", () => {
+    const flag = MIXED.indexOf("\u{1F1F8}");
+    expect(clusterAt(MIXED, flag + 2)).toEqual([flag, flag + 4]);
+    expect(clusterAt(MIXED, flag)).toBeNull();
+    expect(clusterAt(MIXED, flag + 4)).toBeNull();
+  });
+  it("every selection snaps to a span the server accepts", () => {
+    for (let a = 0; a < MIXED.length; a += 1) {
+      for (let b = a; b <= MIXED.length; b += 3) {
+        const snapped = snapToTokens(tokens, a, b);
+        if (snapped) {
+          const api = spanToCodePoints(map, { start: snapped[0], end: snapped[1], label: "LOCATION" });
+          expect(spanProblems(MIXED, [api], LABELS)).toEqual([]);
+        }
       }
     }
   });
@@ -145,6 +184,18 @@ describe("review", () => {
       [48, 59, "LOCATION"],
       [48, 59, "PERPETRATOR"],
     ]);
+  });
+  it("a span both drew with different attributes is an attributes disagreement, not an agreement", () => {
+    const alice: Span[] = [{ start: 24, end: 44, label: "CASUALTY_COUNT", attrs: { value: 45, status: "killed" } }];
+    const bob: Span[] = [{ start: 24, end: 44, label: "CASUALTY_COUNT", attrs: { value: 45, status: "wounded" } }];
+    const result = compareAnnotations({ alice, bob });
+    expect(result.agreed).toEqual([]);
+    expect(result.groups.map((g) => g.kind)).toEqual(["attributes"]);
+    const gold = settle(majorityVote({ alice, bob }), result.groups[0], result.groups[0].byAnnotator.bob);
+    expect(gold.map((s) => s.attrs)).toEqual([{ value: 45, status: "wounded" }]);
+    // A blank attribute is the same as a missing one.
+    const same = compareAnnotations({ alice: [{ ...alice[0], attrs: { value: 45, status: "killed", victims: null } }], bob: alice });
+    expect(same.groups).toEqual([]);
   });
   it("the union of boundary variants is the span covering both", () => {
     expect(unionOf([{ start: 24, end: 44, label: "C" }, { start: 34, end: 50, label: "C" }])).toEqual([

@@ -1,17 +1,20 @@
 /**
- * Comparing annotators' spans for review. Spans every annotator drew identically agree;
- * the rest are grouped into disagreements (spans that overlap, across annotators), each
- * sorted into one kind, so the reviewer settles a disagreement with one key.
+ * Comparing annotators' spans for review. Spans every annotator drew identically, with the
+ * same attributes, agree; a span everyone drew but with different attributes is a
+ * disagreement of its own ("attributes", as annotator.agreement.compare calls it); the rest
+ * are grouped into disagreements (spans that overlap, across annotators), each sorted into
+ * one kind, so the reviewer settles a disagreement with one key.
  */
 import { compareSpans, overlaps, type Span } from "./spans";
 
-export type Kind = "agree" | "boundary" | "label" | "only_one";
+export type Kind = "agree" | "boundary" | "label" | "only_one" | "attributes";
 
 export const KIND_NAMES: Record<Kind, string> = {
   agree: "agree",
   boundary: "boundary differs",
   label: "label differs",
   only_one: "only one annotator",
+  attributes: "attributes differ",
 };
 
 export interface Disagreement {
@@ -24,6 +27,12 @@ export interface Disagreement {
 }
 
 export const key = (s: Span) => `${s.start}:${s.end}:${s.label}`;
+
+/** The attributes as one comparable string (a blank attribute is the same as a missing one). */
+export function attrsKey(attrs: Span["attrs"]): string {
+  const set = Object.entries(attrs ?? {}).filter(([, v]) => v !== null && v !== undefined && v !== "");
+  return JSON.stringify(set.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
 
 function kindOf(group: Record<string, Span[]>, annotators: string[]): Kind {
   const having = annotators.filter((a) => group[a].length > 0);
@@ -39,6 +48,19 @@ export function compareAnnotations(annotations: Record<string, readonly Span[]>)
   const counts = new Map<string, number>();
   for (const a of annotators) for (const k of new Set(annotations[a].map(key))) counts.set(k, (counts.get(k) ?? 0) + 1);
   const agreedKeys = new Set([...counts].filter(([, n]) => n === annotators.length).map(([k]) => k));
+  // A span everyone drew is agreed only if everyone gave it the same attributes.
+  const attrVariants = new Map<string, Set<string>>();
+  for (const a of annotators)
+    for (const s of annotations[a]) if (agreedKeys.has(key(s))) attrVariants.set(key(s), (attrVariants.get(key(s)) ?? new Set()).add(attrsKey(s.attrs)));
+  const attrGroups: Disagreement[] = [];
+  for (const [k, variants] of attrVariants) {
+    if (variants.size < 2) continue;
+    agreedKeys.delete(k);
+    const byAnnotator: Record<string, Span[]> = {};
+    for (const a of annotators) byAnnotator[a] = annotations[a].filter((s) => key(s) === k);
+    const first = byAnnotator[annotators[0]][0];
+    attrGroups.push({ id: 0, kind: "attributes", start: first.start, end: first.end, byAnnotator });
+  }
   const agreed = (annotations[annotators[0]] ?? []).filter((s) => agreedKeys.has(key(s)));
   const rest: { who: string; span: Span }[] = [];
   for (const who of annotators) for (const span of annotations[who]) if (!agreedKeys.has(key(span))) rest.push({ who, span });
@@ -46,7 +68,7 @@ export function compareAnnotations(annotations: Record<string, readonly Span[]>)
   // Sweep in start order: a span joins the open group while it overlaps the group's extent.
   const groups: Disagreement[] = [];
   let current: Disagreement | null = null;
-  for (const { who, span } of rest) {
+  for (const { who, span } of rest.filter(({ span }) => !attrVariants.has(key(span)))) {
     if (!current || !overlaps(current, span)) {
       current = { id: groups.length, kind: "only_one", start: span.start, end: span.end, byAnnotator: {} };
       for (const a of annotators) current.byAnnotator[a] = [];
@@ -56,7 +78,9 @@ export function compareAnnotations(annotations: Record<string, readonly Span[]>)
     current.end = Math.max(current.end, span.end);
   }
   for (const group of groups) group.kind = kindOf(group.byAnnotator, annotators);
-  return { agreed: [...agreed].sort(compareSpans), groups };
+  const all = [...groups, ...attrGroups].sort((x, y) => x.start - y.start || x.end - y.end);
+  all.forEach((g, i) => (g.id = i));
+  return { agreed: [...agreed].sort(compareSpans), groups: all };
 }
 
 /** Spans more than half of the annotators drew identically (attributes from the first holder). */

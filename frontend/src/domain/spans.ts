@@ -4,7 +4,8 @@
  * overlap handling when a new span is drawn, and the segment layout that draws
  * overlapping spans without one DOM node per character.
  */
-import { boundaryInsideWord, isWordChar } from "./tokens";
+import { offsetMap } from "./offsets";
+import { boundaryInsideWord, charAt, charBefore, clusterAt, isWordChar } from "./tokens";
 
 export type Attrs = Record<string, unknown>;
 export type Origin = "manual" | "suggestion_accepted" | "suggestion_edited";
@@ -47,22 +48,26 @@ function attrProblem(name: string, value: unknown, rule: AttributeRule): string 
   return null;
 }
 
+/** The word around UTF-16 index `offset`. */
 function wordAt(text: string, offset: number): string {
   let start = offset;
-  while (start > 0 && isWordChar(text[start - 1])) start -= 1;
+  while (start > 0 && isWordChar(charBefore(text, start))) start -= charBefore(text, start).length;
   let end = offset;
-  while (end < text.length && isWordChar(text[end])) end += 1;
+  while (end < text.length && isWordChar(charAt(text, end))) end += charAt(text, end).length;
   return text.slice(start, end);
 }
 
 /**
  * Every rule `spans` break, with the same reasons as annotator.spans.span_problems.
- * `labels` maps label names to attribute schemas; a label without a schema takes any attributes.
+ * Offsets are the server's code points (convert spans held in UTF-16 units with
+ * `spanToCodePoints` first); `labels` maps label names to attribute schemas; a label without
+ * a schema takes any attributes.
  */
 export function spanProblems(text: string, spans: readonly unknown[], labels: Record<string, Schema>): SpanProblem[] {
   const problems: SpanProblem[] = [];
   const names = Object.keys(labels);
   const wellFormed: [number, number, number, string][] = [];
+  const map = offsetMap(text);
   spans.forEach((raw, index) => {
     const bad = (reason: string) => problems.push({ index, reason });
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return bad("a span must be an object with start, end and label");
@@ -73,10 +78,15 @@ export function spanProblems(text: string, spans: readonly unknown[], labels: Re
     const e = end as number;
     if (typeof label !== "string" || !names.includes(label))
       return bad(`unknown label '${String(label)}' (the project's labels: ${[...names].sort().join(", ")})`);
-    if (s < 0 || e > text.length) return bad(`offsets outside the text (its length is ${text.length})`);
+    if (s < 0 || e > map.length) return bad(`offsets outside the text (its length is ${map.length})`);
     if (s >= e) return bad("start must be before end");
-    if (boundaryInsideWord(text, s)) return bad(`start ${s} is inside the word '${wordAt(text, s)}'`);
-    if (boundaryInsideWord(text, e)) return bad(`end ${e} is inside the word '${wordAt(text, e)}'`);
+    const [us, ue] = [map.toUnits(s), map.toUnits(e)];
+    if (boundaryInsideWord(text, us)) return bad(`start ${s} is inside the word '${wordAt(text, us)}'`);
+    if (boundaryInsideWord(text, ue)) return bad(`end ${e} is inside the word '${wordAt(text, ue)}'`);
+    const inStart = clusterAt(text, us);
+    const inEnd = inStart ? null : clusterAt(text, ue);
+    if (inStart) return bad(`start ${s} is inside the character '${text.slice(...inStart)}'`);
+    if (inEnd) return bad(`end ${e} is inside the character '${text.slice(...inEnd)}'`);
     const attrs = span.attrs ?? {};
     if (typeof attrs !== "object" || attrs === null || Array.isArray(attrs)) return bad("attrs must be an object");
     const schema = labels[label];

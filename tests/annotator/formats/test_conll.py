@@ -129,3 +129,19 @@ def test_conll_meta_gives_back_the_text_and_every_span_iob2_can_hold(record: Rec
         assert [(record.text[s["start"] : s["end"]].strip(), s["label"]) for s in record.spans] == [
             (back.text[s["start"] : s["end"]], s["label"]) for s in back.spans
         ]
+
+
+def test_a_flag_and_an_emoji_family_are_one_line_each() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    text = f"في حلب \U0001f1f8\U0001f1fe {family} ont fui."
+    start = text.index("\U0001f1f8")
+    record = Record(text=text, id="d1", spans=spans((3, start + 2, "LOCATION")))
+    assert conll([record]).split("\n")[2:9] == [
+        "في O",
+        "حلب B-LOCATION",
+        "\U0001f1f8\U0001f1fe I-LOCATION",
+        f"{family} O",
+        "ont O",
+        "fui O",
+        ". O",
+    ]
