@@ -53,6 +53,13 @@ class AnnotatorAutoSchema(AutoSchema):
             codes.append("429")
         return sorted(codes)
 
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> dict[str, Any]:
+        mapped = super()._map_serializer_field(field, direction, bypass_extensions)
+        # A list that may not be empty says so (spectacular leaves allow_empty=False out).
+        if isinstance(field, serializers.ListSerializer | serializers.ListField) and not field.allow_empty:
+            mapped["minItems"] = max(1, mapped.get("minItems", 0))
+        return mapped
+
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for code in self._error_codes():

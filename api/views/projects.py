@@ -148,7 +148,7 @@ class ProjectDetailView(APIView):
     def patch(self, request: Request, slug: str) -> Response:
         project = project_or_404(slug)
         role = require_role(request, project, Role.OWNER)
-        given = ProjectUpdateSerializer(data=request.data, partial=True)
+        given = ProjectUpdateSerializer(data=request.data)  # every field optional; a label still needs its name
         given.is_valid(raise_exception=True)
         project = project_admin.update_project(project=project, **given.validated_data)
         return Response(ProjectSerializer(project_data(project, user=request.user, role=role)).data)

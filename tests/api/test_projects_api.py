@@ -154,3 +154,10 @@ def test_progress_counts_done_documents_and_time_per_annotator(project, client_f
     ]
     listed = client_for(owner).get("/api/projects/").json()
     assert listed[0]["progress"]["done"] == 1
+
+
+def test_a_label_without_a_name_in_a_settings_change_is_a_400_naming_it(project, client_for, owner):
+    patch = {"labels": [{"colour": "#000000", "hotkey": "x", "attributes": {}}]}
+    response = client_for(owner).patch(f"/api/projects/{project.slug}/", patch, format="json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "labels: 0: name: This field is required."
