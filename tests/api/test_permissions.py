@@ -206,7 +206,11 @@ def test_outsiders_cannot_reach_documents_or_jobs_of_other_projects(world, clien
 
 
 def test_an_annotator_reads_their_own_jobs_but_not_others(world, client_for, alice):
-    own = Job.objects.create(kind=Job.Kind.EXPORT, project_id=Document.objects.get(pk=world["mine"]).project_id)
+    own = Job.objects.create(
+        kind=Job.Kind.EXPORT,
+        project_id=Document.objects.get(pk=world["mine"]).project_id,
+        params={"source": "annotator:alice", "format": "jsonl"},
+    )
     own.created_by = alice
     own.save()
     client = client_for(alice)
