@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from annotator import sql
 from annotator.models import Document, Membership, Project, Role
-from annotator.selectors import project_list_for, role_for
+from annotator.selectors import may_create_projects, project_list_for, role_for
 from annotator.services import project_admin
 from annotator.services.document_queries import project_progress
 from annotator.services.projects import create_project
@@ -114,7 +114,8 @@ def project_data(project: Project, *, user: AbstractBaseUser, role: str) -> dict
 
 
 class ProjectListView(APIView):
-    """Your projects (with your role and progress figures); POST creates one, with you as its owner."""
+    """Your projects (with your role and progress figures); POST creates one, with you as its
+    owner (staff accounts only, unless the setting PROJECT_CREATORS is "all")."""
 
     @extend_schema(responses={200: ProjectSerializer(many=True)}, tags=["projects"])
     def get(self, request: Request) -> Response:
@@ -127,6 +128,8 @@ class ProjectListView(APIView):
 
     @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer}, tags=["projects"])
     def post(self, request: Request) -> Response:
+        if not may_create_projects(user=request.user):
+            raise PermissionDenied("only staff accounts may create projects here (setting PROJECT_CREATORS)")
         given = ProjectCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         project = create_project(owner=request.user, **given.validated_data)

@@ -49,7 +49,7 @@ ROWS = [
         "project create",
         "post",
         "/api/projects/",
-        (401, 201, 201, 201, 201),
+        (401, 403, 403, 403, 201),
         body=lambda caller: {"slug": f"new-{caller}", "labels": [{"name": "LOCATION"}]},
     ),
     Row("project detail", "get", "/api/projects/{slug}/", (401, 404, 200, 200, 200)),

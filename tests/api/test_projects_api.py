@@ -8,8 +8,8 @@ from annotator.models import Label, Membership, Project, Span
 from tests.api.conftest import assign, save
 
 
-def test_creating_a_project_makes_the_caller_its_owner(client_for, alice):
-    response = client_for(alice).post(
+def test_creating_a_project_makes_the_caller_its_owner(client_for, owner):
+    response = client_for(owner).post(
         "/api/projects/",
         {"slug": "idlib", "name": "Idlib", "labels": [{"name": "LOCATION"}, {"name": "WEAPON", "colour": "#123456"}]},
         format="json",
@@ -25,7 +25,7 @@ def test_creating_a_project_makes_the_caller_its_owner(client_for, alice):
         "by_status": {"unassigned": 0, "in_progress": 0, "done": 0, "gold": 0},
         "annotators": [],
     }
-    assert Membership.objects.get(project__slug="idlib").user == alice
+    assert Membership.objects.get(project__slug="idlib").user == owner
 
 
 @pytest.mark.parametrize(
@@ -41,15 +41,15 @@ def test_creating_a_project_makes_the_caller_its_owner(client_for, alice):
         ({"slug": "ok", "labels": ["A"], "annotators_per_document": 0}, "annotators_per_document"),
     ],
 )
-def test_bad_project_input_gets_400_naming_the_problem_and_creates_nothing(client_for, alice, body, words):
-    response = client_for(alice).post("/api/projects/", body, format="json")
+def test_bad_project_input_gets_400_naming_the_problem_and_creates_nothing(client_for, owner, body, words):
+    response = client_for(owner).post("/api/projects/", body, format="json")
     assert response.status_code == 400
     assert words in response.content.decode()
     assert not Project.objects.exists()
 
 
-def test_a_taken_slug_gets_409(project, client_for, alice):
-    response = client_for(alice).post("/api/projects/", {"slug": "aleppo", "labels": [{"name": "X"}]}, format="json")
+def test_a_taken_slug_gets_409(project, client_for, owner):
+    response = client_for(owner).post("/api/projects/", {"slug": "aleppo", "labels": [{"name": "X"}]}, format="json")
     assert response.status_code == 409
     assert "already exists" in response.json()["error"]["message"]
 
