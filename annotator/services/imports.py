@@ -252,6 +252,12 @@ def _store_gold(lines: list[_Line]) -> None:
         span_model=GoldSpan,
         parent_field="gold",
     )
+    # An imported gold was adjudicated from nothing here: it cites no annotations (and so is
+    # never stale for an edit of one).
+    doc_ids = [line.document.pk for line in lines if line.document]
+    for chunk in _chunks(doc_ids):
+        Gold.source_annotations.through.objects.filter(gold__document_id__in=chunk).delete()
+        Gold.objects.filter(document_id__in=chunk).exclude(source_versions={}).update(source_versions={})
 
 
 def _store_with_spans(

@@ -28,6 +28,16 @@ class SourceAnnotationSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The annotation's id.")
     annotator = serializers.CharField(help_text="Its annotator.")
     version = serializers.IntegerField(help_text="Its current version.")
+    cited_version = serializers.IntegerField(
+        allow_null=True, help_text="The version the gold was adjudicated from (null if not recorded)."
+    )
+
+
+class StaleSourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The annotation's id.")
+    annotator = serializers.CharField(help_text="Its annotator.")
+    cited_version = serializers.IntegerField(help_text="The version the gold was adjudicated from.")
+    current_version = serializers.IntegerField(help_text="Its version now (edited since).")
 
 
 class GoldSerializer(serializers.Serializer):
@@ -38,6 +48,12 @@ class GoldSerializer(serializers.Serializer):
     origin = serializers.CharField(allow_null=True, help_text="adjudicated or imported; null while there is no gold.")
     adjudicator = serializers.CharField(allow_null=True, help_text="Who saved it (null when imported).")
     source_annotations = SourceAnnotationSerializer(many=True, help_text="The annotations it was adjudicated from.")
+    stale = serializers.BooleanField(
+        help_text="True when a source annotation was edited after the gold was adjudicated from it."
+    )
+    stale_sources = StaleSourceSerializer(
+        many=True, help_text="The source annotations edited since (empty when the gold is current)."
+    )
     spans = PlainSpanSerializer(many=True, help_text="The gold spans, sorted.")
     created_at = serializers.DateTimeField(allow_null=True, help_text="When the gold was first saved.")
     updated_at = serializers.DateTimeField(allow_null=True, help_text="When it was last saved (by the adjudicator).")

@@ -152,11 +152,20 @@ export interface Job {
   finished_at: string | null;
 }
 
+export interface StaleSource {
+  id: number;
+  annotator: string;
+  cited_version: number;
+  current_version: number;
+}
+
 export interface Gold {
   document: number;
   version: number;
   spans: ApiSpan[];
   adjudicator?: string | null;
+  stale?: boolean;
+  stale_sources?: StaleSource[];
   [extra: string]: unknown;
 }
 
