@@ -5,13 +5,14 @@ from annotator.models.documents import Document
 from annotator.models.gold import Gold, GoldSpan
 from annotator.models.jobs import Job
 from annotator.models.ml import ModelVersion, Suggestion
-from annotator.models.projects import Label, Membership, Project, Role
+from annotator.models.projects import Invitation, Label, Membership, Project, Role
 
 __all__ = [
     "Annotation",
     "Document",
     "Gold",
     "GoldSpan",
+    "Invitation",
     "Job",
     "Label",
     "Membership",

@@ -63,7 +63,7 @@ ROWS = [
         "member add",
         "post",
         "/api/projects/{slug}/members/",
-        (401, 404, 403, 403, 201),
+        (401, 404, 403, 403, 202),
         body={"username": "oscar", "role": "annotator"},
     ),
     Row(
@@ -74,6 +74,9 @@ ROWS = [
         body={"role": "reviewer"},
     ),
     Row("member remove", "delete", "/api/projects/{slug}/members/bob/", (401, 404, 403, 403, 204)),
+    Row("project invitations", "get", "/api/projects/{slug}/invitations/", (401, 404, 403, 403, 200)),
+    Row("withdraw invitation", "delete", "/api/projects/{slug}/invitations/nobody/", (401, 404, 403, 403, 404)),
+    Row("my invitations", "get", "/api/invitations/", (401, 200, 200, 200, 200)),
     Row("document list", "get", "/api/projects/{slug}/documents/", (401, 404, 200, 200, 200)),
     Row(
         "document create",

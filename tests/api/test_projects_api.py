@@ -48,10 +48,10 @@ def test_bad_project_input_gets_400_naming_the_problem_and_creates_nothing(clien
     assert not Project.objects.exists()
 
 
-def test_a_taken_slug_gets_409(project, client_for, owner):
+def test_a_taken_slug_is_not_available(project, client_for, owner):
     response = client_for(owner).post("/api/projects/", {"slug": "aleppo", "labels": [{"name": "X"}]}, format="json")
-    assert response.status_code == 409
-    assert "already exists" in response.json()["error"]["message"]
+    assert response.status_code == 400
+    assert "slug 'aleppo' is not available" in response.json()["error"]["message"]
 
 
 def test_the_owner_changes_settings_and_labels(project, client_for, owner):
@@ -108,7 +108,9 @@ def test_removing_an_unused_label_is_allowed(project, client_for, owner):
 def test_the_owner_manages_members(project, client_for, owner, outsider):
     client = client_for(owner)
     added = client.post("/api/projects/aleppo/members/", {"username": "oscar", "role": "annotator"}, format="json")
-    assert added.status_code == 201 and added.json() == {"username": "oscar", "role": "annotator"}
+    assert added.status_code == 202 and added.json() == {"username": "oscar", "role": "annotator", "status": "invited"}
+    (invitation,) = client_for(outsider).get("/api/invitations/").json()
+    assert client_for(outsider).post(f"/api/invitations/{invitation['id']}/accept/").status_code == 200
     changed = client.patch("/api/projects/aleppo/members/oscar/", {"role": "reviewer"}, format="json")
     assert changed.status_code == 200 and changed.json()["role"] == "reviewer"
     listed = client.get("/api/projects/aleppo/members/").json()
@@ -120,7 +122,7 @@ def test_the_owner_manages_members(project, client_for, owner, outsider):
 @pytest.mark.parametrize(
     ("method", "path", "body", "status", "words"),
     [
-        ("post", "members/", {"username": "nobody", "role": "annotator"}, 400, "no user named 'nobody'"),
+        ("post", "members/", {"username": "no body", "role": "annotator"}, 400, "not a valid user name"),
         ("post", "members/", {"username": "oscar", "role": "boss"}, 400, "role"),
         ("patch", "members/olivia/", {"role": "annotator"}, 409, "only owner"),
         ("delete", "members/olivia/", None, 409, "only owner"),

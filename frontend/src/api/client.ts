@@ -69,6 +69,25 @@ export interface Member {
   role: Role;
 }
 
+/** The answer to adding a member: a member's role changed, or an invitation now waits. */
+export interface MemberAdded extends Member {
+  status: "member" | "invited";
+}
+
+export interface PendingInvitation extends Member {
+  invited_by: string | null;
+  created_at: string;
+}
+
+export interface Invitation {
+  id: number;
+  project: string;
+  project_name: string;
+  role: Role;
+  invited_by: string | null;
+  created_at: string;
+}
+
 export interface Suggestion {
   id: number;
   start: number;
@@ -262,11 +281,17 @@ export const api = {
   createProject: (body: Partial<Project>) => request<Project>("POST", "projects/", body),
   updateProject: (slug: string, body: Partial<Project>) => request<Project>("PATCH", `projects/${enc(slug)}/`, body),
   members: (slug: string) => request<Page<Member> | Member[]>("GET", `projects/${enc(slug)}/members/`).then(list),
-  addMember: (slug: string, member: Member) => request<Member>("POST", `projects/${enc(slug)}/members/`, member),
+  addMember: (slug: string, member: Member) => request<MemberAdded>("POST", `projects/${enc(slug)}/members/`, member),
   setRole: (slug: string, username: string, role: Role) =>
     request<Member>("PATCH", `projects/${enc(slug)}/members/${enc(username)}/`, { role }),
   removeMember: (slug: string, username: string) =>
     request<void>("DELETE", `projects/${enc(slug)}/members/${enc(username)}/`),
+  projectInvitations: (slug: string) => request<PendingInvitation[]>("GET", `projects/${enc(slug)}/invitations/`),
+  withdrawInvitation: (slug: string, username: string) =>
+    request<void>("DELETE", `projects/${enc(slug)}/invitations/${enc(username)}/`),
+  invitations: () => request<Invitation[]>("GET", "invitations/"),
+  acceptInvitation: (id: number) => request<unknown>("POST", `invitations/${id}/accept/`),
+  declineInvitation: (id: number) => request<void>("POST", `invitations/${id}/decline/`),
 
   // --- documents and the queue
   documents: (slug: string, params: Record<string, string | number | undefined> = {}) =>
