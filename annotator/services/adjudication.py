@@ -112,13 +112,17 @@ def save_gold(
     spans: Sequence[Mapping[str, Any]],
     source_annotation_ids: Sequence[int],
     expected_version: int | None,
+    source_versions: Mapping[int, int] | None = None,
 ) -> Gold:
     """Replace the document's gold with `spans`, adjudicated by `user` from the given
     annotations of this document.
 
     `expected_version` is the gold version the adjudicator started from (0 or None when there
     was no gold yet); another save in between raises `StaleVersion` (409), so two reviewers
-    cannot silently overwrite each other. Bad spans raise `InvalidSpans` (400) naming each;
+    cannot silently overwrite each other. `source_versions` (annotation id -> version) are
+    the versions the adjudicator read; the gold cites them, so an annotation edited between
+    reading and saving leaves the gold stale at once. Sources not in it are cited at their
+    version now. Bad spans raise `InvalidSpans` (400) naming each;
     nothing is written then. After the commit, the tagger is asked whether to retrain.
     """
     checked = check_spans(document.text, list(spans), document.project.label_schemas())
@@ -153,7 +157,8 @@ def save_gold(
         )
         gold.source_annotations.set(sources)
         # The versions read under this transaction are the ones the gold is made from.
-        gold.source_versions = {str(a.pk): a.version for a in sources}
+        read = source_versions or {}
+        gold.source_versions = {str(a.pk): read.get(a.pk, a.version) for a in sources}
         gold.save(update_fields=["source_versions"])
         project = document.project
         transaction.on_commit(lambda: training.maybe_start_training(project=project))

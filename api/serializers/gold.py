@@ -72,6 +72,19 @@ class GoldSaveSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The gold version you started from: 0 (or null) when there was none yet; a stale one gets 409.",
     )
+    source_versions = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=dict,
+        help_text='Optional: the version of each source annotation you adjudicated from, {"<id>": version}. '
+        "The gold cites them, so one edited meanwhile shows the gold as stale; others are cited as they are now.",
+    )
+
+    def validate_source_versions(self, value: dict) -> dict[int, int]:
+        try:
+            return {int(key): version for key, version in value.items()}
+        except ValueError:
+            raise serializers.ValidationError("keys are annotation ids") from None
 
 
 class SubmittedAnnotationSerializer(serializers.Serializer):

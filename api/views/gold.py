@@ -70,5 +70,6 @@ class GoldView(APIView):
             spans=body.validated_data["spans"],
             source_annotation_ids=body.validated_data["source_annotation_ids"],
             expected_version=body.validated_data["version"],
+            source_versions=body.validated_data["source_versions"],
         )
         return Response(GoldSerializer(_gold_or_empty(document)).data)

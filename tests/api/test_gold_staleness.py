@@ -70,3 +70,20 @@ def test_an_imported_gold_cites_no_annotations(adjudicated, client_for, reviewer
     save(client_for(alice), adjudicated.pk, spans=[], status="submitted", version=1)
     gold = gold_of(client_for(reviewer), adjudicated)
     assert gold["origin"] == "imported" and gold["source_annotations"] == [] and gold["stale"] is False
+
+
+def test_a_source_edited_between_reading_and_saving_leaves_the_new_gold_stale(
+    adjudicated, client_for, reviewer, alice
+) -> None:  # type: ignore[no-untyped-def]
+    mine = Annotation.objects.get(document=adjudicated, annotator=alice)
+    read = {str(mine.pk): 1}  # what the reviewer had on screen
+    save(client_for(alice), adjudicated.pk, spans=[], status="submitted", version=1)  # meanwhile
+    body = {"spans": [], "source_annotation_ids": [mine.pk], "source_versions": read, "version": 1}
+    saved = client_for(reviewer).put(f"/api/documents/{adjudicated.pk}/gold/", body, format="json").json()
+    assert saved["stale_sources"] == [{"id": mine.pk, "annotator": "alice", "cited_version": 1, "current_version": 2}]
+
+
+def test_source_versions_keyed_by_something_else_than_ids_get_400(adjudicated, client_for, reviewer) -> None:  # type: ignore[no-untyped-def]
+    body = {"spans": [], "source_annotation_ids": [], "source_versions": {"alice": 1}, "version": 1}
+    response = client_for(reviewer).put(f"/api/documents/{adjudicated.pk}/gold/", body, format="json")
+    assert response.status_code == 400 and "source_versions" in response.content.decode()

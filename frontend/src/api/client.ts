@@ -310,7 +310,10 @@ export const api = {
       (r) => ("annotations" in (r as object) ? (r as { annotations: Annotation[] }).annotations : list(r as Page<Annotation>)),
     ),
   gold: (id: number) => request<Gold>("GET", `documents/${id}/gold/`),
-  saveGold: (id: number, body: { spans: ApiSpan[]; version: number | null; source_annotation_ids: number[] }) =>
+  saveGold: (
+    id: number,
+    body: { spans: ApiSpan[]; version: number | null; source_annotation_ids: number[]; source_versions?: Record<string, number> },
+  ) =>
     request<Gold>("PUT", `documents/${id}/gold/`, body),
 
   // --- models, agreement, jobs
