@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
@@ -22,3 +23,13 @@ def project_list_for(*, user: AbstractBaseUser) -> QuerySet[Project]:
     if getattr(user, "is_superuser", False):
         return projects
     return projects.filter(memberships__user_id=user.pk).distinct()
+
+
+def may_create_projects(*, user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether `user` may create a project through the API (setting PROJECT_CREATORS:
+    "staff", the default, or "all" logged-in users)."""
+    if not user.is_authenticated:
+        return False
+    if settings.PROJECT_CREATORS == "all":
+        return True
+    return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))

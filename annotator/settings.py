@@ -208,6 +208,13 @@ JOB_LOST_AFTER_SECONDS = env_int("JOB_LOST_AFTER_SECONDS", 120)
 # the worker mid-export. Always 0 in production.
 EXPORT_PAUSE_SECONDS = env_int("EXPORT_PAUSE_SECONDS", 0)
 
+# --- Access -------------------------------------------------------------------------------
+# Who may create projects through the API: "staff" (is_staff or superuser accounts, the
+# default) or "all" (any logged-in user). The command line's create_project is not limited.
+PROJECT_CREATORS = env_str("PROJECT_CREATORS", "staff").strip().lower()
+if PROJECT_CREATORS not in ("staff", "all"):
+    raise ImproperlyConfigured(f"PROJECT_CREATORS must be 'staff' or 'all', not {PROJECT_CREATORS!r}")
+
 # --- Tagger (issue 4) ----------------------------------------------------------------------
 # Test hook only: a training sleeps this long after loading its data, so a test can kill
 # the worker mid-training. Always 0 in production.

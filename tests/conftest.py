@@ -80,7 +80,11 @@ def _user(username: str):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def owner(db):  # type: ignore[no-untyped-def]
-    return _user("olivia")
+    """The project's owner; a staff account, so she may create projects (PROJECT_CREATORS)."""
+    user = _user("olivia")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
 
 
 @pytest.fixture

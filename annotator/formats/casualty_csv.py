@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from annotator.formats.csv_safety import safe_dict
 from annotator.formats.records import Record
 
 STATUSES = ("killed", "wounded", "missing")
@@ -112,5 +113,5 @@ def write_casualty_csv(records: Iterable[Record]) -> Iterator[str]:
     for record in records:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(casualty_row(record))
+        writer.writerow(safe_dict(casualty_row(record)))  # titles and span texts are anyone's
         yield buffer.getvalue()

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Iterator
 
 from annotator.exceptions import FormatError
+from annotator.formats.csv_safety import restore, safe_row
 from annotator.formats.records import Record
 
 
@@ -18,7 +19,7 @@ def read_csv(lines: Iterable[str]) -> Iterator[Record]:
         raise FormatError("the file is empty") from None
     except csv.Error as error:
         raise FormatError(f"bad CSV: {error}", line=1) from None
-    header = [name.strip().lstrip("\ufeff") for name in header]
+    header = [restore(name.strip().lstrip("\ufeff")) for name in header]
     if "text" not in header:
         raise FormatError(f"no 'text' column (columns: {', '.join(header)})", line=1)
     text_at = header.index("text")
@@ -31,6 +32,7 @@ def read_csv(lines: Iterable[str]) -> Iterator[Record]:
         except csv.Error as error:
             raise FormatError(f"bad CSV: {error}", line=reader.line_num) from None
         line = reader.line_num
+        row = [restore(cell) for cell in row]  # undo our exports' formula guard (csv_safety)
         if not row or not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -46,15 +48,16 @@ def read_csv(lines: Iterable[str]) -> Iterator[Record]:
 
 
 def write_csv(records: Iterable[Record]) -> Iterator[str]:
-    """Documents as CSV (id, text, then each meta key seen in the first record)."""
+    """Documents as CSV (id, text, then each meta key seen in the first record), every cell
+    guarded against running as a spreadsheet formula (csv_safety)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     columns: list[str] | None = None
     for record in records:
         if columns is None:
             columns = [key for key in record.meta if isinstance(key, str)]
-            writer.writerow(["id", "text", *columns])
-        writer.writerow([record.id, record.text, *(record.meta.get(key, "") for key in columns)])
+            writer.writerow(safe_row(["id", "text", *columns]))
+        writer.writerow(safe_row([record.id, record.text, *(record.meta.get(key, "") for key in columns)]))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -5,7 +5,7 @@ from annotator.models.documents import Document
 from annotator.models.gold import Gold, GoldSpan
 from annotator.models.jobs import Job
 from annotator.models.ml import ModelVersion, Suggestion
-from annotator.models.projects import Label, Membership, Project, Role
+from annotator.models.projects import Invitation, Label, Membership, Project, Role
 from annotator.models.tokens import ApiToken
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Document",
     "Gold",
     "GoldSpan",
+    "Invitation",
     "Job",
     "Label",
     "Membership",

@@ -14,6 +14,9 @@ class Gold(models.Model):
     document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="gold")
     adjudicator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     source_annotations = models.ManyToManyField(Annotation, blank=True, related_name="+")
+    # The version of each source annotation the gold was adjudicated from ({"<annotation id>":
+    # version}); a source whose version has moved on since makes the gold stale.
+    source_versions = models.JSONField(default=dict, blank=True)
     origin = models.CharField(max_length=16, default="adjudicated", help_text="adjudicated or imported")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -83,3 +83,23 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.project} as {self.role}"
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join a project with a role, waiting for the invitee to accept
+    or decline. Kept by user name, not by account, so inviting a name that has no account
+    looks exactly like inviting one that has (the owner learns nothing about who exists);
+    such an invitation simply waits until an account of that name logs in and answers."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    username = models.CharField(max_length=150)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANNOTATOR)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "username"], name="invitation_unique")]
+        indexes = [models.Index(fields=["username"], name="invitation_username_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.username} invited to {self.project} as {self.role}"

@@ -65,19 +65,40 @@ def adjudication_for(*, document: Document) -> dict[str, Any]:
     }
 
 
+def stale_sources(gold: Gold) -> list[dict[str, Any]]:
+    """The source annotations edited since the gold was adjudicated from them: annotator,
+    the version the gold cites and the annotation's version now. Empty: the gold is current."""
+    cited = gold.source_versions or {}
+    return [
+        {"id": a.pk, "annotator": a.annotator.username, "cited_version": cited[str(a.pk)], "current_version": a.version}
+        for a in sorted(gold.source_annotations.all(), key=lambda a: a.pk)
+        if str(a.pk) in cited and cited[str(a.pk)] != a.version
+    ]
+
+
 def gold_data(gold: Gold | None) -> dict[str, Any] | None:
-    """The gold as the API shows it, or None."""
+    """The gold as the API shows it, or None. `stale` says whether some source annotation
+    was edited after the adjudication (`stale_sources` lists them)."""
     if gold is None:
         return None
+    cited = gold.source_versions or {}
+    stale = stale_sources(gold)
     return {
         "document": gold.document_id,
         "version": gold.version,
         "origin": gold.origin,
         "adjudicator": gold.adjudicator.username if gold.adjudicator else None,
         "source_annotations": [
-            {"id": a.pk, "annotator": a.annotator.username, "version": a.version}
+            {
+                "id": a.pk,
+                "annotator": a.annotator.username,
+                "version": a.version,
+                "cited_version": cited.get(str(a.pk)),
+            }
             for a in sorted(gold.source_annotations.all(), key=lambda a: a.pk)
         ],
+        "stale": bool(stale),
+        "stale_sources": stale,
         "spans": [span.as_dict() for span in sorted(s.as_span() for s in gold.spans.all())],
         "created_at": gold.created_at,
         "updated_at": gold.updated_at,
@@ -91,13 +112,17 @@ def save_gold(
     spans: Sequence[Mapping[str, Any]],
     source_annotation_ids: Sequence[int],
     expected_version: int | None,
+    source_versions: Mapping[int, int] | None = None,
 ) -> Gold:
     """Replace the document's gold with `spans`, adjudicated by `user` from the given
     annotations of this document.
 
     `expected_version` is the gold version the adjudicator started from (0 or None when there
     was no gold yet); another save in between raises `StaleVersion` (409), so two reviewers
-    cannot silently overwrite each other. Bad spans raise `InvalidSpans` (400) naming each;
+    cannot silently overwrite each other. `source_versions` (annotation id -> version) are
+    the versions the adjudicator read; the gold cites them, so an annotation edited between
+    reading and saving leaves the gold stale at once. Sources not in it are cited at their
+    version now. Bad spans raise `InvalidSpans` (400) naming each;
     nothing is written then. After the commit, the tagger is asked whether to retrain.
     """
     checked = check_spans(document.text, list(spans), document.project.label_schemas())
@@ -131,6 +156,10 @@ def save_gold(
             GoldSpan(gold=gold, start=s.start, end=s.end, label=s.label, attrs=dict(s.attrs)) for s in checked
         )
         gold.source_annotations.set(sources)
+        # The versions read under this transaction are the ones the gold is made from.
+        read = source_versions or {}
+        gold.source_versions = {str(a.pk): read.get(a.pk, a.version) for a in sources}
+        gold.save(update_fields=["source_versions"])
         project = document.project
         transaction.on_commit(lambda: training.maybe_start_training(project=project))
     return gold

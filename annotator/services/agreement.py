@@ -16,6 +16,7 @@ from annotator.agreement.report import AnnotatedDocument, document_detail, docum
 from annotator.agreement.report import agreement_report as compute_report
 from annotator.agreement.span_f1 import span_f1
 from annotator.exceptions import NotFound
+from annotator.formats.csv_safety import safe_row
 from annotator.models import Annotation, Document, Gold, GoldSpan, ModelVersion, Project, Span, Suggestion
 from annotator.spans import Span as SpanValue
 
@@ -173,7 +174,8 @@ def documents_table_csv(*, project: Project) -> str:
     annotators = sorted({name for row in rows for name in row["spans"]})
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([*CSV_COLUMNS, *(f"disagreements_{k}" for k in kinds), *(f"spans_{a}" for a in annotators)])
+    header = [*CSV_COLUMNS, *(f"disagreements_{k}" for k in kinds), *(f"spans_{a}" for a in annotators)]
+    writer.writerow(safe_row(header))
     for row in rows:
         cells = []
         for column in CSV_COLUMNS:
@@ -181,7 +183,7 @@ def documents_table_csv(*, project: Project) -> str:
             cells.append(";".join(value) if isinstance(value, list) else "" if value is None else value)
         cells += [row["disagreements_by_kind"].get(k, 0) for k in kinds]
         cells += [row["spans"].get(a, "") for a in annotators]
-        writer.writerow(cells)
+        writer.writerow(safe_row(cells))  # external ids and user names are anyone's text
     return out.getvalue()
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -74,6 +75,7 @@ def import_documents(
     records: Iterable[Record],
     as_annotator: str | None = None,
     as_gold: bool = False,
+    create_annotators: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Store the records' documents and, where a line belongs to an annotator (or the gold),
@@ -83,6 +85,12 @@ def import_documents(
     A plain line whose document is already there is reported and skipped. Every line is
     read and checked before anything is written, and the writes are one transaction: a
     bad line stores nothing and the error names it.
+
+    Annotations are written only under the names of the project's members, unless
+    `create_annotators` (the command line's `--as-annotator`, run by whoever runs the
+    server): then a missing user is created with no usable password and made an annotator
+    of the project. Through the API an import never creates an account and never writes as
+    someone who has not joined the project.
     """
     if as_gold and as_annotator:
         raise AnnotatorError("give --as-annotator or --as-gold, not both")
@@ -105,16 +113,34 @@ def import_documents(
         spans = record.spans or []
         check_spans(record.text, spans, labels, line=record.line)
         lines.append(_Line(record, target, spans))
+    if not create_annotators:
+        _check_members(project, lines)
     report = ImportReport()
     total = len(lines)
     with transaction.atomic():
         _match_or_create_documents(project, lines, report)
         if on_progress:
             on_progress(total // 2, total)
-        _store_annotations(project, [line for line in lines if line.target], report)
+        _store_annotations(project, [line for line in lines if line.target], report, create_annotators)
         if on_progress:
             on_progress(total, total)
     return report
+
+
+def _check_members(project: Project, lines: list[_Line]) -> None:
+    """Every annotator a line names must be a member of the project already. The message is
+    the same whether or not such an account exists, so an import cannot probe user names."""
+    names = {line.target for line in lines if line.target not in (None, GOLD)}
+    members = set(
+        Membership.objects.filter(project=project, user__username__in=names).values_list("user__username", flat=True)
+    )
+    for line in lines:
+        if line.target not in (None, GOLD) and line.target not in members:
+            raise FormatError(
+                f"'annotator': {line.target!r} is not a member of project {project.slug}; an import writes "
+                "only as the project's members (add them to the project first)",
+                line=line.record.line,
+            )
 
 
 def _match_or_create_documents(project: Project, lines: list[_Line], report: ImportReport) -> None:
@@ -158,7 +184,7 @@ def _match_or_create_documents(project: Project, lines: list[_Line], report: Imp
     report.created = len(new_docs)
 
 
-def _store_annotations(project: Project, lines: list[_Line], report: ImportReport) -> None:
+def _store_annotations(project: Project, lines: list[_Line], report: ImportReport, create_annotators: bool) -> None:
     seen: dict[tuple[int, str], int] = {}
     for line in lines:
         assert line.document is not None and line.target is not None
@@ -179,8 +205,11 @@ def _store_annotations(project: Project, lines: list[_Line], report: ImportRepor
         if line.target != GOLD:
             by_user.setdefault(line.target or "", []).append(line)
     for username, user_lines in by_user.items():
-        user = get_or_create_annotator(username)
-        Membership.objects.get_or_create(project=project, user=user, defaults={"role": Role.ANNOTATOR})
+        if create_annotators:
+            user = get_or_create_annotator(username)
+            Membership.objects.get_or_create(project=project, user=user, defaults={"role": Role.ANNOTATOR})
+        else:  # a member, checked by _check_members before anything was written
+            user = User.objects.get(username=username, memberships__project=project)
         _store_user_annotations(user, user_lines)
         report.annotations += len(user_lines)
 
@@ -223,6 +252,12 @@ def _store_gold(lines: list[_Line]) -> None:
         span_model=GoldSpan,
         parent_field="gold",
     )
+    # An imported gold was adjudicated from nothing here: it cites no annotations (and so is
+    # never stale for an edit of one).
+    doc_ids = [line.document.pk for line in lines if line.document]
+    for chunk in _chunks(doc_ids):
+        Gold.source_annotations.through.objects.filter(gold__document_id__in=chunk).delete()
+        Gold.objects.filter(document_id__in=chunk).exclude(source_versions={}).update(source_versions={})
 
 
 def _store_with_spans(

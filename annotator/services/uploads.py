@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 
 from annotator.exceptions import AnnotatorError, Conflict, FormatError
 from annotator.formats.registry import READERS, detect_format, export_format, read_bytes
-from annotator.models import Document, Job, Project
+from annotator.models import Document, Job, Membership, Project
 from annotator.models.documents import content_hash
 from annotator.services import exports, jobs
 from annotator.services.imports import import_documents
@@ -61,6 +61,13 @@ def start_import(
     check_upload_size(upload.size)
     if as_gold and as_annotator:
         raise AnnotatorError("give as_annotator or as_gold, not both", field="as_gold")
+    if as_annotator and not Membership.objects.filter(project=project, user__username=as_annotator).exists():
+        # The same answer whether or not such an account exists: an upload cannot probe names.
+        raise AnnotatorError(
+            f"as_annotator: {as_annotator!r} is not a member of project {project.slug}; an import writes only "
+            "as the project's members (add them to the project first)",
+            field="as_annotator",
+        )
     fmt = fmt or detect_format(upload.name or "")
     if fmt not in import_formats():
         raise FormatError(f"unknown import format {fmt!r} (known: {', '.join(import_formats())})")

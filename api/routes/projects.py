@@ -4,7 +4,7 @@ documents and imports."""
 from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
-from api.views import auth, deletion, documents, imports, projects
+from api.views import auth, deletion, documents, imports, invitations, projects
 
 
 class UsernameConverter(StringConverter):
@@ -31,6 +31,15 @@ urlpatterns: list = [
     path(
         "projects/<slug:slug>/members/<username:username>/", projects.MemberDetailView.as_view(), name="member-detail"
     ),
+    path("projects/<slug:slug>/invitations/", projects.ProjectInvitationListView.as_view(), name="project-invitations"),
+    path(
+        "projects/<slug:slug>/invitations/<username:username>/",
+        projects.ProjectInvitationDetailView.as_view(),
+        name="project-invitation-detail",
+    ),
+    path("invitations/", invitations.InvitationListView.as_view(), name="invitation-list"),
+    path("invitations/<int:pk>/accept/", invitations.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("invitations/<int:pk>/decline/", invitations.InvitationDeclineView.as_view(), name="invitation-decline"),
     path("projects/<slug:slug>/documents/", documents.DocumentListView.as_view(), name="document-list"),
     path("projects/<slug:slug>/imports/", imports.ImportView.as_view(), name="import-create"),
     path("documents/<int:pk>/", documents.DocumentDetailView.as_view(), name="document-detail"),

@@ -29,6 +29,16 @@ class SourceAnnotationSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The annotation's id.")
     annotator = serializers.CharField(help_text="Its annotator.")
     version = serializers.IntegerField(help_text="Its current version.")
+    cited_version = serializers.IntegerField(
+        allow_null=True, help_text="The version the gold was adjudicated from (null if not recorded)."
+    )
+
+
+class StaleSourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The annotation's id.")
+    annotator = serializers.CharField(help_text="Its annotator.")
+    cited_version = serializers.IntegerField(help_text="The version the gold was adjudicated from.")
+    current_version = serializers.IntegerField(help_text="Its version now (edited since).")
 
 
 class GoldSerializer(serializers.Serializer):
@@ -39,6 +49,12 @@ class GoldSerializer(serializers.Serializer):
     origin = serializers.CharField(allow_null=True, help_text="adjudicated or imported; null while there is no gold.")
     adjudicator = serializers.CharField(allow_null=True, help_text="Who saved it (null when imported).")
     source_annotations = SourceAnnotationSerializer(many=True, help_text="The annotations it was adjudicated from.")
+    stale = serializers.BooleanField(
+        help_text="True when a source annotation was edited after the gold was adjudicated from it."
+    )
+    stale_sources = StaleSourceSerializer(
+        many=True, help_text="The source annotations edited since (empty when the gold is current)."
+    )
     spans = PlainSpanSerializer(many=True, help_text="The gold spans, sorted.")
     created_at = serializers.DateTimeField(allow_null=True, help_text="When the gold was first saved.")
     updated_at = serializers.DateTimeField(allow_null=True, help_text="When it was last saved (by the adjudicator).")
@@ -57,6 +73,19 @@ class GoldSaveSerializer(InputSerializer):
         allow_null=True,
         help_text="The gold version you started from: 0 (or null) when there was none yet; a stale one gets 409.",
     )
+    source_versions = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=dict,
+        help_text='Optional: the version of each source annotation you adjudicated from, {"<id>": version}. '
+        "The gold cites them, so one edited meanwhile shows the gold as stale; others are cited as they are now.",
+    )
+
+    def validate_source_versions(self, value: dict) -> dict[int, int]:
+        try:
+            return {int(key): version for key, version in value.items()}
+        except ValueError:
+            raise serializers.ValidationError("keys are annotation ids") from None
 
 
 class SubmittedAnnotationSerializer(serializers.Serializer):

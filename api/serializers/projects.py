@@ -126,6 +126,32 @@ class MemberSerializer(InputSerializer):
     role = serializers.ChoiceField(choices=Role.choices, help_text=ROLE_HELP)
 
 
+class MemberAddedSerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="The user name given.")
+    role = serializers.ChoiceField(choices=Role.choices, help_text=ROLE_HELP)
+    status = serializers.ChoiceField(
+        choices=["member", "invited"],
+        help_text="member: already a member, whose role is now `role`; invited: an invitation waits for "
+        "that user name to accept (the answer is the same whether or not such an account exists).",
+    )
+
+
+class PendingInvitationSerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="The invited user name.")
+    role = serializers.ChoiceField(choices=Role.choices, help_text="The role offered: " + ROLE_HELP)
+    invited_by = serializers.CharField(allow_null=True, help_text="The owner who invited them.")
+    created_at = serializers.DateTimeField(help_text="When.")
+
+
+class InvitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Accept or decline it by this id.")
+    project = serializers.SlugField(help_text="The project's slug.")
+    project_name = serializers.CharField(help_text="The project's name.")
+    role = serializers.ChoiceField(choices=Role.choices, help_text="The role offered: " + ROLE_HELP)
+    invited_by = serializers.CharField(allow_null=True, help_text="The owner who invited you.")
+    created_at = serializers.DateTimeField(help_text="When.")
+
+
 class RoleSerializer(InputSerializer):
     role = serializers.ChoiceField(choices=Role.choices, help_text="The member's new role: " + ROLE_HELP)
 

@@ -27,6 +27,8 @@ def _gold_or_empty(document: Document) -> dict[str, Any]:
         "origin": None,
         "adjudicator": None,
         "source_annotations": [],
+        "stale": False,
+        "stale_sources": [],
         "spans": [],
         "created_at": None,
         "updated_at": None,
@@ -34,7 +36,9 @@ def _gold_or_empty(document: Document) -> dict[str, Any]:
 
 
 class GoldView(APIView):
-    """The document's gold with its provenance (adjudicator, when, source annotations).
+    """The document's gold with its provenance (adjudicator, when, source annotations and
+    the version of each it was made from); `stale` is true, and `stale_sources` names them,
+    when a source annotation was edited after the adjudication.
     With no gold yet, `version` is 0 and `spans` empty. PUT replaces the gold: the spans, the
     annotations it was adjudicated from and the `version` you started from; a stale version
     gets 409 with `current_version`, bad spans 400 naming each (`error.spans`). A save may
@@ -66,5 +70,6 @@ class GoldView(APIView):
             spans=body.validated_data["spans"],
             source_annotation_ids=body.validated_data["source_annotation_ids"],
             expected_version=body.validated_data["version"],
+            source_versions=body.validated_data["source_versions"],
         )
         return Response(GoldSerializer(_gold_or_empty(document)).data)

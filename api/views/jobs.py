@@ -47,16 +47,25 @@ def job_data(job: Job, request: Request) -> dict[str, Any]:
 
 
 def readable_job_or_404(request: Request, pk: int) -> Job:
-    """Its creator may read a job, and so may the project's reviewers and owners (an
-    export can hold everyone's annotations, so other annotators may not). To anyone else
-    the job does not exist."""
+    """A job is read with the caller's role in its project *now*, not when it was made:
+    reviewers and owners read every job of a live project; an annotator reads only jobs
+    they started themselves, and of exports only those of their own annotations (an export
+    can hold everyone's spans). Once the caller leaves the project, or the project is
+    deleted, the job does not exist for them (404), whoever created it."""
     job = Job.objects.filter(pk=pk).select_related("project").first() if 0 < pk <= MAX_PK else None
     if job is None:
         raise Http404("no such job")
-    if job.created_by_id == request.user.pk:
+    if job.project is None:  # no project to ask: only its creator
+        if job.created_by_id != request.user.pk:
+            raise Http404("no such job")
         return job
-    role = role_for(project=job.project, user=request.user) if job.project else None
-    if role is None or RANK[Role(role)] < RANK[Role.REVIEWER]:
+    role = role_for(project=job.project, user=request.user) if job.project.deleted_at is None else None
+    if role is None:
+        raise Http404("no such job")
+    if RANK[Role(role)] >= RANK[Role.REVIEWER]:
+        return job
+    own_export = job.params.get("source") == f"annotator:{request.user.username}"
+    if job.created_by_id != request.user.pk or (job.kind == Job.Kind.EXPORT and not own_export):
         raise Http404("no such job")
     return job
 

@@ -14,14 +14,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator import sql
+from annotator.exceptions import AnnotatorError, Conflict
 from annotator.models import Document, Membership, Project, Role
-from annotator.selectors import project_list_for, role_for
-from annotator.services import project_admin
+from annotator.selectors import may_create_projects, project_list_for, role_for
+from annotator.services import invitations, project_admin
 from annotator.services.document_queries import project_progress
 from annotator.services.projects import create_project
 from api.permissions import RANK, require_role
 from api.serializers.projects import (
+    MemberAddedSerializer,
     MemberSerializer,
+    PendingInvitationSerializer,
     ProjectCreateSerializer,
     ProjectSerializer,
     ProjectUpdateSerializer,
@@ -114,7 +117,8 @@ def project_data(project: Project, *, user: AbstractBaseUser, role: str) -> dict
 
 
 class ProjectListView(APIView):
-    """Your projects (with your role and progress figures); POST creates one, with you as its owner."""
+    """Your projects (with your role and progress figures); POST creates one, with you as its
+    owner (staff accounts only, unless the setting PROJECT_CREATORS is "all")."""
 
     @extend_schema(responses={200: ProjectSerializer(many=True)}, tags=["projects"])
     def get(self, request: Request) -> Response:
@@ -127,9 +131,19 @@ class ProjectListView(APIView):
 
     @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer}, tags=["projects"])
     def post(self, request: Request) -> Response:
+        if not may_create_projects(user=request.user):
+            raise PermissionDenied("only staff accounts may create projects here (setting PROJECT_CREATORS)")
         given = ProjectCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        project = create_project(owner=request.user, **given.validated_data)
+        try:
+            project = create_project(owner=request.user, **given.validated_data)
+        except Conflict as error:
+            # One answer for every taken slug (a project the caller cannot see, a deleted
+            # one, or their own), phrased as bad input: it does not say whose it is.
+            if error.details.get("field") != "slug":
+                raise
+            slug = given.validated_data["slug"]
+            raise AnnotatorError(f"slug {slug!r} is not available; choose another", field="slug") from None
         data = project_data(project, user=request.user, role=Role.OWNER)
         return Response(ProjectSerializer(data).data, status=status.HTTP_201_CREATED)
 
@@ -167,8 +181,10 @@ def _members(project: Project) -> list[dict[str, str]]:
 
 
 class MemberListView(APIView):
-    """The project's members with their roles (reviewers and owners); POST (owner) adds a
-    user by name with a role, or changes the role of one already in."""
+    """The project's members with their roles (reviewers and owners). POST (owner) with a
+    user name and a role: a member's role changes (200, status `member`); anyone else is
+    invited (202, status `invited`) and joins only by accepting the invitation
+    (`/api/invitations/`). The answer is the same whether or not the name has an account."""
 
     @extend_schema(responses={200: MemberSerializer(many=True)}, tags=["projects"])
     def get(self, request: Request, slug: str) -> Response:
@@ -176,15 +192,22 @@ class MemberListView(APIView):
         require_role(request, project, Role.REVIEWER)
         return Response(MemberSerializer(_members(project), many=True).data)
 
-    @extend_schema(request=MemberSerializer, responses={201: MemberSerializer}, tags=["projects"])
+    @extend_schema(
+        request=MemberSerializer, responses={200: MemberAddedSerializer, 202: MemberAddedSerializer}, tags=["projects"]
+    )
     def post(self, request: Request, slug: str) -> Response:
         project = project_or_404(slug)
         require_role(request, project, Role.OWNER)
         given = MemberSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        membership = project_admin.set_member(project=project, **given.validated_data)
-        data = {"username": membership.user.username, "role": membership.role}
-        return Response(MemberSerializer(data).data, status=status.HTTP_201_CREATED)
+        username, role = given.validated_data["username"], given.validated_data["role"]
+        if Membership.objects.filter(project=project, user__username=username).exists():
+            membership = project_admin.set_member(project=project, username=username, role=role)
+            data = {"username": username, "role": membership.role, "status": "member"}
+            return Response(MemberAddedSerializer(data).data)
+        invitation = invitations.invite(project=project, username=username, role=role, invited_by=request.user)
+        data = {"username": invitation.username, "role": invitation.role, "status": "invited"}
+        return Response(MemberAddedSerializer(data).data, status=status.HTTP_202_ACCEPTED)
 
 
 class MemberDetailView(APIView):
@@ -207,4 +230,34 @@ class MemberDetailView(APIView):
         project = project_or_404(slug)
         require_role(request, project, Role.OWNER)
         project_admin.remove_member(project=project, username=username)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProjectInvitationListView(APIView):
+    """The invitations to this project still waiting for an answer (owner)."""
+
+    @extend_schema(responses={200: PendingInvitationSerializer(many=True)}, tags=["projects"])
+    def get(self, request: Request, slug: str) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.OWNER)
+        data = [
+            {
+                "username": i.username,
+                "role": i.role,
+                "invited_by": i.invited_by.username if i.invited_by else None,
+                "created_at": i.created_at,
+            }
+            for i in invitations.pending_for_project(project=project)
+        ]
+        return Response(PendingInvitationSerializer(data, many=True).data)
+
+
+class ProjectInvitationDetailView(APIView):
+    """DELETE (owner) withdraws the waiting invitation of `username`."""
+
+    @extend_schema(responses={204: None}, tags=["projects"])
+    def delete(self, request: Request, slug: str, username: str) -> Response:
+        project = project_or_404(slug)
+        require_role(request, project, Role.OWNER)
+        invitations.withdraw(project=project, username=username)
         return Response(status=status.HTTP_204_NO_CONTENT)

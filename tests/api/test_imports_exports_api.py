@@ -49,10 +49,10 @@ def test_an_upload_with_spans_as_an_annotator_stores_their_annotation(
     text = TEXTS[0]
     line = {"text": text, "spans": [{"start": 17, "end": 22, "label": "LOCATION"}]}
     with django_capture_on_commit_callbacks(execute=True):
-        response = upload(client_for(owner), jsonl(line), as_annotator="carol")
+        response = upload(client_for(owner), jsonl(line), as_annotator="bob")
     assert response.status_code == 202
     assert Job.objects.get(pk=response.json()["id"]).status == "succeeded"
-    annotation = Annotation.objects.get(annotator__username="carol")
+    annotation = Annotation.objects.get(annotator__username="bob")
     assert annotation.status == "submitted" and annotation.spans.get().label == "LOCATION"
 
 

@@ -49,7 +49,7 @@ ROWS = [
         "project create",
         "post",
         "/api/projects/",
-        (401, 201, 201, 201, 201),
+        (401, 403, 403, 403, 201),
         body=lambda caller: {"slug": f"new-{caller}", "labels": [{"name": "LOCATION"}]},
     ),
     Row("project detail", "get", "/api/projects/{slug}/", (401, 404, 200, 200, 200)),
@@ -63,7 +63,7 @@ ROWS = [
         "member add",
         "post",
         "/api/projects/{slug}/members/",
-        (401, 404, 403, 403, 201),
+        (401, 404, 403, 403, 202),
         body={"username": "oscar", "role": "annotator"},
     ),
     Row(
@@ -74,6 +74,9 @@ ROWS = [
         body={"role": "reviewer"},
     ),
     Row("member remove", "delete", "/api/projects/{slug}/members/bob/", (401, 404, 403, 403, 204)),
+    Row("project invitations", "get", "/api/projects/{slug}/invitations/", (401, 404, 403, 403, 200)),
+    Row("withdraw invitation", "delete", "/api/projects/{slug}/invitations/nobody/", (401, 404, 403, 403, 404)),
+    Row("my invitations", "get", "/api/invitations/", (401, 200, 200, 200, 200)),
     Row("document list", "get", "/api/projects/{slug}/documents/", (401, 404, 200, 200, 200)),
     Row(
         "document create",
@@ -206,7 +209,11 @@ def test_outsiders_cannot_reach_documents_or_jobs_of_other_projects(world, clien
 
 
 def test_an_annotator_reads_their_own_jobs_but_not_others(world, client_for, alice):
-    own = Job.objects.create(kind=Job.Kind.EXPORT, project_id=Document.objects.get(pk=world["mine"]).project_id)
+    own = Job.objects.create(
+        kind=Job.Kind.EXPORT,
+        project_id=Document.objects.get(pk=world["mine"]).project_id,
+        params={"source": "annotator:alice", "format": "jsonl"},
+    )
     own.created_by = alice
     own.save()
     client = client_for(alice)

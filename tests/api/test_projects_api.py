@@ -8,8 +8,8 @@ from annotator.models import Label, Membership, Project, Span
 from tests.api.conftest import assign, save
 
 
-def test_creating_a_project_makes_the_caller_its_owner(client_for, alice):
-    response = client_for(alice).post(
+def test_creating_a_project_makes_the_caller_its_owner(client_for, owner):
+    response = client_for(owner).post(
         "/api/projects/",
         {"slug": "idlib", "name": "Idlib", "labels": [{"name": "LOCATION"}, {"name": "WEAPON", "colour": "#123456"}]},
         format="json",
@@ -25,7 +25,7 @@ def test_creating_a_project_makes_the_caller_its_owner(client_for, alice):
         "by_status": {"unassigned": 0, "in_progress": 0, "done": 0, "gold": 0},
         "annotators": [],
     }
-    assert Membership.objects.get(project__slug="idlib").user == alice
+    assert Membership.objects.get(project__slug="idlib").user == owner
 
 
 @pytest.mark.parametrize(
@@ -41,17 +41,17 @@ def test_creating_a_project_makes_the_caller_its_owner(client_for, alice):
         ({"slug": "ok", "labels": ["A"], "annotators_per_document": 0}, "annotators_per_document"),
     ],
 )
-def test_bad_project_input_gets_400_naming_the_problem_and_creates_nothing(client_for, alice, body, words):
-    response = client_for(alice).post("/api/projects/", body, format="json")
+def test_bad_project_input_gets_400_naming_the_problem_and_creates_nothing(client_for, owner, body, words):
+    response = client_for(owner).post("/api/projects/", body, format="json")
     assert response.status_code == 400
     assert words in response.content.decode()
     assert not Project.objects.exists()
 
 
-def test_a_taken_slug_gets_409(project, client_for, alice):
-    response = client_for(alice).post("/api/projects/", {"slug": "aleppo", "labels": [{"name": "X"}]}, format="json")
-    assert response.status_code == 409
-    assert "already exists" in response.json()["error"]["message"]
+def test_a_taken_slug_is_not_available(project, client_for, owner):
+    response = client_for(owner).post("/api/projects/", {"slug": "aleppo", "labels": [{"name": "X"}]}, format="json")
+    assert response.status_code == 400
+    assert "slug 'aleppo' is not available" in response.json()["error"]["message"]
 
 
 def test_the_owner_changes_settings_and_labels(project, client_for, owner):
@@ -108,7 +108,9 @@ def test_removing_an_unused_label_is_allowed(project, client_for, owner):
 def test_the_owner_manages_members(project, client_for, owner, outsider):
     client = client_for(owner)
     added = client.post("/api/projects/aleppo/members/", {"username": "oscar", "role": "annotator"}, format="json")
-    assert added.status_code == 201 and added.json() == {"username": "oscar", "role": "annotator"}
+    assert added.status_code == 202 and added.json() == {"username": "oscar", "role": "annotator", "status": "invited"}
+    (invitation,) = client_for(outsider).get("/api/invitations/").json()
+    assert client_for(outsider).post(f"/api/invitations/{invitation['id']}/accept/").status_code == 200
     changed = client.patch("/api/projects/aleppo/members/oscar/", {"role": "reviewer"}, format="json")
     assert changed.status_code == 200 and changed.json()["role"] == "reviewer"
     listed = client.get("/api/projects/aleppo/members/").json()
@@ -120,7 +122,7 @@ def test_the_owner_manages_members(project, client_for, owner, outsider):
 @pytest.mark.parametrize(
     ("method", "path", "body", "status", "words"),
     [
-        ("post", "members/", {"username": "nobody", "role": "annotator"}, 400, "no user named 'nobody'"),
+        ("post", "members/", {"username": "no body", "role": "annotator"}, 400, "not a valid user name"),
         ("post", "members/", {"username": "oscar", "role": "boss"}, 400, "role"),
         ("patch", "members/olivia/", {"role": "annotator"}, 409, "only owner"),
         ("delete", "members/olivia/", None, 409, "only owner"),

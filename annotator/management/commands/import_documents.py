@@ -26,8 +26,14 @@ class Command(ContractCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         project = project_for(options["project"])
         records = read_path(options["path"], options["format"])
+        # Whoever runs the server may bring in annotators from elsewhere: missing users are
+        # created (no usable password) and join the project. The API never does this.
         report = import_documents(
-            project=project, records=records, as_annotator=options["as_annotator"], as_gold=options["as_gold"]
+            project=project,
+            records=records,
+            as_annotator=options["as_annotator"],
+            as_gold=options["as_gold"],
+            create_annotators=True,
         )
         for skipped in report.skipped[:20]:
             self.stdout.write(f"skipped {skipped}")

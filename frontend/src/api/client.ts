@@ -69,6 +69,25 @@ export interface Member {
   role: Role;
 }
 
+/** The answer to adding a member: a member's role changed, or an invitation now waits. */
+export interface MemberAdded extends Member {
+  status: "member" | "invited";
+}
+
+export interface PendingInvitation extends Member {
+  invited_by: string | null;
+  created_at: string;
+}
+
+export interface Invitation {
+  id: number;
+  project: string;
+  project_name: string;
+  role: Role;
+  invited_by: string | null;
+  created_at: string;
+}
+
 export interface Suggestion {
   id: number;
   start: number;
@@ -152,11 +171,20 @@ export interface Job {
   finished_at: string | null;
 }
 
+export interface StaleSource {
+  id: number;
+  annotator: string;
+  cited_version: number;
+  current_version: number;
+}
+
 export interface Gold {
   document: number;
   version: number;
   spans: ApiSpan[];
   adjudicator?: string | null;
+  stale?: boolean;
+  stale_sources?: StaleSource[];
   [extra: string]: unknown;
 }
 
@@ -253,11 +281,17 @@ export const api = {
   createProject: (body: Partial<Project>) => request<Project>("POST", "projects/", body),
   updateProject: (slug: string, body: Partial<Project>) => request<Project>("PATCH", `projects/${enc(slug)}/`, body),
   members: (slug: string) => request<Page<Member> | Member[]>("GET", `projects/${enc(slug)}/members/`).then(list),
-  addMember: (slug: string, member: Member) => request<Member>("POST", `projects/${enc(slug)}/members/`, member),
+  addMember: (slug: string, member: Member) => request<MemberAdded>("POST", `projects/${enc(slug)}/members/`, member),
   setRole: (slug: string, username: string, role: Role) =>
     request<Member>("PATCH", `projects/${enc(slug)}/members/${enc(username)}/`, { role }),
   removeMember: (slug: string, username: string) =>
     request<void>("DELETE", `projects/${enc(slug)}/members/${enc(username)}/`),
+  projectInvitations: (slug: string) => request<PendingInvitation[]>("GET", `projects/${enc(slug)}/invitations/`),
+  withdrawInvitation: (slug: string, username: string) =>
+    request<void>("DELETE", `projects/${enc(slug)}/invitations/${enc(username)}/`),
+  invitations: () => request<Invitation[]>("GET", "invitations/"),
+  acceptInvitation: (id: number) => request<unknown>("POST", `invitations/${id}/accept/`),
+  declineInvitation: (id: number) => request<void>("POST", `invitations/${id}/decline/`),
 
   // --- documents and the queue
   documents: (slug: string, params: Record<string, string | number | undefined> = {}) =>
@@ -276,7 +310,10 @@ export const api = {
       (r) => ("annotations" in (r as object) ? (r as { annotations: Annotation[] }).annotations : list(r as Page<Annotation>)),
     ),
   gold: (id: number) => request<Gold>("GET", `documents/${id}/gold/`),
-  saveGold: (id: number, body: { spans: ApiSpan[]; version: number | null; source_annotation_ids: number[] }) =>
+  saveGold: (
+    id: number,
+    body: { spans: ApiSpan[]; version: number | null; source_annotation_ids: number[]; source_versions?: Record<string, number> },
+  ) =>
     request<Gold>("PUT", `documents/${id}/gold/`, body),
 
   // --- models, agreement, jobs

@@ -108,6 +108,24 @@ def test_gold_export_round_trip_through_the_commands(db, tmp_path: Path) -> None
         ]
 
 
+def test_the_command_line_import_may_create_the_annotators_it_names(db, tmp_path: Path) -> None:
+    """Unlike the API, whoever runs the server may bring in annotators from elsewhere."""
+    from django.contrib.auth.models import User
+
+    call_command("create_project", "fakes", "--labels", "LOCATION")
+    text = "Shelling hit Douma on Friday."
+    lines = [{"id": "d1", "text": text, "spans": [{"start": 13, "end": 18, "label": "LOCATION"}], "annotator": "yara"}]
+    path = tmp_path / "yara.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    call_command("import_documents", "fakes", str(path))
+    call_command("import_documents", "fakes", str(path), "--as-annotator", "zoe")
+    for name in ("yara", "zoe"):
+        user = User.objects.get(username=name)
+        assert not user.has_usable_password()
+        assert user.memberships.get(project__slug="fakes").role == "annotator"
+        assert user.annotations.get(document__external_id="d1").status == "submitted"
+
+
 def test_seed_demo_is_idempotent(db, capsys) -> None:
     call_command("seed_demo")
     call_command("seed_demo")

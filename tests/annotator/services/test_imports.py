@@ -75,8 +75,11 @@ def test_annotators_files_attach_to_the_same_documents(project, alice) -> None:
     spans = [{"start": 0, "end": 16, "label": "PERPETRATOR"}, {"start": 37, "end": 43, "label": "LOCATION"}]
     import_documents(project=project, records=[Record(text=TEXT, id="d1", line=1)])
     import_documents(project=project, records=[Record(text=TEXT, id="d1", spans=spans, line=1)], as_annotator="alice")
-    # A second annotator, new to the app, matched by text alone, with an empty annotation.
-    import_documents(project=project, records=[Record(text=TEXT, spans=[], line=1)], as_annotator="zoe")
+    # A second annotator, new to the app, matched by text alone, with an empty annotation
+    # (brought in from the command line, which may create her account).
+    import_documents(
+        project=project, records=[Record(text=TEXT, spans=[], line=1)], as_annotator="zoe", create_annotators=True
+    )
     doc = Document.objects.get(external_id="d1")
     by_user = {a.annotator.username: a for a in doc.annotations.all()}
     assert set(by_user) == {"alice", "zoe"}
