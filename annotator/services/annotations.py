@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from annotator import sql
@@ -21,6 +21,7 @@ from annotator.exceptions import AnnotatorError, Conflict, InvalidSpans, NotFoun
 from annotator.models import Annotation, Document, Label, Project, Span, Suggestion
 from annotator.services import training
 from annotator.services.assignment import HOLDS_SLOT
+from annotator.services.locks import lock_document
 from annotator.spans import check_spans
 
 STATUSES = tuple(Annotation.Status.values)
@@ -187,8 +188,7 @@ def save_my_annotation(
 def _take_back_slot(document: Document, annotation: Annotation) -> None:
     """An annotator un-skipping a document: allowed only while the document still has a
     free slot (the skip released theirs, and someone else may have taken it since)."""
-    if connection.features.has_select_for_update:  # SQLite: the IMMEDIATE transaction already serializes
-        Document.objects.filter(pk=document.pk).select_for_update().first()
+    lock_document(document.pk)
     taken = Annotation.objects.filter(document=document, status__in=HOLDS_SLOT).exclude(pk=annotation.pk).count()
     if taken >= document.project.annotators_per_document:
         raise Conflict(

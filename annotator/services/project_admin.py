@@ -15,6 +15,7 @@ from django.db import transaction
 
 from annotator.exceptions import AnnotatorError, Conflict, NotFound
 from annotator.models import GoldSpan, Label, Membership, Project, Role, Span, Suggestion
+from annotator.services.locks import lock_project
 from annotator.services.projects import _label_rows
 
 EDITABLE = ("name", "guidelines", "annotators_per_document", "retrain_every")
@@ -91,7 +92,7 @@ def set_member(*, project: Project, username: str, role: str) -> Membership:
     user = User.objects.filter(username=username).first()
     if user is None:
         raise AnnotatorError(f"there is no user named {username!r}", field="username")
-    Project.objects.select_for_update().filter(pk=project.pk).first()  # serialize membership changes
+    lock_project(project.pk)  # serialize membership changes
     membership = Membership.objects.filter(project=project, user=user).first()
     if membership and membership.role == Role.OWNER and role != Role.OWNER and _owners(project) <= 1:
         raise Conflict(f"{username} is the project's only owner; make someone else owner first", field="role")
@@ -103,7 +104,7 @@ def set_member(*, project: Project, username: str, role: str) -> Membership:
 def remove_member(*, project: Project, username: str) -> None:
     """Take `username` out of the project. Their annotations stay (they are data), but
     they lose access. The last owner cannot be removed."""
-    Project.objects.select_for_update().filter(pk=project.pk).first()
+    lock_project(project.pk)
     membership = Membership.objects.filter(project=project, user__username=username).first()
     if membership is None:
         raise NotFound(f"{username!r} is not a member of project {project.slug}")

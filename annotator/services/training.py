@@ -38,7 +38,7 @@ from typing import Any
 
 import sklearn
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -46,6 +46,7 @@ from annotator import sql
 from annotator.agreement.span_f1 import span_f1
 from annotator.exceptions import AnnotatorError
 from annotator.models import Annotation, Document, Gold, Job, ModelVersion, Project
+from annotator.services.locks import lock_project
 from annotator.spans import Span
 from annotator.tagger import FEATURE_VERSION, ModelLoadError, SpanTagger, dump_tagger, load_tagger, sha256
 from annotator.tokenize import AlignmentError
@@ -116,8 +117,7 @@ def start_training(*, project: Project, user: Any = None, reason: str = "request
 
     fail_stale_trainings(project=project)
     with transaction.atomic():
-        if connection.features.has_select_for_update:
-            Project.objects.select_for_update().filter(pk=project.pk).first()
+        lock_project(project.pk)
         waiting = Job.objects.filter(project=project, kind=Job.Kind.TRAINING, status=Job.Status.QUEUED).first()
         if waiting is not None:
             return waiting
@@ -157,8 +157,7 @@ def claim_training(*, job: Job) -> bool:
 
     fail_stale_trainings(project=job.project)
     with transaction.atomic():
-        if connection.features.has_select_for_update:
-            Project.objects.select_for_update().filter(pk=job.project_id).first()
+        lock_project(job.project_id)
         busy = Job.objects.filter(project_id=job.project_id, kind=Job.Kind.TRAINING, status=Job.Status.RUNNING)
         if busy.exclude(pk=job.pk).exists():
             raise TrainingBusy(f"training {busy.first().pk} of this project is running")
@@ -248,8 +247,7 @@ def run_training(*, job: Job, queue_refresh: bool = True) -> dict[str, Any]:
     project = job.project
     # run_job writes the heartbeat (services.jobs.heartbeat) while this runs.
     with transaction.atomic():
-        if connection.features.has_select_for_update:
-            Project.objects.select_for_update().filter(pk=project.pk).first()
+        lock_project(project.pk)
         number = (ModelVersion.objects.filter(project=project).aggregate(m=Max("version"))["m"] or 0) + 1
         version = ModelVersion.objects.create(
             project=project,
@@ -310,8 +308,7 @@ def _train_version(
     artifact = dump_tagger(tagger)
     duration = time.perf_counter() - started
     with transaction.atomic():
-        if connection.features.has_select_for_update:
-            Project.objects.select_for_update().filter(pk=project.pk).first()
+        lock_project(project.pk)
         fields: dict[str, Any] = {
             "metrics": metrics,
             "training_documents": len(train),
