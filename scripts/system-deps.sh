@@ -4,7 +4,7 @@
 #   scripts/system-deps.sh test    redis, PostgreSQL 15 server binaries, chromium
 set -euo pipefail
 want=(redis-server)
-[ "${1:-run}" = test ] && want+=(postgresql-15 chromium fonts-dejavu-core)
+[ "${1:-run}" = test ] && want+=(postgresql-15 chromium fonts-dejavu-core fonts-noto-color-emoji)
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
