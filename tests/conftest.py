@@ -7,6 +7,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -159,6 +160,56 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(DATABASE_URL=_database_url_for_subprocess(), CELERY_TASK_ALWAYS_EAGER="0", **extra)
     return env
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def served_by_gunicorn(*, log_name: str, workers: int = 1, threads: int = 4, **env: str) -> Iterator[str]:
+    """The app under gunicorn, as in production, on a free loopback port against the test
+    database; yields its base URL once it answers, stops it after."""
+    import urllib.error
+    import urllib.request
+
+    from annotator.processes import gunicorn_command
+
+    port = free_port()
+    log_path = Path(os.environ.get("ANNOTATOR_VAR_DIR", "/tmp")) / log_name
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            gunicorn_command(bind=f"127.0.0.1:{port}", workers=workers, threads=threads),
+            cwd=ROOT,
+            env=subprocess_env(DEBUG="1", **env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/login", timeout=2).read()
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    raise RuntimeError(f"gunicorn did not start; see {log_path}") from None
+                time.sleep(0.2)
+        try:
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def _worker_process() -> Iterator[subprocess.Popen[bytes]]:

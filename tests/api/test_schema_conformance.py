@@ -10,13 +10,12 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import checks
 from schemathesis.core.failures import FailureGroup
 
 from annotator.services.tokens import issue_token
 from annotator.wsgi import application
-from tests.api.test_schema_fuzz import SKIP, keep_connection_open
+from tests.api.test_schema_fuzz import SKIP, for_generated_cases, keep_connection_open
 
 # What JSON Schema cannot say, and the server rightly refuses (docs/operations.md lists them):
 # labels, users and documents that do not exist, NUL and lone surrogates in any key, numbers
@@ -102,20 +101,12 @@ def test_generated_requests_pass_every_check_but_positive_data_acceptance(projec
             if (operation.method.upper(), operation.path) in SKIP or time.monotonic() > deadline:
                 continue
 
-            @given(case=operation.as_strategy())
-            @settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                database=None,
-                phases=[Phase.explicit, Phase.generate],
-                suppress_health_check=list(HealthCheck),
-            )
-            def run(case) -> None:  # type: ignore[no-untyped-def]
+            def check(case) -> None:  # type: ignore[no-untyped-def]
                 try:
                     sent.append(case.call_and_validate(headers=auth, excluded_checks=EXCLUDED).status_code)
                 except (AssertionError, FailureGroup) as failure:
                     failures.append(f"{case.method} {case.path}: {str(failure).splitlines()[0]}")
 
-            run()
+            for_generated_cases(operation, EXAMPLES, check)
     assert len(sent) + len(failures) >= 100, "too few requests were checked"
     assert not failures, "\n".join(sorted(set(failures))[:20])

@@ -72,15 +72,24 @@ def fuzz_every_operation(owner, alice, real: dict[str, object]) -> None:  # type
     assert not failures, "\n".join(sorted(set(failures))[:20])
 
 
-def fuzz_operation(operation, who, auth, real, statuses, failures) -> None:  # type: ignore[no-untyped-def]
+def for_generated_cases(operation, examples: int, send) -> None:  # type: ignore[no-untyped-def]
+    """Call `send(case)` with up to `examples` requests schemathesis generates for `operation`."""
+
     @given(case=operation.as_strategy())
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         deadline=None,
         database=None,
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
+    def run(case) -> None:  # type: ignore[no-untyped-def]
+        send(case)
+
+    run()
+
+
+def fuzz_operation(operation, who, auth, real, statuses, failures) -> None:  # type: ignore[no-untyped-def]
     def fuzz(case) -> None:  # type: ignore[no-untyped-def]
         # Random slugs and ids only ever reach 404s; send each case once more at the real
         # project, document and member, so generated bodies and queries reach the services.
@@ -94,7 +103,7 @@ def fuzz_operation(operation, who, auth, real, statuses, failures) -> None:  # t
             if response.status_code >= 500:
                 failures.append(f"{who}: {case.method} {case.formatted_path} -> {response.status_code}")
 
-    fuzz()
+    for_generated_cases(operation, EXAMPLES, fuzz)
 
 
 @pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/"])

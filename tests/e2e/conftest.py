@@ -5,17 +5,12 @@ database) driven by headless Chromium through Playwright. The test's rows must b
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from annotator.processes import CHROMIUM, CHROMIUM_ARGS, gunicorn_command
-from tests.conftest import ROOT, subprocess_env
+from annotator.processes import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import ROOT, served_by_gunicorn
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still plain synchronous code.
@@ -23,12 +18,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 DIST = ROOT / "frontend" / "dist" / "index.html"
 SCREENSHOTS = ROOT / "docs" / "img"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def browser_passwords(*users) -> None:  # type: ignore[no-untyped-def]
@@ -47,34 +36,8 @@ def server(transactional_db) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The app served by gunicorn, as in production, with the built web UI."""
     if not DIST.exists():
         pytest.fail("the web UI is not built: run `make frontend` (scripts/frontend.sh) first")
-    port = _free_port()
-    log_path = Path(os.environ.get("ANNOTATOR_VAR_DIR", "/tmp")) / "e2e-server.log"
-    log = open(log_path, "ab")  # noqa: SIM115
-    process = subprocess.Popen(
-        gunicorn_command(bind=f"127.0.0.1:{port}"),
-        cwd=ROOT,
-        env=subprocess_env(DEBUG="1"),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/login", timeout=1).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"gunicorn did not start; see {log_path}") from None
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    with served_by_gunicorn(log_name="e2e-server.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -4,56 +4,23 @@ worker's memory (where 70 guesses a minute once got 51 answers from three worker
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from annotator.processes import gunicorn_command
-from tests.conftest import ROOT, subprocess_env
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.conftest import served_by_gunicorn
 
 
 @pytest.fixture
 def three_workers(transactional_db) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """gunicorn with three single-threaded workers on the test database and the test Redis,
     counting under a key prefix of its own."""
-    port = _free_port()
-    log_path = Path(os.environ.get("ANNOTATOR_VAR_DIR", "/tmp")) / "login-limits-server.log"
-    log = open(log_path, "ab")  # noqa: SIM115
-    env = subprocess_env(DEBUG="1", CACHE_KEY_PREFIX=f"test-{uuid.uuid4().hex}")
-    process = subprocess.Popen(
-        gunicorn_command(bind=f"127.0.0.1:{port}", workers=3, threads=1), cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/schema/", timeout=2).read()
-            break
-        except urllib.error.HTTPError:
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"gunicorn did not start; see {log_path}") from None
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    prefix = f"test-{uuid.uuid4().hex}"
+    with served_by_gunicorn(log_name="login-limits-server.log", workers=3, threads=1, CACHE_KEY_PREFIX=prefix) as base:
+        yield base
 
 
 def _post_token(base: str, username: str, password: str) -> int:
