@@ -178,15 +178,15 @@ def label_disagreements(continuum: LabelContinuum, coders: int) -> tuple[float, 
     holds no document."""
     if not continuum.lengths:
         return 0.0, 0.0
-    observed, lengths, units, ll1, cubic = continuum.document_sums()
+    units = np.asarray(continuum.units, dtype=float)
     d_o, d_e = disagreements(
-        observed=float(observed.sum()),
-        length=float(lengths.sum()),
+        observed=float(sum(continuum.observed)),
+        length=float(sum(continuum.lengths)),
         coders=coders,
-        units=float(units.sum()),
-        unit_ll1=float(ll1.sum()),
-        unit_cubic=float(cubic.sum()),
-        cross=cross_term(np.asarray(continuum.units, dtype=float), np.asarray(continuum.gaps, dtype=float)),
+        units=float(len(units)),
+        unit_ll1=float((units * (units - 1)).sum()),
+        unit_cubic=float((2 * units**3 - 3 * units**2 + units).sum()),
+        cross=cross_term(units, np.asarray(continuum.gaps, dtype=float)),
     )
     return float(d_o), float(d_e)
 
