@@ -277,3 +277,15 @@ def test_a_resample_that_draws_every_document_once_reproduces_every_figure() -> 
     for key, figure in figures.items():
         assert figure["value"] is not None, key
         assert figure["ci95"] == [figure["value"], figure["value"]], key
+
+
+def test_the_report_and_the_table_give_a_single_document_the_same_alpha_u() -> None:
+    """alpha_u has one path (`unitizing.label_disagreements`): a one-document corpus's figure
+    is that document's own, as the per-document table prints it."""
+    defined = 0
+    for document in corpus():
+        report = agreement_report([document], labels=LABELS, resamples=0)
+        (row,) = document_table([document], labels=LABELS)
+        assert report["alpha_u"]["value"] == row["alpha_u"], document.id
+        defined += row["alpha_u"] is not None
+    assert defined >= 2
