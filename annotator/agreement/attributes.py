@@ -18,6 +18,7 @@ import numpy as np
 
 from annotator.agreement.bootstrap import percentile_interval
 from annotator.agreement.coefficients import krippendorff_alpha
+from annotator.agreement.figures import FloatArray, rounded
 from annotator.spans import Span
 
 
@@ -25,7 +26,7 @@ def attribute_agreement(
     documents: Sequence[Mapping[str, Sequence[Span]]],
     attributes: Mapping[str, Sequence[str]],
     *,
-    weights: np.ndarray | None = None,
+    weights: FloatArray | None = None,
 ) -> dict[str, Any]:
     """`documents`: one mapping annotator -> spans per document; `attributes`: label -> the
     attribute names to compare; `weights`: the bootstrap's resamples x documents draw counts
@@ -74,7 +75,7 @@ def attribute_agreement(
             entry[name] = {
                 "value": round(agree / pairs, 4) if pairs else None,
                 "ci95": [round(x, 4) for x in interval] if interval else None,
-                "alpha": _rounded(krippendorff_alpha(table)) if len(rows) else None,
+                "alpha": rounded(krippendorff_alpha(table)) if len(rows) else None,
                 "items": len(groups),
                 "pairs": pairs,
             }
@@ -86,7 +87,3 @@ def _code(value: Any) -> Any:
     if value is None or value == "":
         return "blank"
     return repr(value)
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)

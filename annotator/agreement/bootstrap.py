@@ -15,22 +15,27 @@ defines it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+from annotator.agreement.figures import FloatArray, Interval
 
 DEFAULT_RESAMPLES = 1000
 DEFAULT_SEED = 0
 CONFIDENCE = 0.95
 
 
-def resample_weights(documents: int, *, resamples: int, seed: int) -> np.ndarray:
+def resample_weights(documents: int, *, resamples: int, seed: int) -> FloatArray:
     """resamples x documents: how often each document is drawn in each resample."""
     if documents == 0 or resamples == 0:
         return np.zeros((resamples, documents))
     rng = np.random.default_rng(seed)
-    return rng.multinomial(documents, np.full(documents, 1 / documents), size=resamples).astype(float)
+    weights: FloatArray = rng.multinomial(documents, np.full(documents, 1 / documents), size=resamples).astype(float)
+    return weights
 
 
-def percentile_interval(values: np.ndarray, *, used_documents: int) -> list[float] | None:
+def percentile_interval(values: FloatArray, *, used_documents: int) -> list[float] | None:
     """The central 95% of the defined resample values, or None."""
     values = np.asarray(values, dtype=float)
     values = values[np.isfinite(values)]
@@ -39,3 +44,27 @@ def percentile_interval(values: np.ndarray, *, used_documents: int) -> list[floa
     tail = (1 - CONFIDENCE) / 2 * 100
     low, high = np.percentile(values, [tail, 100 - tail])
     return [float(low), float(high)]
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    """One draw shared by every measure of a report: `weights` is resamples x documents, how
+    often each document was drawn in each resample."""
+
+    weights: FloatArray
+
+    @classmethod
+    def draw(cls, documents: int, *, resamples: int, seed: int) -> Bootstrap:
+        return cls(resample_weights(documents, resamples=resamples, seed=seed))
+
+    @property
+    def resamples(self) -> int:
+        return int(self.weights.shape[0])
+
+    def interval(self, values: FloatArray, *, documents: int, value: float | None) -> Interval:
+        """The rounded 95% interval of a measure's resample `values`; None when the measure
+        itself is undefined, nothing was resampled or it stands on fewer than two documents."""
+        if value is None or self.resamples == 0:
+            return None
+        interval = percentile_interval(values, used_documents=documents)
+        return [round(interval[0], 4), round(interval[1], 4)] if interval else None

@@ -15,22 +15,22 @@ e.g. kappa when both annotators used one category only, never 0 or 1.
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import krippendorff
 import numpy as np
-from sklearn.metrics import cohen_kappa_score
+import numpy.typing as npt
+from sklearn.metrics import cohen_kappa_score  # type: ignore[import-untyped]
+
+from annotator.agreement.figures import FloatArray, IntArray, defined
 
 _EPS = 1e-12
-
-
-def _defined(value: float) -> float | None:
-    return None if value is None or not np.isfinite(value) else float(value)
 
 
 # --- Cohen's kappa --------------------------------------------------------------------------
 
 
-def cohen_kappa(confusion: np.ndarray) -> float | None:
+def cohen_kappa(confusion: npt.NDArray[Any]) -> float | None:
     """Cohen's kappa of a two-annotator confusion matrix (rows: the first annotator's
     category, columns: the second's), computed by scikit-learn's `cohen_kappa_score` on the
     matrix's cells weighted by their counts (the same as on the token lists themselves)."""
@@ -46,10 +46,10 @@ def cohen_kappa(confusion: np.ndarray) -> float | None:
             sample_weight=confusion[rows, cols].astype(float),
             replace_undefined_by=np.nan,
         )
-    return _defined(value)
+    return defined(value)
 
 
-def kappa_from_confusion(confusion: np.ndarray) -> np.ndarray:
+def kappa_from_confusion(confusion: npt.NDArray[Any]) -> FloatArray:
     """Cohen's kappa of confusion matrices stacked on leading axes (..., C, C); NaN where
     undefined."""
     confusion = np.asarray(confusion, dtype=float)
@@ -64,14 +64,16 @@ def kappa_from_confusion(confusion: np.ndarray) -> np.ndarray:
 # --- Fleiss' kappa --------------------------------------------------------------------------
 
 
-def fleiss_stats(counts: np.ndarray) -> tuple[float, float, np.ndarray]:
+def fleiss_stats(counts: npt.NDArray[Any]) -> tuple[float, float, FloatArray]:
     """The sums Fleiss' kappa needs from an items x categories count table in which every
     item has the same number of ratings: (items, sum of squared counts, category totals)."""
     counts = np.asarray(counts, dtype=float)
     return float(counts.shape[0]), float((counts**2).sum()), counts.sum(axis=0)
 
 
-def fleiss_from_stats(items: np.ndarray, squares: np.ndarray, totals: np.ndarray, raters: int) -> np.ndarray:
+def fleiss_from_stats(
+    items: npt.NDArray[Any], squares: npt.NDArray[Any], totals: npt.NDArray[Any], raters: int
+) -> FloatArray:
     """Fleiss' kappa (Fleiss 1971) from summed `fleiss_stats`, vectorised over leading axes:
     P-bar = (sum n_ij^2 - N n) / (N n (n - 1)), p_j = total_j / (N n), P_e = sum p_j^2,
     kappa = (P-bar - P_e) / (1 - P_e). NaN where N = 0 or P_e = 1."""
@@ -85,7 +87,7 @@ def fleiss_from_stats(items: np.ndarray, squares: np.ndarray, totals: np.ndarray
     return np.where((items > 0) & (1 - p_e > _EPS), kappa, np.nan)
 
 
-def fleiss_kappa(counts: np.ndarray) -> float | None:
+def fleiss_kappa(counts: npt.NDArray[Any]) -> float | None:
     """Fleiss' kappa of an items x categories table of rating counts (each row sums to the
     number of raters, at least 2). None when undefined."""
     counts = np.asarray(counts)
@@ -95,25 +97,36 @@ def fleiss_kappa(counts: np.ndarray) -> float | None:
     if raters < 2 or not (counts.sum(axis=1) == raters).all():
         raise ValueError("Fleiss' kappa needs the same number (>= 2) of ratings for every item")
     items, squares, totals = fleiss_stats(counts)
-    return _defined(float(fleiss_from_stats(np.array(items), np.array(squares), totals, raters)))
+    return defined(float(fleiss_from_stats(np.array(items), np.array(squares), totals, raters)))
+
+
+# --- Per label: "has this label / has not" ---------------------------------------------------
+
+
+def binary_counts(table: IntArray, indicator: IntArray) -> IntArray:
+    """items x 2 (has not, has the label) from an items x categories count table; `indicator`
+    is 1 for the categories that contain the label."""
+    has = table @ indicator
+    counts: IntArray = np.stack([table.sum(axis=1) - has, has], axis=1)
+    return counts
 
 
 # --- Krippendorff's alpha (nominal) ---------------------------------------------------------
 
 
-def coincidences(value_counts: np.ndarray) -> np.ndarray:
+def coincidences(value_counts: npt.NDArray[Any]) -> FloatArray:
     """Krippendorff's coincidence matrix of units x categories value counts: each unit with
     m >= 2 values adds (n n^T - diag(n)) / (m - 1); units with fewer values are not pairable."""
     value_counts = np.asarray(value_counts, dtype=float)
     m = value_counts.sum(axis=1)
     pairable = value_counts[m >= 2]
     weights = 1.0 / (pairable.sum(axis=1) - 1)
-    matrix = (pairable * weights[:, None]).T @ pairable
+    matrix: FloatArray = (pairable * weights[:, None]).T @ pairable
     matrix -= np.diag((pairable * weights[:, None]).sum(axis=0))
     return matrix
 
 
-def alpha_from_coincidences(matrix: np.ndarray) -> np.ndarray:
+def alpha_from_coincidences(matrix: npt.NDArray[Any]) -> FloatArray:
     """Nominal alpha = 1 - (n - 1) (n - sum_c o_cc) / (n^2 - sum_c n_c^2), vectorised over
     leading axes; NaN where the denominator is 0 (one category only, or nothing pairable)."""
     matrix = np.asarray(matrix, dtype=float)
@@ -126,7 +139,7 @@ def alpha_from_coincidences(matrix: np.ndarray) -> np.ndarray:
     return np.where((n > 1) & (spread > _EPS), alpha, np.nan)
 
 
-def compress_value_counts(value_counts: np.ndarray) -> np.ndarray:
+def compress_value_counts(value_counts: npt.NDArray[Any]) -> IntArray:
     """The same coincidence matrix from far fewer rows: a unit on which all its m coders gave
     category c adds exactly m to o_cc, which is linear in m, so all such units of one category
     can be one row holding their summed counts. Units with a disagreement stay as they are."""
@@ -140,7 +153,7 @@ def compress_value_counts(value_counts: np.ndarray) -> np.ndarray:
     return np.vstack([rest, *rows]) if rows else rest
 
 
-def krippendorff_alpha(value_counts: np.ndarray) -> float | None:
+def krippendorff_alpha(value_counts: npt.NDArray[Any]) -> float | None:
     """Krippendorff's alpha (nominal) of a units x categories table of value counts (missing
     values are simply not counted), computed by the `krippendorff` package on the compressed
     table. None where undefined."""
@@ -153,4 +166,4 @@ def krippendorff_alpha(value_counts: np.ndarray) -> float | None:
             value = krippendorff.alpha(value_counts=table, level_of_measurement="nominal")
         except ValueError:  # no pairable unit
             return None
-    return _defined(value)
+    return defined(value)

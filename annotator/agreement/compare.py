@@ -127,10 +127,10 @@ def compare_annotations(spans_by_annotator: Mapping[str, Sequence[Span]]) -> Com
             clusters.append([item])
             end = item[1].end
     for cluster in clusters:
-        who = {annotator for annotator, _ in cluster}
+        marked_by = {annotator for annotator, _ in cluster}
         labels = {span.label for _, span in cluster}
         offsets = {(span.start, span.end) for _, span in cluster}
-        if len(who) == 1:
+        if len(marked_by) == 1:
             kind = "only_one"
         elif len(labels) > 1:
             kind = "label"
@@ -144,7 +144,7 @@ def compare_annotations(spans_by_annotator: Mapping[str, Sequence[Span]]) -> Com
                 min(span.start for _, span in cluster),
                 max(span.end for _, span in cluster),
                 cluster,
-                [a for a in annotators if a not in who],
+                [a for a in annotators if a not in marked_by],
                 boundary_too=kind == "label" and len(offsets) > 1,
             )
         )

@@ -9,6 +9,13 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
 
+from annotator.agreement.bootstrap import Bootstrap
+from annotator.agreement.measures.alpha_u import alpha_u_figure
+from annotator.agreement.measures.cohen import cohen_figure
+from annotator.agreement.measures.fleiss import fleiss_figure
+from annotator.agreement.measures.krippendorff import krippendorff_figure
+from annotator.agreement.measures.span_f1 import span_f1_figure
+from annotator.agreement.prepare import prepare
 from annotator.agreement.report import AnnotatedDocument, agreement_report, document_detail, document_table
 from annotator.agreement.span_f1 import span_f1
 from annotator.spans import Span
@@ -256,21 +263,29 @@ def test_a_resample_that_draws_every_document_once_reproduces_every_figure() -> 
     """The bootstrap recomputes each measure from per-document sums (alpha_u's expected
     disagreement through a factorised cross term); drawing each document exactly once must
     give back the point estimates the libraries computed."""
-    from annotator.agreement import report as module
-
     docs = [*corpus(), AnnotatedDocument("d4", TEXTS[0], corpus()[0].annotations)]
-    prepared = module._prepare(docs, LABELS, None)
-    computed = module._Report(prepared, resamples=1, seed=0)
-    computed.weights = np.ones((1, len(docs)))
-    computed.token_tables()
+    prepared = prepare(docs, labels=LABELS)
+    once = Bootstrap(np.ones((1, len(docs))))
     figures = {
-        "span_f1_exact": computed.span_f1("exact"),
-        "span_f1_overlap": computed.span_f1("overlap"),
-        "cohen_kappa": computed.cohen(),
-        "fleiss_kappa": computed.fleiss(),
-        "krippendorff_alpha": computed.krippendorff(),
-        "alpha_u": computed.alpha_u(),
+        "span_f1_exact": span_f1_figure(prepared, once, "exact"),
+        "span_f1_overlap": span_f1_figure(prepared, once, "overlap"),
+        "cohen_kappa": cohen_figure(prepared, once),
+        "fleiss_kappa": fleiss_figure(prepared, once),
+        "krippendorff_alpha": krippendorff_figure(prepared, once),
+        "alpha_u": alpha_u_figure(prepared, once),
     }
     for key, figure in figures.items():
         assert figure["value"] is not None, key
         assert figure["ci95"] == [figure["value"], figure["value"]], key
+
+
+def test_the_report_and_the_table_give_a_single_document_the_same_alpha_u() -> None:
+    """alpha_u has one path (`unitizing.label_disagreements`): a one-document corpus's figure
+    is that document's own, as the per-document table prints it."""
+    defined = 0
+    for document in corpus():
+        report = agreement_report([document], labels=LABELS, resamples=0)
+        (row,) = document_table([document], labels=LABELS)
+        assert report["alpha_u"]["value"] == row["alpha_u"], document.id
+        defined += row["alpha_u"] is not None
+    assert defined >= 2
