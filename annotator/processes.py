@@ -21,6 +21,11 @@ CHROMIUM_ARGS = [
 ]
 
 
+# gunicorn answers a request line over 4 KB itself, with an HTML 414; 8 KB (nginx's default
+# buffer) lets the API's own checks answer a long query with its JSON 400.
+REQUEST_LINE_LIMIT = ["--limit-request-line", "8190"]
+
+
 def gunicorn_command(*, bind: str, workers: int = 1, threads: int = 4, extra: Sequence[str] = ()) -> list[str]:
     """The web app under gunicorn, as in production (threads > 1: gthread workers)."""
     return [
@@ -38,6 +43,7 @@ def gunicorn_command(*, bind: str, workers: int = 1, threads: int = 4, extra: Se
         "warning",
         # Its default control socket is one path per user: test servers side by side would share it.
         "--no-control-socket",
+        *REQUEST_LINE_LIMIT,
         *extra,
     ]
 

@@ -8,6 +8,7 @@ from typing import Any
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
+JSON_SAFE_INTEGER = 2**53 - 1
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -58,6 +59,10 @@ class AnnotatorAutoSchema(AutoSchema):
         # A list that may not be empty says so (spectacular leaves allow_empty=False out).
         if isinstance(field, serializers.ListSerializer | serializers.ListField) and not field.allow_empty:
             mapped["minItems"] = max(1, mapped.get("minItems", 0))
+        # Every whole number in a request is within ±(2**53 − 1) (annotator/jsoncheck.py).
+        if isinstance(field, serializers.IntegerField) and direction == "request":
+            mapped.setdefault("maximum", JSON_SAFE_INTEGER)
+            mapped.setdefault("minimum", -JSON_SAFE_INTEGER)
         return mapped
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:

@@ -25,6 +25,7 @@ scripts/redis.sh "$redis_port" "$work/redis"
 $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo >/dev/null
 $PY -m gunicorn annotator.wsgi --bind "127.0.0.1:$port" --workers 2 --threads 4 --no-control-socket \
+  --limit-request-line 8190 \
   --log-level warning --error-logfile "$work/gunicorn.log" &
 gunicorn_pid=$!
 base="http://127.0.0.1:$port"

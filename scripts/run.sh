@@ -62,7 +62,7 @@ setsid $PY -m celery -A annotator.celery worker -Q default,training,prediction -
 pids+=($!)
 setsid $PY -m gunicorn annotator.wsgi --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-3}" --threads 4 \
   --access-logfile var/log/access.log --error-logfile var/log/gunicorn.log \
-  --control-socket "$PWD/var/gunicorn.ctl" &
+  --control-socket "$PWD/var/gunicorn.ctl" --limit-request-line 8190 &
 pids+=($!)
 
 # Ready means the web server answers and the worker has said so in its log.

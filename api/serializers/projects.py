@@ -122,7 +122,13 @@ class ProjectUpdateSerializer(InputSerializer):
 
 
 class MemberSerializer(InputSerializer):
-    username = serializers.CharField(max_length=150, help_text="The member's user name.")
+    # Django's rule for user names, stated in the schema too.
+    username = serializers.RegexField(
+        r"^[\w.@+-]+\Z",
+        max_length=150,
+        help_text="The member's user name: letters, digits and @ . + - _.",
+        error_messages={"invalid": "not a valid user name"},
+    )
     role = serializers.ChoiceField(choices=Role.choices, help_text=ROLE_HELP)
 
 

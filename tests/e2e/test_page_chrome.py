@@ -7,6 +7,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import browser_passwords, log_in
 
@@ -16,9 +17,9 @@ pytestmark = [pytest.mark.e2e]
 def test_each_page_names_itself_and_the_project_in_the_tab(server, page, project, alice) -> None:  # type: ignore[no-untyped-def]
     browser_passwords(alice)
     log_in(page, server, "alice")
-    page.wait_for_function("document.title === 'Projects · Annotator'")
+    expect(page).to_have_title("Projects · Annotator")
     page.goto(f"{server}/projects/{project.slug}/annotate")
-    page.wait_for_function(f"document.title === 'Annotate · {project.slug} · Annotator'")
+    expect(page).to_have_title(f"Annotate · {project.slug} · Annotator")
     icon = page.locator("link[rel=icon]").get_attribute("href")
     assert icon == "/static/favicon.svg"
     with urllib.request.urlopen(server + icon) as response:
@@ -32,7 +33,7 @@ def test_a_wrong_address_shows_the_apps_not_found_page_with_a_404(server, page, 
     response = page.goto(f"{server}/no/such/page")
     assert response.status == 404
     page.get_by_role("heading", name="Not found").wait_for()
-    page.wait_for_function("document.title === 'Not found · Annotator'")
+    expect(page).to_have_title("Not found · Annotator")
     assert "URLconf" not in page.content()
     page.get_by_role("link", name="Your projects").click()
     page.wait_for_url("**/projects")
