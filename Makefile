@@ -43,9 +43,10 @@ test: $(VENV)/.dev-deps frontend
 test-fast: $(VENV)/.dev-deps
 	$(PY) -m pytest -m "not worker and not e2e and not postgres" -q
 
+# ruff, the import contracts of pyproject.toml ([tool.importlinter]) and mypy: the same script
+# `make test` starts with.
 lint: $(VENV)/.dev-deps
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	scripts/lint.sh
 
 bench: $(VENV)/.dev-deps frontend
 	scripts/system-deps.sh test

@@ -14,6 +14,10 @@ class LimitedAdminLoginForm(AdminAuthenticationForm):
     """The admin's login behind the same limits as the API's (services/login_limits.py)."""
 
     def clean(self) -> dict[str, Any]:
+        if self.request is None:
+            # The admin's login view always passes its request; without one there is no client
+            # to count, so Django's own check applies.
+            return super().clean()
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 import regex
 
@@ -121,6 +121,11 @@ def _attrs_problem(label: str, attrs: Mapping[str, Any], schema: Mapping[str, An
     return None
 
 
+def is_offset(value: object) -> TypeGuard[int]:
+    """An offset is an int; bool is an int to Python but never a valid offset."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def span_problems(
     text: str,
     spans: Sequence[Mapping[str, Any]],
@@ -150,7 +155,7 @@ def span_problems(
             bad("a span must be an object with start, end and label")
             continue
         start, end, label = span.get("start"), span.get("end"), span.get("label")
-        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+        if not (is_offset(start) and is_offset(end)):
             bad("start and end must be whole numbers")
             continue
         if not isinstance(label, str) or label not in names:

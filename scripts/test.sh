@@ -16,7 +16,7 @@ REDIS_PORT=${TEST_REDIS_PORT:-6391}
 PG_PORT=${TEST_PG_PORT:-54329}
 
 echo "== lint"
-.venv/bin/ruff check .
+scripts/lint.sh
 
 scripts/redis.sh "$REDIS_PORT" "$run_dir/redis"
 scripts/postgres.sh start "$PG_PORT" "$run_dir/pg"

@@ -45,6 +45,7 @@ from xml.sax.saxutils import quoteattr
 from annotator import jsoncheck
 from annotator.exceptions import FormatError
 from annotator.formats.records import Record
+from annotator.spans import is_offset
 
 FROM_NAME = "label"
 TO_NAME = "text"
@@ -71,6 +72,7 @@ def _results(text: str, spans: Sequence[dict[str, Any]], *, with_score: bool) ->
         for name, value in (span.get("attrs") or {}).items():
             if value is None:
                 continue
+            payload: dict[str, Any]
             if isinstance(value, int) and not isinstance(value, bool):
                 kind, payload = "number", {"number": value}
             elif isinstance(value, bool):
@@ -207,8 +209,8 @@ def _records_of_task(task: Any, number: int) -> Iterator[Record]:
         if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
             raise _fail(number, "'data.id' must be a string or a whole number")
         doc_id = str(doc_id)
-    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
-    meta = dict(meta)
+    given_meta = data.get("meta")
+    meta = dict(given_meta) if isinstance(given_meta, dict) else {}
     for key, value in data.items():
         if key not in ("text", "id", "external_id", "meta"):
             meta.setdefault(key, value)
@@ -289,7 +291,7 @@ def _spans_of(results: Any, text: str, number: int) -> list[dict[str, Any]]:
 
 def _offsets(value: dict[str, Any], text: str, number: int, index: int) -> tuple[int, int]:
     start, end = value.get("start"), value.get("end")
-    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+    if not (is_offset(start) and is_offset(end)):
         raise _fail(number, f"result {index}: start and end must be character offsets (a <Text> region)")
     quoted = value.get("text")
     if quoted is None or text[start:end] == quoted:

@@ -67,7 +67,7 @@ class _Sink(io.RawIOBase):
 def write_txt_zip(records: Iterable[Record]) -> Iterator[bytes]:
     sink = _Sink()
     seen: set[str] = set()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         previous: tuple[str | None, str] | None = None
         for number, record in enumerate(records, start=1):
             if previous == (record.id, record.text):

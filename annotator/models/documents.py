@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.db import models
 
@@ -33,6 +34,6 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.project.slug}/{self.external_id}"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.content_hash = content_hash(self.text)
         super().save(*args, **kwargs)

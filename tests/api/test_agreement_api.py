@@ -6,19 +6,9 @@ import csv
 import io
 
 import pytest
-from django.utils import timezone
 
-from annotator.models import Annotation, Document, Span
-
-
-def annotate(document: Document, user, spans: list[tuple[str, str]]) -> Annotation:  # type: ignore[no-untyped-def]
-    annotation = Annotation.objects.create(
-        document=document, annotator=user, status="submitted", submitted_at=timezone.now()
-    )
-    for phrase, label in spans:
-        start = document.text.index(phrase)
-        Span.objects.create(annotation=annotation, start=start, end=start + len(phrase), label=label)
-    return annotation
+from annotator.models import Document
+from tests.helpers import annotate
 
 
 @pytest.fixture

@@ -5,17 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from annotator.models import Annotation, Document, Span
-
-
-def annotate(document: Document, user, spans: list[tuple[str, str]], status: str = "submitted") -> Annotation:  # type: ignore[no-untyped-def]
-    annotation = Annotation.objects.create(
-        document=document, annotator=user, status=status, submitted_at=timezone.now() if status == "submitted" else None
-    )
-    for phrase, label in spans:
-        start = document.text.index(phrase)
-        Span.objects.create(annotation=annotation, start=start, end=start + len(phrase), label=label)
-    return annotation
+from annotator.models import Annotation, Document
+from tests.helpers import annotate
 
 
 def span(document: Document, phrase: str, label: str) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from annotator.formats.registry import EXPORT_FORMATS, export_format
 from annotator.management.commands._base import ContractCommand, project_for
@@ -44,7 +44,7 @@ class Command(ContractCommand):
         )
         binary = export_format(options["format"]).binary
         if options["path"] == "-":
-            out = sys.stdout.buffer if binary else sys.stdout
+            out: IO[Any] = sys.stdout.buffer if binary else sys.stdout
             for chunk in chunks:
                 out.write(chunk)
             out.flush()
@@ -55,9 +55,9 @@ class Command(ContractCommand):
         # Write beside the target and rename, so a failed export never leaves half a file.
         count = 0
         try:
-            with partial.open("wb") if binary else partial.open("w", encoding="utf-8", newline="") as out:
+            with _open(partial, binary) as sink:
                 for chunk in chunks:
-                    out.write(chunk)
+                    sink.write(chunk)
                     count += 1
         except BaseException:
             partial.unlink(missing_ok=True)
@@ -71,3 +71,8 @@ class Command(ContractCommand):
             self.stderr.write(f"warning: {loss}")
         if len(losses) > 20:
             self.stderr.write(f"warning: ... and {len(losses) - 20} more documents lost spans")
+
+
+def _open(path: Path, binary: bool) -> IO[Any]:
+    # The format decides: bytes for binary ones, UTF-8 text (CSV's own newlines) for the rest.
+    return path.open("wb") if binary else path.open("w", encoding="utf-8", newline="")

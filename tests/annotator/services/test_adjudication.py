@@ -6,19 +6,9 @@ import pytest
 from django.utils import timezone
 
 from annotator.exceptions import AnnotatorError, InvalidSpans, StaleVersion
-from annotator.models import Annotation, Document, Gold, Span
+from annotator.models import Document, Gold
 from annotator.services import adjudication, training
-
-
-def annotate(document: Document, user, spans: list[tuple[str, str]], status: str = "submitted") -> Annotation:  # type: ignore[no-untyped-def]
-    """`spans` as (phrase, label): the first occurrence of the phrase in the text."""
-    annotation = Annotation.objects.create(
-        document=document, annotator=user, status=status, submitted_at=timezone.now() if status == "submitted" else None
-    )
-    for phrase, label in spans:
-        start = document.text.index(phrase)
-        Span.objects.create(annotation=annotation, start=start, end=start + len(phrase), label=label)
-    return annotation
+from tests.helpers import annotate
 
 
 def span(document: Document, phrase: str, label: str, **attrs: object) -> dict:

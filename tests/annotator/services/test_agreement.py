@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from annotator.agreement.report import AnnotatedDocument
 from annotator.agreement.report import agreement_report as pure_report
-from annotator.models import Annotation, Document, Gold, GoldSpan, ModelVersion, Span, Suggestion
+from annotator.models import Document, Gold, GoldSpan, ModelVersion, Suggestion
 from annotator.services.agreement import (
     agreement_report,
     document_drilldown,
@@ -24,6 +23,7 @@ from annotator.services.agreement import (
     load_annotated_documents,
 )
 from annotator.spans import Span as SpanValue
+from tests.helpers import annotate
 
 SEED_GOLD = Path(__file__).resolve().parents[3] / "fixtures" / "gold" / "seeds.jsonl"
 LABELS = ["CASUALTY_COUNT", "PERPETRATOR", "LOCATION"]
@@ -33,20 +33,6 @@ def seed_gold() -> dict[str, list[dict]]:
     """The seed articles' hand-made gold spans, by text."""
     records = [json.loads(line) for line in SEED_GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     return {r["text"]: r["spans"] for r in records}
-
-
-def annotate(document: Document, user, spans: list[dict], status: str = "submitted") -> Annotation:  # type: ignore[no-untyped-def]
-    annotation = Annotation.objects.create(
-        document=document,
-        annotator=user,
-        status=status,
-        submitted_at=timezone.now() if status == "submitted" else None,
-    )
-    Span.objects.bulk_create(
-        Span(annotation=annotation, start=s["start"], end=s["end"], label=s["label"], attrs=s.get("attrs") or {})
-        for s in spans
-    )
-    return annotation
 
 
 @pytest.fixture

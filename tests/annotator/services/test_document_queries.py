@@ -1,0 +1,75 @@
+"""The document list and progress figures through the service: one status a document,
+annotators see only their own documents and figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.models import Document, Gold
+from annotator.services.deletion import delete_document
+from annotator.services.document_queries import document_list, documents_with_status, project_progress
+from tests.helpers import annotate
+
+
+@pytest.fixture
+def documents(project) -> list[Document]:  # type: ignore[no-untyped-def]
+    return list(Document.objects.filter(project=project).order_by("id"))
+
+
+@pytest.fixture
+def staged(project, documents, alice, bob):  # type: ignore[no-untyped-def]
+    """One document of each status: done (two submissions), in progress (a draft), gold,
+    unassigned (its only annotator skipped it), and one nobody touched."""
+    done, in_progress, gold, skipped, _ = documents
+    annotate(done, alice, [("Aleppo", "LOCATION")])
+    annotate(done, bob, [])
+    annotate(in_progress, alice, [], status="draft")
+    Gold.objects.create(document=gold)
+    annotate(skipped, bob, [], status="skipped")
+    return documents
+
+
+def statuses(project) -> list[str]:  # type: ignore[no-untyped-def]
+    return list(documents_with_status(project=project).order_by("pk").values_list("status", flat=True))
+
+
+def test_each_document_has_one_status(project, staged) -> None:  # type: ignore[no-untyped-def]
+    assert statuses(project) == ["done", "in_progress", "gold", "unassigned", "unassigned"]
+
+
+def test_progress_counts_gold_as_done_and_gives_each_annotators_figures(project, staged) -> None:  # type: ignore[no-untyped-def]
+    progress = project_progress(project=project)
+    assert progress["documents"] == 5
+    assert progress["done"] == 2
+    assert progress["by_status"] == {"unassigned": 2, "in_progress": 1, "done": 1, "gold": 1}
+    by_name = {row["username"]: row for row in progress["annotators"]}
+    assert (by_name["alice"]["submitted"], by_name["alice"]["drafts"], by_name["alice"]["skipped"]) == (1, 1, 0)
+    assert (by_name["bob"]["submitted"], by_name["bob"]["drafts"], by_name["bob"]["skipped"]) == (1, 0, 1)
+
+
+def test_an_annotator_sees_only_their_own_row_of_progress(project, staged, alice) -> None:  # type: ignore[no-untyped-def]
+    assert [row["username"] for row in project_progress(project=project, user=alice)["annotators"]] == ["alice"]
+
+
+def test_an_annotator_lists_only_documents_assigned_to_them(project, staged, alice) -> None:  # type: ignore[no-untyped-def]
+    done, in_progress, *_ = staged
+    listed = document_list(project=project, user=alice, sees_all=False)
+    assert list(listed.values_list("pk", flat=True)) == [done.pk, in_progress.pk]
+
+
+def test_the_list_filters_by_status_assignee_label_and_text(project, staged, owner) -> None:  # type: ignore[no-untyped-def]
+    done, _, _, skipped, untouched = staged
+
+    def listed(**filters: str) -> list[int]:
+        return list(document_list(project=project, user=owner, sees_all=True, **filters).values_list("pk", flat=True))
+
+    assert listed(status="unassigned") == [skipped.pk, untouched.pk]
+    assert listed(assignee="bob") == [done.pk, skipped.pk]
+    assert listed(label="LOCATION") == [done.pk]
+    assert listed(q=untouched.external_id) == [untouched.pk]
+
+
+def test_a_deleted_document_is_neither_listed_nor_counted(project, staged, owner) -> None:  # type: ignore[no-untyped-def]
+    delete_document(document=staged[0])
+    assert staged[0].pk not in document_list(project=project, user=owner, sees_all=True).values_list("pk", flat=True)
+    assert project_progress(project=project)["documents"] == 4

@@ -1,0 +1,37 @@
+"""Helpers the tests share: setting up annotations as if annotators had made them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils import timezone
+
+from annotator.models import Annotation, Document, Span
+
+
+def annotate(
+    document: Document,
+    user: Any,
+    spans: Sequence[tuple[str, str] | Mapping[str, Any]],
+    status: str = "submitted",
+) -> Annotation:
+    """`user`'s annotation of `document` with `spans`, stored directly (no queue, no checks).
+
+    A span is (phrase, label), at the phrase's first occurrence in the text, or a dict with
+    start, end, label and optional attrs.
+    """
+    annotation = Annotation.objects.create(
+        document=document, annotator=user, status=status, submitted_at=timezone.now() if status == "submitted" else None
+    )
+    rows = []
+    for given in spans:
+        if isinstance(given, Mapping):
+            start, end, label, attrs = given["start"], given["end"], given["label"], given.get("attrs") or {}
+        else:
+            phrase, label = given
+            start = document.text.index(phrase)
+            end, attrs = start + len(phrase), {}
+        rows.append(Span(annotation=annotation, start=start, end=end, label=label, attrs=attrs))
+    Span.objects.bulk_create(rows)
+    return annotation
