@@ -20,7 +20,7 @@ from typing import Any
 import krippendorff
 import numpy as np
 import numpy.typing as npt
-from sklearn.metrics import cohen_kappa_score  # type: ignore[import-untyped]
+from sklearn.metrics import cohen_kappa_score
 
 from annotator.agreement.figures import FloatArray, IntArray, defined
 
