@@ -1,10 +1,20 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class LiveQuerySet(models.QuerySet[_M]):
+    """Rows with a `deleted_at`: `live()` are those not (soft) deleted, the only ones any
+    list, queue, export or report shows."""
+
+    def live(self) -> LiveQuerySet[_M]:
+        return self.filter(deleted_at__isnull=True)
 
 
 class Project(models.Model):
@@ -21,6 +31,8 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]

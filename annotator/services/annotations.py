@@ -18,9 +18,8 @@ from django.utils import timezone
 
 from annotator import sql
 from annotator.exceptions import AnnotatorError, Conflict, InvalidSpans, NotFound, SpanProblem, StaleVersion
-from annotator.models import Annotation, Document, Label, Project, Span, Suggestion
+from annotator.models import HOLDS_SLOT, Annotation, Document, Label, Project, Span, Suggestion
 from annotator.services import training
-from annotator.services.assignment import HOLDS_SLOT
 from annotator.services.locks import lock_document
 from annotator.spans import check_spans
 
