@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -46,7 +47,7 @@ class Project(models.Model):
 
     def label_schemas(self) -> dict[str, dict[str, Any]]:
         """{label name: attribute schema}, the form `annotator.spans` checks spans against."""
-        return {label.name: label.attributes for label in self.labels.all()}
+        return label_schemas_of(self.labels.all())
 
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "a colour is #rrggbb")
@@ -115,3 +116,8 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} invited to {self.project} as {self.role}"
+
+
+def label_schemas_of(labels: Iterable[Label]) -> dict[str, dict[str, Any]]:
+    """{label name: attribute schema} of a project's labels, however they were read."""
+    return {label.name: label.attributes for label in labels}
