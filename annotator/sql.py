@@ -12,13 +12,44 @@ hot path stays on the ORM.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import DEFERRED, Model, QuerySet
 
+from annotator.models import HOLDS_SLOT, ModelVersion
+
 M = TypeVar("M", bound=Model)
+
+
+# The models' vocabulary as SQL, so the statements say what the ORM's queries say: a
+# statement names it as {live:alias}, {holds_slot} or {current_model}, filled in once, when
+# the module defining the statement is imported. Only these fixed fragments are ever put into
+# a statement's text (and their values are checked to be plain words); input stays in %s.
+def _quoted(*words: str) -> str:
+    for word in words:
+        if not re.fullmatch(r"[a-z_]+", word):
+            raise ValueError(f"{word!r} is not a plain word")
+    return "(" + ", ".join(f"'{word!s}'" for word in words) + ")"
+
+
+_VOCABULARY: dict[str, Callable[[str], str]] = {
+    "live": lambda alias: f"{alias}.deleted_at IS NULL",  # LiveQuerySet.live()
+    "holds_slot": lambda _: _quoted(*HOLDS_SLOT),  # statuses that hold a quota slot
+    "current_model": lambda _: _quoted(ModelVersion.Status.CURRENT),  # ModelVersion.objects.current_for
+}
+
+
+def statement(template: str) -> str:
+    """`template` with each {name} or {name:alias} of the vocabulary above filled in."""
+
+    def fill(match: re.Match[str]) -> str:
+        return _VOCABULARY[match[1]](match[2] or "")
+
+    return re.sub(r"\{(\w+)(?::(\w+))?\}", fill, template)
+
 
 # {(model, columns): (column expression, converters) per column}: what the ORM's compiler
 # would apply to each value (SQLite's text datetimes, JSON text, booleans stored as integers).

@@ -7,31 +7,15 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import status
-from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from annotator.exceptions import AnnotatorError, Conflict, FormatError, InvalidSpans, NotFound, StaleVersion
+from annotator.services.uploads import UploadTooLarge
 from api.parsers import BadJsonInput
 
-
-class PayloadTooLarge(APIException):
-    """413 for an upload above settings.MAX_UPLOAD_BYTES, naming the limit."""
-
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "too_large"
-
-    def __init__(self, size: int) -> None:
-        from django.conf import settings
-
-        limit = settings.MAX_UPLOAD_BYTES
-        super().__init__(
-            f"the upload is {size} bytes; the limit is {limit} bytes ({limit / 1024 / 1024:.0f} MiB, "
-            "setting MAX_UPLOAD_BYTES)"
-        )
-
-
 _STATUS = {
+    UploadTooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     InvalidSpans: status.HTTP_400_BAD_REQUEST,
     FormatError: status.HTTP_400_BAD_REQUEST,
     StaleVersion: status.HTTP_409_CONFLICT,

@@ -6,9 +6,12 @@ from annotator.models.gold import Gold, GoldSpan
 from annotator.models.jobs import Job
 from annotator.models.ml import ModelVersion, Suggestion
 from annotator.models.projects import Invitation, Label, Membership, Project, Role
+from annotator.models.statuses import FINISHES, HOLDS_SLOT
 from annotator.models.tokens import ApiToken
 
 __all__ = [
+    "FINISHES",
+    "HOLDS_SLOT",
     "Annotation",
     "ApiToken",
     "Document",

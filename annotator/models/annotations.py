@@ -5,15 +5,13 @@ from django.db import models
 
 from annotator.models.documents import Document
 from annotator.models.spanfields import SpanFields
+from annotator.models.statuses import AnnotationStatus
 
 
 class Annotation(models.Model):
     """One annotator's work on one document; exists from the moment it is assigned."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft"
-        SUBMITTED = "submitted"
-        SKIPPED = "skipped"
+    Status = AnnotationStatus
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="annotations")
     annotator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations")

@@ -4,12 +4,27 @@ import hashlib
 from typing import Any
 
 from django.db import models
+from django.db.models import Count, Q
 
-from annotator.models.projects import Project
+from annotator.models.projects import LiveQuerySet, Project
+from annotator.models.statuses import FINISHES
 
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class DocumentQuerySet(LiveQuerySet["Document"]):
+    def unfinished(self, project: Project) -> DocumentQuerySet:
+        """The project's live documents nobody has finished: no gold, and fewer submitted
+        annotations than the project asks for; in id order."""
+        return (
+            self.live()
+            .filter(project=project, gold__isnull=True)
+            .annotate(done=Count("annotations", filter=Q(annotations__status=FINISHES)))
+            .filter(done__lt=project.annotators_per_document)
+            .order_by("pk")
+        )
 
 
 class Document(models.Model):
@@ -23,6 +38,8 @@ class Document(models.Model):
     # Written with the suggestions (services.suggestions): the current model's mean entropy of
     # its most uncertain tokens here; `next/` serves the highest first (active learning).
     model_uncertainty = models.FloatField(null=True, blank=True, editable=False)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

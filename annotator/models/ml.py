@@ -7,6 +7,12 @@ from annotator.models.projects import Project
 from annotator.models.spanfields import SpanFields
 
 
+class ModelVersionQuerySet(models.QuerySet["ModelVersion"]):
+    def current_for(self, project: Project | int) -> ModelVersion | None:
+        """The project's current model (the one that makes suggestions), or None."""
+        return self.filter(project=project, status=ModelVersion.Status.CURRENT).first()
+
+
 class ModelVersion(models.Model):
     """A trained tagger. The artifact lives in the database so every machine can load it."""
 
@@ -29,6 +35,8 @@ class ModelVersion(models.Model):
     artifact_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ModelVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "-version"]

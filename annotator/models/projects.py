@@ -1,10 +1,21 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class LiveQuerySet(models.QuerySet[_M]):
+    """Rows with a `deleted_at`: `live()` are those not (soft) deleted, the only ones any
+    list, queue, export or report shows."""
+
+    def live(self) -> LiveQuerySet[_M]:
+        return self.filter(deleted_at__isnull=True)
 
 
 class Project(models.Model):
@@ -22,6 +33,8 @@ class Project(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
+    objects = LiveQuerySet.as_manager()
+
     class Meta:
         ordering = ["slug"]
         constraints = [
@@ -34,7 +47,7 @@ class Project(models.Model):
 
     def label_schemas(self) -> dict[str, dict[str, Any]]:
         """{label name: attribute schema}, the form `annotator.spans` checks spans against."""
-        return {label.name: label.attributes for label in self.labels.all()}
+        return label_schemas_of(self.labels.all())
 
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "a colour is #rrggbb")
@@ -103,3 +116,8 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} invited to {self.project} as {self.role}"
+
+
+def label_schemas_of(labels: Iterable[Label]) -> dict[str, dict[str, Any]]:
+    """{label name: attribute schema} of a project's labels, however they were read."""
+    return {label.name: label.attributes for label in labels}

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from annotator import sql
 from annotator.exceptions import AnnotatorError, Conflict, InvalidSpans, NotFound, SpanProblem, StaleVersion
-from annotator.models import Annotation, Document, Label, Project, Span, Suggestion
+from annotator.models import HOLDS_SLOT, Annotation, Document, Label, Project, Span, Suggestion
+from annotator.models.projects import label_schemas_of
 from annotator.services import training
-from annotator.services.assignment import HOLDS_SLOT
 from annotator.services.locks import lock_document
 from annotator.spans import check_spans
 
@@ -48,7 +48,7 @@ _SPANS_SQL = 'SELECT * FROM annotator_span WHERE annotation_id = %s ORDER BY sta
 
 def _label_schemas(project: Project) -> dict[str, dict[str, Any]]:
     """`Project.label_schemas` in one plain query."""
-    return {label.name: label.attributes for label in sql.instances(Label, _LABELS_SQL, [project.pk])}
+    return label_schemas_of(sql.instances(Label, _LABELS_SQL, [project.pk]))
 
 
 def my_annotation(*, document: Document, user: User) -> Annotation:

@@ -34,8 +34,6 @@ from annotator.services.active_learning import rank_candidates
 # How many ranked candidates to try before giving up on one request; every try that loses
 # a race moves on to the next, so only a storm of simultaneous requests exhausts it.
 _MAX_TRIES = 50
-# Statuses that hold one of a document's quota slots. A skip releases its slot.
-HOLDS_SLOT = (Annotation.Status.DRAFT, Annotation.Status.SUBMITTED)
 
 
 @dataclass
@@ -50,30 +48,29 @@ class NextResult:
 # The queue's hottest query, in plain SQL: the ORM's version (the same conditions through
 # Exists/Count) cost four times the CPU for a thousand candidates. Portable SQL (SQLite and
 # PostgreSQL); the table names are the models' defaults.
-_CANDIDATES_SQL = """
+_CANDIDATES_SQL = sql.statement("""
 SELECT d.id, d.model_uncertainty FROM annotator_document d
-WHERE d.project_id = %s AND d.deleted_at IS NULL
+WHERE d.project_id = %s AND {live:d}
   AND NOT EXISTS (SELECT 1 FROM annotator_annotation m WHERE m.document_id = d.id AND m.annotator_id = %s)
   AND NOT EXISTS (SELECT 1 FROM annotator_gold g WHERE g.document_id = d.id)
   AND (SELECT COUNT(*) FROM annotator_annotation a
-       WHERE a.document_id = d.id AND a.status IN (%s, %s)) < %s
-"""
+       WHERE a.document_id = d.id AND a.status IN {holds_slot}) < %s
+""")
 
 
 def candidates_for(*, project: Project, user: User) -> dict[int, float | None]:
     """Documents `user` could be given now (no gold, never assigned to the user — a skip
     counts — and fewer slot-holding annotations than the project's quota), each with the
     current model's uncertainty about it (None: not scored)."""
-    slot_statuses = [status.value for status in HOLDS_SLOT]
-    found = sql.rows(_CANDIDATES_SQL, [project.pk, user.pk, *slot_statuses, project.annotators_per_document])
+    found = sql.rows(_CANDIDATES_SQL, [project.pk, user.pk, project.annotators_per_document])
     return dict(found)
 
 
-_OLDEST_DRAFT_SQL = """
+_OLDEST_DRAFT_SQL = sql.statement("""
 SELECT a.* FROM annotator_annotation a JOIN annotator_document d ON d.id = a.document_id
-WHERE a.annotator_id = %s AND a.status = %s AND d.project_id = %s AND d.deleted_at IS NULL
+WHERE a.annotator_id = %s AND a.status = %s AND d.project_id = %s AND {live:d}
 ORDER BY a.created_at, a.id LIMIT 1
-"""
+""")
 _DOCUMENT_SQL = "SELECT * FROM annotator_document WHERE id = %s"
 _SPANS_SQL = 'SELECT * FROM annotator_span WHERE annotation_id = %s ORDER BY start, "end", label'
 
@@ -93,17 +90,18 @@ def _draft_count(project: Project, user: User) -> int:
     ).count()
 
 
-_LOCK_DOCUMENT_SQL = (
-    "SELECT id FROM annotator_document WHERE id = %s AND project_id = %s AND deleted_at IS NULL FOR UPDATE"
+_LOCK_DOCUMENT_SQL = sql.statement(
+    "SELECT id FROM annotator_document d WHERE d.id = %s AND d.project_id = %s AND {live:d} FOR UPDATE"
 )
 # Recounted inside the transaction: gold, the quota's slots, and the caller's own row.
-_ASSIGNABLE_SQL = """
+_ASSIGNABLE_SQL = sql.statement("""
 SELECT d.*,
   EXISTS (SELECT 1 FROM annotator_gold g WHERE g.document_id = d.id) AS has_gold,
-  (SELECT COUNT(*) FROM annotator_annotation a WHERE a.document_id = d.id AND a.status IN (%s, %s)) AS taken,
+  (SELECT COUNT(*) FROM annotator_annotation a
+   WHERE a.document_id = d.id AND a.status IN {holds_slot}) AS taken,
   EXISTS (SELECT 1 FROM annotator_annotation m WHERE m.document_id = d.id AND m.annotator_id = %s) AS mine
-FROM annotator_document d WHERE d.id = %s AND d.project_id = %s AND d.deleted_at IS NULL
-"""
+FROM annotator_document d WHERE d.id = %s AND d.project_id = %s AND {live:d}
+""")
 _INSERT_ANNOTATION_SQL = """
 INSERT INTO annotator_annotation
   (document_id, annotator_id, status, version, time_spent, rejected_suggestions, created_at, updated_at, submitted_at)
@@ -124,8 +122,7 @@ def _try_assign(project: Project, user: User, document_id: int) -> Annotation | 
                 and sql.first_row(_LOCK_DOCUMENT_SQL, [document_id, project.pk]) is None
             ):
                 return None
-            slot_statuses = [status.value for status in HOLDS_SLOT]
-            document = sql.instance(Document, _ASSIGNABLE_SQL, [*slot_statuses, user.pk, document_id, project.pk])
+            document = sql.instance(Document, _ASSIGNABLE_SQL, [user.pk, document_id, project.pk])
             if document is None or document.has_gold or document.mine:
                 return None
             if document.taken >= project.annotators_per_document:

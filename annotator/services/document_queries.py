@@ -29,10 +29,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from annotator.models import Annotation, Document, Gold, GoldSpan, Project, Span
+from annotator.models import HOLDS_SLOT, Annotation, Document, Gold, GoldSpan, Project, Span
 
 DOCUMENT_STATUSES = ("unassigned", "in_progress", "done", "gold")
-_HOLDS_SLOT = (Annotation.Status.DRAFT, Annotation.Status.SUBMITTED)
 
 
 def _count(queryset: QuerySet[Any]) -> Coalesce:
@@ -44,11 +43,12 @@ def documents_with_status(*, project: Project) -> QuerySet[Document]:
     """The project's live documents, each annotated with `status`, `submitted` and `held`."""
     annotations = Annotation.objects.filter(document=OuterRef("pk"))
     return (
-        Document.objects.filter(project=project, deleted_at__isnull=True)
+        Document.objects.live()
+        .filter(project=project)
         .annotate(
             has_gold=Exists(Gold.objects.filter(document=OuterRef("pk"))),
             submitted=_count(annotations.filter(status=Annotation.Status.SUBMITTED)),
-            held=_count(annotations.filter(status__in=_HOLDS_SLOT)),
+            held=_count(annotations.filter(status__in=HOLDS_SLOT)),
         )
         .annotate(
             status=Case(
@@ -105,7 +105,7 @@ def project_progress(*, project: Project, user: User | None = None) -> dict[str,
     only that annotator's row is included (annotators don't see each other's figures)."""
     by_status = dict(documents_with_status(project=project).order_by().values_list("status").annotate(n=Count("pk")))
     counts = {name: by_status.get(name, 0) for name in DOCUMENT_STATUSES}
-    annotations = Annotation.objects.filter(document__project=project, document__deleted_at__isnull=True)
+    annotations = Annotation.objects.filter(document__in=Document.objects.live().filter(project=project))
     if user is not None:
         annotations = annotations.filter(annotator=user)
     rows = (

@@ -32,7 +32,7 @@ DateLike = dt.datetime | dt.date | str | None
 
 
 def _documents(project: Project) -> Any:
-    return Document.objects.filter(project=project, deleted_at__isnull=True)
+    return Document.objects.live().filter(project=project)
 
 
 def _moment(value: DateLike, name: str) -> dt.datetime | None:
@@ -201,7 +201,7 @@ def _unlimited_records(
                 yield Record(text=text, id=external_id, meta=meta)
     elif source == "gold":
         golds = _dated(
-            Gold.objects.filter(document__project=project, document__deleted_at__isnull=True),
+            Gold.objects.filter(document__in=_documents(project)),
             submitted_field="updated_at",
             updated_field="updated_at",
             bounds=bounds,
@@ -216,9 +216,7 @@ def _unlimited_records(
             for gold_id, external_id, text, meta in rows:
                 yield Record(text=text, id=external_id, meta=meta, spans=spans.get(gold_id, []), annotator="gold")
     elif source == "all" or source.startswith("annotator:"):
-        annotations = Annotation.objects.filter(
-            document__project=project, document__deleted_at__isnull=True, status__in=statuses
-        )
+        annotations = Annotation.objects.filter(document__in=_documents(project), status__in=statuses)
         if source != "all":
             annotations = annotations.filter(annotator__username=source.split(":", 1)[1])
         annotations = _dated(annotations, submitted_field="submitted_at", updated_field="updated_at", bounds=bounds)
@@ -234,12 +232,10 @@ def _unlimited_records(
                     text=text, id=external_id, meta=meta, spans=spans.get(annotation_id, []), annotator=username
                 )
     elif source == "model":
-        current = ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT).first()
+        current = ModelVersion.objects.current_for(project)
         if current is None:
             return
-        suggestions = Suggestion.objects.filter(
-            model_version=current, document__project=project, document__deleted_at__isnull=True
-        )
+        suggestions = Suggestion.objects.filter(model_version=current, document__in=_documents(project))
         for doc_ids in _pages(suggestions, "document_id"):
             spans = _spans_by(Suggestion.objects.filter(model_version=current), "document_id", doc_ids, with_score=True)
             for doc_id, external_id, text, meta in (

@@ -41,7 +41,7 @@ def pending_for_project(*, project: Project) -> QuerySet[Invitation]:
 def pending_for_user(*, user: AbstractBaseUser) -> QuerySet[Invitation]:
     """The invitations waiting for `user`, to projects that still exist."""
     return (
-        Invitation.objects.filter(username=user.get_username(), project__deleted_at__isnull=True)
+        Invitation.objects.filter(username=user.get_username(), project__in=Project.objects.live())
         .select_related("project", "invited_by")
         .order_by("created_at", "pk")
     )

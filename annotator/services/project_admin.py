@@ -16,7 +16,7 @@ from django.db import transaction
 from annotator.exceptions import AnnotatorError, Conflict, NotFound
 from annotator.models import GoldSpan, Label, Membership, Project, Role, Span, Suggestion
 from annotator.services.locks import lock_project
-from annotator.services.projects import _label_rows
+from annotator.services.projects import label_rows
 
 EDITABLE = ("name", "guidelines", "annotators_per_document", "retrain_every")
 
@@ -52,7 +52,7 @@ def update_project(*, project: Project, labels: Sequence[dict[str, Any]] | None 
 
 
 def _replace_labels(project: Project, labels: Sequence[dict[str, Any]]) -> None:
-    rows = _label_rows(list(labels))
+    rows = label_rows(list(labels))
     hotkeys = [row["hotkey"] for row in rows if row["hotkey"]]
     twice = sorted({key for key in hotkeys if hotkeys.count(key) > 1})
     if twice:

@@ -29,7 +29,10 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
-def _label_rows(labels: Sequence[str | dict[str, Any]]) -> list[dict[str, Any]]:
+def label_rows(labels: Sequence[str | dict[str, Any]]) -> list[dict[str, Any]]:
+    """The one check of a label set, for a new project and for a changed one: each name's
+    form, no name twice, each attribute schema (`check_attribute_schema`), at least one
+    label; with the defaults of known labels and free hotkeys and colours filled in."""
     rows: list[dict[str, Any]] = []
     used_hotkeys: set[str] = set()
     for order, given in enumerate(labels):
@@ -117,7 +120,7 @@ def create_project(
         raise AnnotatorError("annotators per document must be at least 1", field="annotators_per_document")
     if retrain_every < 1:
         raise AnnotatorError("retrain_every must be at least 1", field="retrain_every")
-    rows = _label_rows(labels)
+    rows = label_rows(labels)
     if Project.objects.filter(slug=slug).exists():
         raise Conflict(f"project {slug!r} already exists", field="slug")
     try:

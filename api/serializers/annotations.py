@@ -6,10 +6,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.models import Annotation, Span
+from api.access import MAX_ID
 from api.serializers.documents import DocumentSerializer, ModelVersionRefSerializer, SuggestionSerializer
 from api.serializers.fields import InputSerializer
-
-MAX_ID = 2**53  # ids beyond this are not ids of anything (and overflow SQLite integers)
 
 
 class SpanInSerializer(InputSerializer):

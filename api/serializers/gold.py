@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.serializers.annotations import MAX_ID, AnnotationSerializer, SpanListField
+from api.access import MAX_ID
+from api.serializers.annotations import AnnotationSerializer, SpanListField
 from api.serializers.fields import InputSerializer
 
 

@@ -12,7 +12,8 @@ from rest_framework.views import APIView
 
 from annotator.models import Role
 from annotator.services import agreement
-from api.permissions import require_role
+from api import access
+from api.negotiation import AnyAccept
 from api.serializers.agreement import (
     AgreementQuerySerializer,
     AgreementReportSerializer,
@@ -20,8 +21,6 @@ from api.serializers.agreement import (
     DocumentRowSerializer,
     DocumentsTableQuerySerializer,
 )
-from api.views.jobs import AnyAccept
-from api.views.projects import document_or_404, project_or_404
 
 
 class AgreementView(APIView):
@@ -35,8 +34,7 @@ class AgreementView(APIView):
         parameters=[AgreementQuerySerializer], responses={200: AgreementReportSerializer}, tags=["agreement"]
     )
     def get(self, request: Request, slug: str) -> Response:
-        project = project_or_404(slug)
-        require_role(request, project, Role.REVIEWER)
+        project, _ = access.project_for(request, slug, Role.REVIEWER)
         query = AgreementQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         report = agreement.agreement_report(project=project, **query.validated_data)
@@ -60,8 +58,7 @@ class AgreementDocumentsView(APIView):
         tags=["agreement"],
     )
     def get(self, request: Request, slug: str) -> Response | HttpResponse:
-        project = project_or_404(slug)
-        require_role(request, project, Role.REVIEWER)
+        project, _ = access.project_for(request, slug, Role.REVIEWER)
         query = DocumentsTableQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         if query.validated_data["format"] == "csv":
@@ -83,9 +80,8 @@ class AgreementDocumentView(APIView):
         tags=["agreement"],
     )
     def get(self, request: Request, slug: str, pk: int) -> Response:
-        project = project_or_404(slug)
-        require_role(request, project, Role.REVIEWER)
-        document = document_or_404(pk)
+        project, _ = access.project_for(request, slug, Role.REVIEWER)
+        document = access.document_or_404(pk)
         if document.project_id != project.pk:
             raise Http404("no such document in this project")
         return Response(DocumentDetailSerializer(agreement.document_drilldown(document=document)).data)

@@ -11,7 +11,6 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,11 +18,11 @@ from rest_framework.views import APIView
 from annotator.formats.registry import EXPORT_FORMATS, export_format
 from annotator.models import Document, Role
 from annotator.services import exports, uploads
-from api.permissions import RANK, require_role
+from api import access
+from api.negotiation import AnyAccept
+from api.presenters import job_data
 from api.serializers.exports import ExportQuerySerializer
 from api.serializers.jobs import JobSerializer
-from api.views.jobs import AnyAccept, job_data
-from api.views.projects import project_or_404
 
 log = logging.getLogger(__name__)
 
@@ -71,18 +70,14 @@ class ExportView(APIView):
         tags=["export"],
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse | Response:
-        project = project_or_404(slug)
-        role = require_role(request, project, Role.ANNOTATOR)
+        project, role = access.project_for(request, slug, Role.ANNOTATOR)
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         fmt, source = query.validated_data["format"], query.validated_data["source"]
-        if RANK[Role(role)] < RANK[Role.REVIEWER] and source != f"annotator:{request.user.username}":
-            raise PermissionDenied(
-                f"annotators may export only their own annotations (source=annotator:{request.user.username})"
-            )
+        access.check_export_source(request, role, source)
         filters = {k: v for k, v in query.validated_data.items() if k in ExportQuerySerializer.FILTERS}
         as_job = request.query_params.get("async", "").lower() in ("1", "true", "yes", "on")
-        large = Document.objects.filter(project=project, deleted_at__isnull=True).count()
+        large = Document.objects.live().filter(project=project).count()
         if as_job or large > settings.EXPORT_STREAM_MAX_DOCUMENTS:
             job = uploads.start_export(project=project, user=request.user, source=source, fmt=fmt, filters=filters)
             job.refresh_from_db()

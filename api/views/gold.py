@@ -12,27 +12,16 @@ from rest_framework.views import APIView
 
 from annotator.models import Document, Role
 from annotator.services import adjudication
-from api.permissions import require_role
+from api import access
+from api.presenters import empty_gold_data
 from api.serializers.gold import GoldSaveSerializer, GoldSerializer
-from api.views.projects import document_or_404
 
 
 def _gold_or_empty(document: Document) -> dict[str, Any]:
     data = adjudication.gold_data(adjudication.current_gold(document=document))
     if data is not None:
         return data
-    return {
-        "document": document.pk,
-        "version": 0,
-        "origin": None,
-        "adjudicator": None,
-        "source_annotations": [],
-        "stale": False,
-        "stale_sources": [],
-        "spans": [],
-        "created_at": None,
-        "updated_at": None,
-    }
+    return empty_gold_data(document)
 
 
 class GoldView(APIView):
@@ -46,8 +35,7 @@ class GoldView(APIView):
 
     @extend_schema(responses={200: GoldSerializer}, tags=["review"])
     def get(self, request: Request, pk: int) -> Response:
-        document = document_or_404(pk)
-        require_role(request, document.project, Role.REVIEWER)
+        document, _ = access.document_for(request, pk, Role.REVIEWER)
         return Response(GoldSerializer(_gold_or_empty(document)).data)
 
     @extend_schema(
@@ -60,8 +48,7 @@ class GoldView(APIView):
         tags=["review"],
     )
     def put(self, request: Request, pk: int) -> Response:
-        document = document_or_404(pk)
-        require_role(request, document.project, Role.REVIEWER)
+        document, _ = access.document_for(request, pk, Role.REVIEWER)
         body = GoldSaveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         adjudication.save_gold(

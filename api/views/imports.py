@@ -12,12 +12,12 @@ from rest_framework.views import APIView
 
 from annotator.models import Role
 from annotator.services import uploads
-from api.exceptions import PayloadTooLarge
-from api.permissions import require_role
+from api import access
+from api.presenters import job_data
 from api.serializers.documents import ImportSerializer
 from api.serializers.jobs import JobSerializer
-from api.views.jobs import job_data
-from api.views.projects import project_or_404
+
+_ENVELOPE_BYTES = 64 * 1024
 
 
 class ImportView(APIView):
@@ -32,25 +32,22 @@ class ImportView(APIView):
         request={"multipart/form-data": ImportSerializer}, responses={202: JobSerializer}, tags=["documents"]
     )
     def post(self, request: Request, slug: str) -> Response:
-        project = project_or_404(slug)
-        require_role(request, project, Role.OWNER)
-        # Refuse an oversized body before reading it, by its declared length.
+        project, _ = access.project_for(request, slug, Role.OWNER)
+        # Refuse an oversized body before reading it, by its declared length (less an
+        # allowance for the multipart envelope); the file itself is checked by start_import.
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
-        if declared > settings.MAX_UPLOAD_BYTES + 64 * 1024:  # allowance for the multipart envelope
-            raise PayloadTooLarge(declared)
+        if declared > settings.MAX_UPLOAD_BYTES + _ENVELOPE_BYTES:
+            uploads.check_upload_size(declared)
         given = ImportSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        upload = data["file"]
-        if upload.size > settings.MAX_UPLOAD_BYTES:
-            raise PayloadTooLarge(upload.size)
         job = uploads.start_import(
             project=project,
             user=request.user,
-            upload=upload,
+            upload=data["file"],
             fmt=data.get("format") or None,
             as_annotator=data.get("as_annotator") or None,
             as_gold=data.get("as_gold", False),

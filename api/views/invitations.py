@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator.services import invitations
+from api.presenters import invitation_data, membership_ref_data
 from api.serializers.projects import InvitationSerializer, MembershipRefSerializer
 
 
@@ -18,17 +19,7 @@ class InvitationListView(APIView):
 
     @extend_schema(responses={200: InvitationSerializer(many=True)}, tags=["invitations"])
     def get(self, request: Request) -> Response:
-        data = [
-            {
-                "id": i.pk,
-                "project": i.project.slug,
-                "project_name": i.project.name,
-                "role": i.role,
-                "invited_by": i.invited_by.username if i.invited_by else None,
-                "created_at": i.created_at,
-            }
-            for i in invitations.pending_for_user(user=request.user)
-        ]
+        data = [invitation_data(i) for i in invitations.pending_for_user(user=request.user)]
         return Response(InvitationSerializer(data, many=True).data)
 
 
@@ -39,9 +30,7 @@ class InvitationAcceptView(APIView):
     @extend_schema(request=None, responses={200: MembershipRefSerializer}, tags=["invitations"])
     def post(self, request: Request, pk: int) -> Response:
         membership = invitations.accept(invitation_id=pk, user=request.user)
-        project = membership.project
-        data = {"slug": project.slug, "name": project.name, "role": membership.role}
-        return Response(MembershipRefSerializer(data).data)
+        return Response(MembershipRefSerializer(membership_ref_data(membership)).data)
 
 
 class InvitationDeclineView(APIView):

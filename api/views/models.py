@@ -3,8 +3,6 @@ The web process only queues training; workers train."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -16,7 +14,8 @@ from annotator.models import ModelVersion, Role
 from annotator.services.model_help import model_help
 from annotator.services.suggestions import predict_texts
 from annotator.services.training import start_training
-from api.permissions import require_role
+from api import access
+from api.presenters import job_data, model_version_data
 from api.serializers.jobs import JobSerializer
 from api.serializers.models import (
     ModelHelpSerializer,
@@ -25,26 +24,6 @@ from api.serializers.models import (
     PredictOutputSerializer,
     TrainInputSerializer,
 )
-from api.views.jobs import job_data
-from api.views.projects import project_or_404
-
-_FIELDS = (
-    "id",
-    "version",
-    "status",
-    "metrics",
-    "training_documents",
-    "duration_seconds",
-    "sklearn_version",
-    "feature_version",
-    "artifact_sha256",
-    "created_at",
-    "promoted_at",
-)
-
-
-def _version_data(version: ModelVersion) -> dict[str, Any]:
-    return {**{name: getattr(version, name) for name in _FIELDS}, "help": model_help(version=version)}
 
 
 class ModelListView(APIView):
@@ -52,10 +31,9 @@ class ModelListView(APIView):
 
     @extend_schema(responses={200: ModelVersionSerializer(many=True)}, tags=["models"])
     def get(self, request: Request, slug: str) -> Response:
-        project = project_or_404(slug)
-        require_role(request, project, Role.ANNOTATOR)
+        project, _ = access.project_for(request, slug, Role.ANNOTATOR)
         versions = ModelVersion.objects.filter(project=project).defer("artifact").order_by("-version")
-        return Response(ModelVersionSerializer([_version_data(v) for v in versions], many=True).data)
+        return Response(ModelVersionSerializer([model_version_data(v) for v in versions], many=True).data)
 
 
 class ModelHelpView(APIView):
@@ -63,8 +41,7 @@ class ModelHelpView(APIView):
 
     @extend_schema(responses={200: ModelHelpSerializer}, tags=["models"])
     def get(self, request: Request, slug: str, version: int) -> Response:
-        project = project_or_404(slug)
-        require_role(request, project, Role.ANNOTATOR)
+        project, _ = access.project_for(request, slug, Role.ANNOTATOR)
         found = ModelVersion.objects.filter(project=project, version=version).defer("artifact").first()
         if found is None:
             raise Http404("no such model version")
@@ -77,8 +54,7 @@ class TrainView(APIView):
 
     @extend_schema(request=TrainInputSerializer, responses={202: JobSerializer}, tags=["models"])
     def post(self, request: Request, slug: str) -> Response:
-        project = project_or_404(slug)
-        require_role(request, project, Role.REVIEWER)
+        project, _ = access.project_for(request, slug, Role.REVIEWER)
         TrainInputSerializer(data=request.data).is_valid(raise_exception=True)
         job = start_training(project=project, user=request.user, reason="requested")
         job.refresh_from_db()
@@ -90,8 +66,7 @@ class PredictView(APIView):
 
     @extend_schema(request=PredictInputSerializer, responses={200: PredictOutputSerializer}, tags=["models"])
     def post(self, request: Request, slug: str) -> Response:
-        project = project_or_404(slug)
-        require_role(request, project, Role.ANNOTATOR)
+        project, _ = access.project_for(request, slug, Role.ANNOTATOR)
         given = PredictInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         text = given.validated_data["text"]

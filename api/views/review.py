@@ -10,10 +10,9 @@ from rest_framework.views import APIView
 
 from annotator.models import Role
 from annotator.services import adjudication
-from api.permissions import require_role
+from api import access
+from api.presenters import reviewed_annotation_data
 from api.serializers.gold import AdjudicationSerializer, DocumentAnnotationsSerializer
-from api.views.annotations import annotation_data
-from api.views.projects import document_or_404
 
 
 class DocumentAnnotationsView(APIView):
@@ -23,12 +22,8 @@ class DocumentAnnotationsView(APIView):
 
     @extend_schema(responses={200: DocumentAnnotationsSerializer}, tags=["review"])
     def get(self, request: Request, pk: int) -> Response:
-        document = document_or_404(pk)
-        require_role(request, document.project, Role.REVIEWER)
-        rows = [
-            {**annotation_data(a), "id": a.pk, "annotator": a.annotator.username}
-            for a in adjudication.document_annotations(document=document)
-        ]
+        document, _ = access.document_for(request, pk, Role.REVIEWER)
+        rows = [reviewed_annotation_data(a) for a in adjudication.document_annotations(document=document)]
         return Response(DocumentAnnotationsSerializer({"document": document.pk, "annotations": rows}).data)
 
 
@@ -39,6 +34,5 @@ class AdjudicationView(APIView):
 
     @extend_schema(responses={200: AdjudicationSerializer}, tags=["review"])
     def get(self, request: Request, pk: int) -> Response:
-        document = document_or_404(pk)
-        require_role(request, document.project, Role.REVIEWER)
+        document, _ = access.document_for(request, pk, Role.REVIEWER)
         return Response(AdjudicationSerializer(adjudication.adjudication_for(document=document)).data)

@@ -1,0 +1,20 @@
+"""Read queries, one module per area. Writes live in `annotator.services`."""
+
+from annotator.selectors.documents import annotation_states, live_document
+from annotator.selectors.projects import (
+    live_document_with_role,
+    live_project_with_role,
+    may_create_projects,
+    project_list_for,
+    role_for,
+)
+
+__all__ = [
+    "annotation_states",
+    "live_document",
+    "live_document_with_role",
+    "live_project_with_role",
+    "may_create_projects",
+    "project_list_for",
+    "role_for",
+]

@@ -1,0 +1,243 @@
+"""The API's output shapes, built from the domain's objects in one place. Each function
+gives the dict its serializer describes (api/serializers/); views only pick which one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
+from rest_framework.request import Request
+
+from annotator.models import Annotation, Document, Invitation, Job, Membership, ModelVersion, Project
+from annotator.services.document_queries import project_progress
+from annotator.services.model_help import model_help
+from annotator.services.suggestions import current_suggestions_for, suggestions_stale
+from api.access import sees_all
+
+
+def project_data(project: Project, *, user: AbstractBaseUser, role: str) -> dict[str, Any]:
+    return {
+        "slug": project.slug,
+        "name": project.name,
+        "guidelines": project.guidelines,
+        "annotators_per_document": project.annotators_per_document,
+        "retrain_every": project.retrain_every,
+        "labels": [
+            {"name": label.name, "colour": label.colour, "hotkey": label.hotkey, "attributes": label.attributes}
+            for label in project.labels.all()
+        ],
+        "role": role,
+        "progress": project_progress(project=project, user=None if sees_all(role) else user),
+        "created_at": project.created_at,
+    }
+
+
+def member_data(membership: Membership) -> dict[str, str]:
+    return {"username": membership.user.username, "role": membership.role}
+
+
+def member_added_data(username: str, role: str, status: str) -> dict[str, str]:
+    return {"username": username, "role": role, "status": status}
+
+
+def pending_invitation_data(invitation: Invitation) -> dict[str, Any]:
+    """An invitation as its project's owner sees it."""
+    return {
+        "username": invitation.username,
+        "role": invitation.role,
+        "invited_by": invitation.invited_by.username if invitation.invited_by else None,
+        "created_at": invitation.created_at,
+    }
+
+
+def invitation_data(invitation: Invitation) -> dict[str, Any]:
+    """An invitation as its invitee sees it."""
+    return {
+        "id": invitation.pk,
+        "project": invitation.project.slug,
+        "project_name": invitation.project.name,
+        "role": invitation.role,
+        "invited_by": invitation.invited_by.username if invitation.invited_by else None,
+        "created_at": invitation.created_at,
+    }
+
+
+def membership_ref_data(membership: Membership) -> dict[str, str]:
+    project = membership.project
+    return {"slug": project.slug, "name": project.name, "role": membership.role}
+
+
+def deleted_data(name: str, undo_until: datetime) -> dict[str, Any]:
+    return {"deleted": name, "undo_until": undo_until}
+
+
+def restored_data(name: str) -> dict[str, str]:
+    return {"restored": name}
+
+
+def document_data(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.pk,
+        "external_id": document.external_id,
+        "project": document.project.slug,
+        "text": document.text,
+        "meta": document.meta,
+        "created_at": document.created_at,
+    }
+
+
+def suggestions_data(document: Document) -> dict[str, Any]:
+    """The current model's version and suggestions for the document, as the API shows them."""
+    model, suggestions = current_suggestions_for(document=document)
+    return {
+        "model_version": {"id": model.pk, "version": model.version} if model else None,
+        "suggestions_stale": suggestions_stale(project=document.project),
+        "suggestions": [
+            {"id": s.pk, "start": s.start, "end": s.end, "label": s.label, "attrs": s.attrs or {}, "score": s.score}
+            for s in suggestions
+        ],
+    }
+
+
+def document_list_items(
+    documents: Sequence[Document],
+    states: Iterable[tuple[int, str, int, str]],
+    *,
+    user: AbstractBaseUser,
+    all_visible: bool,
+) -> list[dict[str, Any]]:
+    """A page of the document list; `states` are (document id, annotator's name, their id,
+    status) of the page's annotations (`selectors.annotation_states`)."""
+    held: dict[int, list[dict[str, str]]] = {d.pk: [] for d in documents}
+    mine: dict[int, str] = {}
+    for doc_id, username, user_id, state in states:
+        held[doc_id].append({"username": username, "status": state})
+        if user_id == user.pk:
+            mine[doc_id] = state
+    return [
+        {
+            "id": d.pk,
+            "external_id": d.external_id,
+            "status": d.status,  # annotated by document_queries.document_list
+            "my_status": mine.get(d.pk),
+            "assignees": sorted(held[d.pk], key=lambda a: a["username"]) if all_visible else None,
+            "preview": d.text[:200],
+            "length": len(d.text),
+            "created_at": d.created_at,
+        }
+        for d in documents
+    ]
+
+
+def annotation_data(annotation: Annotation) -> dict[str, Any]:
+    return {
+        "document": annotation.document_id,
+        "status": annotation.status,
+        "version": annotation.version,
+        "time_spent": annotation.time_spent,
+        "rejected_suggestions": annotation.rejected_suggestions or [],
+        "spans": [
+            {
+                "id": s.pk,
+                "start": s.start,
+                "end": s.end,
+                "label": s.label,
+                "attrs": s.attrs or {},
+                "origin": s.origin,
+                "suggestion": s.suggestion_id,
+            }
+            for s in sorted(annotation.spans.all(), key=lambda s: (s.start, s.end, s.label))
+        ],
+        "submitted_at": annotation.submitted_at,
+        "updated_at": annotation.updated_at,
+    }
+
+
+def next_data(annotation: Annotation | None, remaining: int) -> dict[str, Any]:
+    """What next/ answers: the document with the caller's annotation and suggestions, or
+    nulls when nothing is left."""
+    if annotation is None:
+        data: dict[str, Any] = {
+            "document": None,
+            "annotation": None,
+            "model_version": None,
+            "suggestions": [],
+            "suggestions_stale": False,
+        }
+    else:
+        document = annotation.document
+        data = {
+            "document": document_data(document),
+            "annotation": annotation_data(annotation),
+            **suggestions_data(document),
+        }
+    return {**data, "remaining": remaining}
+
+
+def reviewed_annotation_data(annotation: Annotation) -> dict[str, Any]:
+    """An annotation as reviewers see it: with its id and annotator."""
+    return {**annotation_data(annotation), "id": annotation.pk, "annotator": annotation.annotator.username}
+
+
+def empty_gold_data(document: Document) -> dict[str, Any]:
+    """The gold of a document that has none yet: version 0, no spans."""
+    return {
+        "document": document.pk,
+        "version": 0,
+        "origin": None,
+        "adjudicator": None,
+        "source_annotations": [],
+        "stale": False,
+        "stale_sources": [],
+        "spans": [],
+        "created_at": None,
+        "updated_at": None,
+    }
+
+
+# Job.params kept for the workers' own use: which process runs the job (host:pid), the
+# storage path an export is being written to, the task to send again. Not for its readers.
+_INTERNAL_PARAMS = ("worker", "writing", "task", "task_args")
+
+
+def job_data(job: Job, request: Request) -> dict[str, Any]:
+    download = None
+    if job.output_file and job.status == Job.Status.SUCCEEDED:
+        download = request.build_absolute_uri(reverse("job-download", args=[job.pk]))
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "project": job.project.slug if job.project else None,
+        "progress": {"done": job.progress_done, "total": job.progress_total, "fraction": round(job.progress, 4)},
+        "message": job.message,
+        "error": job.error,
+        "result": job.result,
+        "params": {key: value for key, value in (job.params or {}).items() if key not in _INTERNAL_PARAMS},
+        "download_url": download,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+    }
+
+
+_VERSION_FIELDS = (
+    "id",
+    "version",
+    "status",
+    "metrics",
+    "training_documents",
+    "duration_seconds",
+    "sklearn_version",
+    "feature_version",
+    "artifact_sha256",
+    "created_at",
+    "promoted_at",
+)
+
+
+def model_version_data(version: ModelVersion) -> dict[str, Any]:
+    return {**{name: getattr(version, name) for name in _VERSION_FIELDS}, "help": model_help(version=version)}
