@@ -15,7 +15,7 @@ def content_hash(text: str) -> str:
 
 
 class DocumentQuerySet(LiveQuerySet["Document"]):
-    def unfinished(self, project: Project) -> DocumentQuerySet:
+    def unfinished(self, project: Project) -> models.QuerySet[Document]:
         """The project's live documents nobody has finished: no gold, and fewer submitted
         annotations than the project asks for; in id order."""
         return (
