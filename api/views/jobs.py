@@ -13,9 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotator.jobs.liveness import fail_if_stale
 from annotator.models import Job, Role
 from annotator.selectors import role_for
-from annotator.services.jobs import fail_if_stale
 from api.permissions import RANK
 from api.serializers.jobs import JobSerializer
 from api.views.projects import MAX_PK
