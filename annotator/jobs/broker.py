@@ -46,10 +46,18 @@ def enqueue(job: Job, *args: Any, **options: Any) -> None:
     transaction.on_commit(send)
 
 
+def _task(name: str) -> Any:
+    """The registered task `name`. A process that is not a worker has not imported the task
+    modules yet: autodiscovery runs then, as it does when a worker starts."""
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    return app.tasks[name]
+
+
 def _send(job_id: int, task_name: str, args: list[Any], options: dict[str, Any] | None = None) -> bool:
     try:
         # Through the registered task, so tests' eager mode and the queue routes both apply.
-        result = app.tasks[task_name].apply_async(args=args, **(options or {}))
+        result = _task(task_name).apply_async(args=args, **(options or {}))
     except BROKER_DOWN as error:
         log.warning("job %s waits: the task queue is unreachable (%s)", job_id, error)
         Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
