@@ -37,7 +37,7 @@ def new_documents_and_running(*, project: Project) -> tuple[int, bool]:
     training = Job.Kind.TRAINING.value
     submitted = Annotation.Status.SUBMITTED.value
     params = [project.pk, training, project.pk, submitted, project.pk, project.pk, training, Job.Status.RUNNING.value]
-    new_documents, running = sql.first_row(_NEW_DOCUMENTS_SQL, params)
+    new_documents, running = sql.first_row(_NEW_DOCUMENTS_SQL, params) or (0, False)  # always one row
     return new_documents, bool(running)
 
 

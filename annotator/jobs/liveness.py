@@ -149,14 +149,16 @@ def start_sweeper(*, every: float) -> threading.Event:
 _sweeper: threading.Event | None = None
 
 
-@worker_ready.connect
 def _start_job_sweeper(**_: object) -> None:
     global _sweeper
     if settings.JOB_SWEEP_SECONDS > 0 and _sweeper is None:
         _sweeper = start_sweeper(every=settings.JOB_SWEEP_SECONDS)
 
 
-@worker_shutdown.connect
 def _stop_job_sweeper(**_: object) -> None:
     if _sweeper is not None:
         _sweeper.set()
+
+
+worker_ready.connect(_start_job_sweeper)
+worker_shutdown.connect(_stop_job_sweeper)

@@ -46,6 +46,13 @@ def create_job(
     return Job.objects.create(kind=kind, project=project, created_by=user, params=params or {})
 
 
+def project_of(job: Job) -> Project:
+    """The project of a job that belongs to one (imports, exports, trainings, refreshes)."""
+    if job.project is None:  # such jobs are always created with their project
+        raise AnnotatorError(f"{job.kind} job {job.pk} has no project")
+    return job.project
+
+
 def update_params(job: Job, **params: Any) -> None:
     """Add to the job's params, on the object and the row."""
     job.params = {**job.params, **params}

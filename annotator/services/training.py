@@ -39,7 +39,7 @@ from django.utils import timezone
 from annotator import evaluation
 from annotator.exceptions import AnnotatorError
 from annotator.jobs import broker, liveness
-from annotator.jobs.records import claim_job, create_job, record_leftover, report_progress, run_job
+from annotator.jobs.records import claim_job, create_job, project_of, record_leftover, report_progress, run_job
 from annotator.models import Job, ModelVersion, Project
 from annotator.services.locks import lock_project
 from annotator.tagger import FEATURE_VERSION, ModelLoadError, SpanTagger, dump_tagger, load_tagger, sha256
@@ -98,10 +98,11 @@ class TrainingBusy(Exception):
 def claim_training(*, job: Job) -> bool:
     """Mark `job` running unless another training of its project runs (`TrainingBusy`).
     False when `job` is not queued any more (another delivery of its message took it)."""
-    fail_stale_trainings(project=job.project)
+    project = project_of(job)
+    fail_stale_trainings(project=project)
     with transaction.atomic():
-        lock_project(job.project_id)
-        busy = Job.objects.filter(project_id=job.project_id, kind=Job.Kind.TRAINING, status=Job.Status.RUNNING)
+        lock_project(project.pk)
+        busy = Job.objects.filter(project=project, kind=Job.Kind.TRAINING, status=Job.Status.RUNNING)
         other = busy.exclude(pk=job.pk).first()
         if other is not None:
             raise TrainingBusy(f"training {other.pk} of this project is running")
@@ -115,7 +116,7 @@ def run_training(*, job: Job, queue_refresh: bool = True) -> dict[str, Any]:
     """Train, evaluate, store and (if not worse) promote a model version; then queue the
     suggestions' refresh. Run by `jobs.records.run_job` (which writes the heartbeat) with the
     Job already claimed."""
-    project = job.project
+    project = project_of(job)
     with transaction.atomic():
         lock_project(project.pk)
         number = (ModelVersion.objects.filter(project=project).aggregate(m=Max("version"))["m"] or 0) + 1

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from annotator.exceptions import AnnotatorError, Conflict, FormatError
 from annotator.formats.registry import READERS, detect_format, export_format, read_bytes
 from annotator.jobs import broker
-from annotator.jobs.records import create_job, record_leftover, report_progress
+from annotator.jobs.records import create_job, project_of, record_leftover, report_progress
 from annotator.models import Document, Job, Membership, Project
 from annotator.models.documents import content_hash
 from annotator.services import exports
@@ -105,7 +105,7 @@ def run_import(*, job: Job) -> dict[str, Any]:
     records = read_bytes(params.get("filename") or "upload", data, params["format"])
     report_progress(job, 0, len(records), f"read {len(records)} records; importing")
     report = import_documents(
-        project=job.project,
+        project=project_of(job),
         records=records,
         as_annotator=params.get("as_annotator"),
         as_gold=bool(params.get("as_gold")),
@@ -139,7 +139,7 @@ def run_export(*, job: Job) -> dict[str, Any]:
     params = job.params
     spec = export_format(params["format"])
     chunks = exports.export(
-        project=job.project, source=params["source"], fmt=params["format"], **params.get("filters", {})
+        project=project_of(job), source=params["source"], fmt=params["format"], **params.get("filters", {})
     )
     size = 0
     with tempfile.TemporaryFile() as tmp:  # nameless: a killed worker leaves nothing of it
@@ -150,7 +150,7 @@ def run_export(*, job: Job) -> dict[str, Any]:
             if index == 0 and settings.EXPORT_PAUSE_SECONDS:
                 time.sleep(settings.EXPORT_PAUSE_SECONDS)  # test hook: a worker can be killed mid-export
         tmp.seek(0)
-        name = _safe_name(f"{job.project.slug}-{params['source']}.{spec.extension.lstrip('.')}")
+        name = _safe_name(f"{project_of(job).slug}-{params['source']}.{spec.extension.lstrip('.')}")
         storage = job.output_file.storage
         target = storage.get_available_name(job.output_file.field.generate_filename(job, f"{job.pk}-{name}"))
         # Named on the job before it is written: if the worker dies while the file is being
