@@ -163,7 +163,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 # With Redis down, a request that queues a task gives up quickly (the Job waits, see
-# services.jobs.enqueue) instead of hanging the annotator's save.
+# jobs.broker.enqueue) instead of hanging the annotator's save.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 # --- Cache: the login limits' counters, shared by every process and machine -----------------
@@ -199,7 +199,7 @@ API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 100)
 # (killed, machine gone) and failed. The TAGGER_* names are read too: they came first.
 JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", env_int("TAGGER_HEARTBEAT_SECONDS", 5))
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", env_int("TAGGER_STALE_AFTER_SECONDS", 60))
-# Every worker runs the job sweep (services.jobs.sweep_jobs) this often, one at a time across
+# Every worker runs the job sweep (jobs.liveness.sweep_jobs) this often, one at a time across
 # machines; 0 turns it off. A queued job whose message is in no queue and at no worker for
 # JOB_LOST_AFTER_SECONDS is sent again.
 JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 30)

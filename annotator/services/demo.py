@@ -10,9 +10,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from annotator.formats.registry import read_path
-from annotator.models import Gold, Project, Role
+from annotator.models import Gold, ModelVersion, Project, Role, Suggestion
 from annotator.services.imports import ImportReport, import_documents
 from annotator.services.projects import add_member, create_project
+from annotator.services.suggestions import refresh_now
+from annotator.services.training import train_now
 
 DEMO_SLUG = "aleppo"
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
@@ -45,10 +47,6 @@ def seed_demo(*, seeds_dir: Path = SEEDS_DIR, gold_path: Path | None = DEV_GOLD)
 
 
 def _train_first_model(project: Project) -> None:
-    from annotator.models import ModelVersion, Suggestion
-    from annotator.services.suggestions import refresh_now
-    from annotator.services.training import train_now
-
     current = ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT).first()
     if current is None:
         train_now(project=project)

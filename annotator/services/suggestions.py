@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from annotator import sql
 from annotator.exceptions import Conflict
 from annotator.formats import Record
+from annotator.jobs.records import create_job, report_progress, run_job
 from annotator.models import Document, Job, ModelVersion, Project, Suggestion
 from annotator.tagger import ModelLoadError, Prediction, SpanTagger, load_tagger
 
@@ -104,8 +105,6 @@ def refresh_suggestions(*, job: Job) -> dict[str, Any]:
     """Suggestions of the model version named by the job for every unfinished document, in
     batches, with progress on the job. Skipped if that version is no longer current (the
     newer one's own refresh does the work)."""
-    from annotator.services.jobs import report_progress
-
     version = ModelVersion.objects.filter(pk=job.params.get("model_version")).first()
     if version is None or version.status != ModelVersion.Status.CURRENT:
         return {"skipped": "the model version is no longer current", "documents": 0, "suggestions": 0}
@@ -126,19 +125,14 @@ def refresh_suggestions(*, job: Job) -> dict[str, Any]:
 
 
 def refresh_now(*, project: Project) -> int:
-    """Refresh the current model's suggestions synchronously (the demo); returns how many."""
+    """Refresh the current model's suggestions in this process (the demo): a suggestions Job
+    run by the workers' runner, in the foreground; returns how many were stored."""
     version = current_model(project=project)
     if version is None:
         return 0
-    tagger = tagger_for(version=version)
-    documents = list(unfinished_documents(project=project))
-    stored = 0
-    for start in range(0, len(documents), BATCH):
-        batch = documents[start : start + BATCH]
-        stored += store_suggestions(
-            version=version, documents=batch, predictions=tagger.predict_documents([d.text for d in batch])
-        )
-    return stored
+    job = create_job(kind=Job.Kind.SUGGESTIONS, project=project, params={"model_version": version.pk})
+    job = run_job(job.pk, lambda job: refresh_suggestions(job=job), raise_errors=True)
+    return int(job.result.get("suggestions", 0))
 
 
 def _usable_tagger(project: Project) -> tuple[ModelVersion, SpanTagger]:

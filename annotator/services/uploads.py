@@ -21,9 +21,11 @@ from django.db import IntegrityError, transaction
 
 from annotator.exceptions import AnnotatorError, Conflict, FormatError
 from annotator.formats.registry import READERS, detect_format, export_format, read_bytes
+from annotator.jobs import broker
+from annotator.jobs.records import create_job, project_of, record_leftover, report_progress
 from annotator.models import Document, Job, Membership, Project
 from annotator.models.documents import content_hash
-from annotator.services import exports, jobs
+from annotator.services import exports
 from annotator.services.imports import import_documents
 
 
@@ -71,10 +73,8 @@ def start_import(
     fmt = fmt or detect_format(upload.name or "")
     if fmt not in import_formats():
         raise FormatError(f"unknown import format {fmt!r} (known: {', '.join(import_formats())})")
-    from annotator.tasks import run_import_job  # tasks import services, not the other way round
-
     with transaction.atomic():
-        job = jobs.create_job(
+        job = create_job(
             kind=Job.Kind.IMPORT,
             project=project,
             user=user,
@@ -87,7 +87,7 @@ def start_import(
             },
         )
         job.input_file.save(f"{job.pk}-{_safe_name(upload.name)}", upload, save=True)
-        jobs.enqueue(job, run_import_job)
+        broker.enqueue(job)
     return job
 
 
@@ -103,15 +103,15 @@ def run_import(*, job: Job) -> dict[str, Any]:
     with job.input_file.open("rb") as handle:
         data = handle.read()
     records = read_bytes(params.get("filename") or "upload", data, params["format"])
-    jobs.report_progress(job, 0, len(records), f"read {len(records)} records; importing")
+    report_progress(job, 0, len(records), f"read {len(records)} records; importing")
     report = import_documents(
-        project=job.project,
+        project=project_of(job),
         records=records,
         as_annotator=params.get("as_annotator"),
         as_gold=bool(params.get("as_gold")),
-        on_progress=lambda done, total: jobs.report_progress(job, done, total, f"imported {done} of {total}"),
+        on_progress=lambda done, total: report_progress(job, done, total, f"imported {done} of {total}"),
     )
-    jobs.report_progress(job, len(records), len(records), report.summary())
+    report_progress(job, len(records), len(records), report.summary())
     result = report.as_dict()
     result["summary"] = report.summary()
     return result
@@ -122,16 +122,14 @@ def start_export(*, project: Project, user: User, source: str, fmt: str, filters
     `services.exports.export` (status, dates, limit), as JSON-able values."""
     filters = dict(filters or {})
     exports.export(project=project, source=source, fmt=fmt, **filters)  # checks everything now, not in the worker
-    from annotator.tasks import run_export_job
-
     with transaction.atomic():
-        job = jobs.create_job(
+        job = create_job(
             kind=Job.Kind.EXPORT,
             project=project,
             user=user,
             params={"source": source, "format": fmt, "filters": filters},
         )
-        jobs.enqueue(job, run_export_job)
+        broker.enqueue(job)
     return job
 
 
@@ -141,7 +139,7 @@ def run_export(*, job: Job) -> dict[str, Any]:
     params = job.params
     spec = export_format(params["format"])
     chunks = exports.export(
-        project=job.project, source=params["source"], fmt=params["format"], **params.get("filters", {})
+        project=project_of(job), source=params["source"], fmt=params["format"], **params.get("filters", {})
     )
     size = 0
     with tempfile.TemporaryFile() as tmp:  # nameless: a killed worker leaves nothing of it
@@ -152,13 +150,12 @@ def run_export(*, job: Job) -> dict[str, Any]:
             if index == 0 and settings.EXPORT_PAUSE_SECONDS:
                 time.sleep(settings.EXPORT_PAUSE_SECONDS)  # test hook: a worker can be killed mid-export
         tmp.seek(0)
-        name = _safe_name(f"{job.project.slug}-{params['source']}.{spec.extension.lstrip('.')}")
+        name = _safe_name(f"{project_of(job).slug}-{params['source']}.{spec.extension.lstrip('.')}")
         storage = job.output_file.storage
         target = storage.get_available_name(job.output_file.field.generate_filename(job, f"{job.pk}-{name}"))
         # Named on the job before it is written: if the worker dies while the file is being
-        # saved (or before the job points at it), the job failed as lost deletes it.
-        job.params = {**params, "writing": target}
-        Job.objects.filter(pk=job.pk).update(params=job.params)
+        # saved (or before the job points at it), the sweep deletes it (jobs.liveness).
+        record_leftover(job, file=target)
         try:
             stored = storage.save(target, File(tmp))
         except OSError as error:  # disk full, quota, permissions: fail cleanly, leave no half file
@@ -168,18 +165,6 @@ def run_export(*, job: Job) -> dict[str, Any]:
     job.output_file.name = stored
     Job.objects.filter(pk=job.pk).update(output_file=stored)
     return {"bytes": size, "filename": name, "media_type": spec.media_type}
-
-
-def discard_unfinished_export(*, job: Job) -> None:
-    """Delete the file an export job failed as lost was saving (see `run_export`), whole
-    or half: a failed job offers no download, so nobody could have fetched it."""
-    target = job.params.get("writing")
-    if not target:
-        return
-    storage = job.output_file.storage
-    if storage.exists(target):
-        storage.delete(target)
-    Job.objects.filter(pk=job.pk, output_file=target).update(output_file="")
 
 
 def create_document(

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator.models import Job
-from annotator.services.jobs import fail_if_stale
+from annotator.jobs.liveness import fail_if_stale
 from api import access
 from api.negotiation import AnyAccept
 from api.presenters import job_data

@@ -17,9 +17,9 @@ from django.db import OperationalError, connection
 
 from annotator import tasks
 from annotator.formats.registry import read_path
+from annotator.jobs.records import create_job, run_job
 from annotator.models import Job, ModelVersion
 from annotator.services.imports import import_documents
-from annotator.services.jobs import create_job, run_job
 from annotator.services.uploads import run_export
 from annotator.tagger import load_tagger
 from tests.annotator.services.tagger_data import add_gold

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotator.celery import app
+from annotator.jobs.liveness import SWEEP_LOCK_KEY, sweep_jobs
 from annotator.models import Job, ModelVersion
-from annotator.services.jobs import SWEEP_LOCK_KEY, sweep_jobs
 from annotator.services.uploads import start_export
 from tests.conftest import wait_for
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from rest_framework.test import APIClient
 
+from annotator.jobs.broker import resend_stranded_jobs
 from annotator.models import Job
-from annotator.services.jobs import resend_stranded_jobs
 
 
 @pytest.mark.worker  # not eager: tasks must go through the (stopped) broker

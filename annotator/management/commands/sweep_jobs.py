@@ -5,8 +5,8 @@ from typing import Any
 
 from django.conf import settings
 
+from annotator.jobs.liveness import sweep_jobs
 from annotator.management.commands._base import ContractCommand
-from annotator.services.jobs import sweep_jobs
 
 
 class Command(ContractCommand):

@@ -7,6 +7,7 @@ import time
 import pytest
 from django.utils import timezone
 
+from annotator import evaluation, training_data
 from annotator.models import Annotation, Document, Job, ModelVersion, Suggestion
 from annotator.services import training
 from annotator.services.training import (
@@ -15,9 +16,9 @@ from annotator.services.training import (
     new_documents_since_last_training,
     start_training,
     train_now,
-    training_documents,
 )
 from annotator.spans import Span
+from annotator.training_data import training_documents
 from tests.annotator.services.tagger_data import add_gold, add_submissions, seed_gold
 
 
@@ -104,7 +105,7 @@ def test_a_worse_model_is_stored_but_not_promoted(project, monkeypatch) -> None:
     add_gold(project, 8)
     first = ModelVersion.objects.get(pk=train_now(project=project).result["model_version_id"])
     scores = iter([{"value": 0.2, "f1": 0.2, "per_label": {}}, {"value": 0.5, "f1": 0.5}])
-    monkeypatch.setattr(training, "_evaluate", lambda tagger, held, labels: next(scores))
+    monkeypatch.setattr(evaluation, "evaluate", lambda tagger, held, labels: next(scores))
     job = train_now(project=project)
     assert job.result["promoted"] is False
     second = ModelVersion.objects.get(pk=job.result["model_version_id"])
@@ -172,12 +173,14 @@ def test_the_model_self_trains_on_the_documents_nobody_labelled_yet(project, ali
     add_submissions(project, "alice", 6)
     draft = Document.objects.filter(project=project, gold__isnull=True, annotations__isnull=True).first()
     Annotation.objects.create(document=draft, annotator=alice, status=Annotation.Status.DRAFT)
-    pool = training.unlabelled_texts(project=project, limit=100)
+    pool = training_data.unlabelled_texts(project=project, limit=100)
     labelled = {d.text for d in training_documents(project=project)}
     assert len(pool) == 5  # the seed articles; a draft does not make a document labelled
     assert draft.text in pool and not labelled & set(pool)
-    assert training.unlabelled_texts(project=project, limit=2) == training.unlabelled_texts(project=project, limit=2)
-    assert len(training.unlabelled_texts(project=project, limit=2)) == 2
+    assert training_data.unlabelled_texts(project=project, limit=2) == training_data.unlabelled_texts(
+        project=project, limit=2
+    )
+    assert len(training_data.unlabelled_texts(project=project, limit=2)) == 2
 
     job = train_now(project=project)
     model = ModelVersion.objects.get(pk=job.result["model_version_id"])

@@ -15,8 +15,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from annotator.jobs.broker import enqueue, resend_stranded_jobs
+from annotator.jobs.liveness import fail_if_stale, sweep_jobs
+from annotator.jobs.records import create_job
 from annotator.models import Job, ModelVersion
-from annotator.services.jobs import create_job, enqueue, fail_if_stale, resend_stranded_jobs, sweep_jobs
 from annotator.tasks import run_export_job, run_training_job
 from tests.conftest import OWN_BROKER_PORT
 
@@ -27,7 +29,7 @@ def test_redis_down_leaves_the_job_queued_and_it_is_sent_when_redis_is_back(
 ) -> None:
     with transaction.atomic():
         job = create_job(kind=Job.Kind.EXPORT, project=project)
-        enqueue(job, run_export_job)  # Redis is down: this must not raise
+        enqueue(job)  # Redis is down: this must not raise
     job.refresh_from_db()
     assert job.status == "queued" and job.celery_task_id == ""
     assert "Redis unreachable" in job.message
@@ -108,7 +110,7 @@ def test_the_sweep_leaves_a_job_whose_message_still_waits_in_the_queue(transacti
     app.control.purge()
     with transaction.atomic():
         job = create_job(kind=Job.Kind.EXPORT, project=project, params={"source": "documents", "format": "jsonl"})
-        enqueue(job, run_export_job)
+        enqueue(job)
     job.refresh_from_db()
     task = job.celery_task_id
     assert sweep_jobs(lost_after=timedelta(0)) == {"stranded_sent": 0, "stale_failed": 0, "lost_sent": 0}
@@ -122,7 +124,7 @@ def test_the_sweep_sends_nothing_again_when_no_worker_answers(transactional_db, 
 
     with transaction.atomic():
         job = create_job(kind=Job.Kind.EXPORT, project=project, params={"source": "documents", "format": "jsonl"})
-        enqueue(job, run_export_job)
+        enqueue(job)
     app.control.purge()  # the message is lost, and no worker runs to say it holds it
     assert sweep_jobs(lost_after=timedelta(0))["lost_sent"] == 0
     assert _in_queue() == 0 and Job.objects.get(pk=job.pk).status == Job.Status.QUEUED

@@ -1,0 +1,78 @@
+"""Judging a trained tagger, without Django: which labelled documents are held out, how a
+tagger scores on them, and whether a new model replaces the current one.
+
+Held-out documents are picked by a hash of the document id (one in five; at least one once
+there are two documents), so the split is the same from one training to the next and old
+and new models are compared on the same documents. A new model is promoted unless its
+micro span F1 on those documents is below the current model's (a current model that cannot
+be loaded any more counts for nothing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from annotator.agreement import span_f1
+from annotator.spans import Span
+
+HELD_OUT_SHARE = 5  # one document in five
+
+
+@dataclass
+class LabelledDocument:
+    """A document's text and the spans a training takes as true (its gold, or a submission)."""
+
+    document_id: int
+    text: str
+    spans: list[Span]
+
+
+class Predicts(Protocol):
+    def predict(self, texts: Sequence[str]) -> list[list[Span]]: ...
+
+
+def _held_out_key(document_id: int) -> bytes:
+    return hashlib.sha256(f"held-out:{document_id}".encode()).digest()
+
+
+def is_held_out(document_id: int) -> bool:
+    """The one held-out rule: whether the document's hash puts it in the held-out share."""
+    return _held_out_key(document_id)[0] % HELD_OUT_SHARE == 0
+
+
+def split(documents: list[LabelledDocument]) -> tuple[list[LabelledDocument], list[LabelledDocument]]:
+    """(train, held out): one in five by `is_held_out`; from two documents up at least one
+    is held out (the one whose hash is highest), and at least one is trained on."""
+    held = [d for d in documents if is_held_out(d.document_id)]
+    if not held and len(documents) >= 2:
+        held = [max(documents, key=lambda d: _held_out_key(d.document_id))]
+    held_ids = {d.document_id for d in held}
+    train = [d for d in documents if d.document_id not in held_ids]
+    if not train:  # everything hashed out: keep the held-out set to one document
+        train, held = held[1:], held[:1]
+    return train, held
+
+
+def evaluate(tagger: Predicts, held: list[LabelledDocument], labels: list[str]) -> dict[str, Any]:
+    """Span F1 (exact, micro and per label) of the tagger on the held-out documents, with
+    `f1` (the micro value, under the name the web UI reads) and `held_out_documents`.
+    Without held-out documents every score is None."""
+    if not held:
+        return {"value": None, "f1": None, "items": 0, "held_out_documents": 0, "per_label": {}}
+    predicted = tagger.predict([d.text for d in held])
+    result = span_f1([d.spans for d in held], predicted, labels=labels).as_dict()
+    result["f1"] = result["value"]
+    result["held_out_documents"] = len(held)
+    return result
+
+
+def should_promote(new: dict[str, Any], current: dict[str, Any] | None) -> bool:
+    """Whether a new model with the scores `new` replaces the current one, scored `current`
+    on the same documents (None: there is no current model; with an "error": it could not
+    be loaded). A tie promotes the new model; a missing score counts as 0."""
+    if current is None or current.get("error") is not None:
+        return True
+    return (new.get("value") or 0.0) >= (current.get("value") or 0.0)

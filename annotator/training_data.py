@@ -1,0 +1,85 @@
+"""What a training reads (selection only, no writes): the labelled documents it learns
+from, the unlabelled ones it self-trains on, and how many came in since the last training.
+Kept apart from the `annotator.selectors` module so the two can move independently."""
+
+from __future__ import annotations
+
+import random
+
+from annotator import sql
+from annotator.evaluation import LabelledDocument
+from annotator.models import Annotation, Document, Gold, Job, Project
+from annotator.spans import Span
+
+# Run after every submission (on commit), so in plain SQL (see annotator.sql): the
+# documents submitted or adjudicated since the last training request, and whether a
+# training is running (only then can one be stale).
+_NEW_DOCUMENTS_SQL = """
+WITH last AS (SELECT MAX(created_at) AS at FROM annotator_job WHERE project_id = %s AND kind = %s)
+SELECT
+  (SELECT COUNT(*) FROM (
+     SELECT a.document_id FROM annotator_annotation a
+       JOIN annotator_document d ON d.id = a.document_id CROSS JOIN last
+     WHERE d.project_id = %s AND d.deleted_at IS NULL AND a.status = %s
+       AND (last.at IS NULL OR a.submitted_at > last.at)
+     UNION
+     SELECT g.document_id FROM annotator_gold g
+       JOIN annotator_document d ON d.id = g.document_id CROSS JOIN last
+     WHERE d.project_id = %s AND d.deleted_at IS NULL AND (last.at IS NULL OR g.updated_at > last.at)
+  ) AS new_documents),
+  EXISTS (SELECT 1 FROM annotator_job WHERE project_id = %s AND kind = %s AND status = %s)
+"""
+
+
+def new_documents_and_running(*, project: Project) -> tuple[int, bool]:
+    """(documents submitted or adjudicated since the last training was requested, whether a
+    training of the project is running)."""
+    training = Job.Kind.TRAINING.value
+    submitted = Annotation.Status.SUBMITTED.value
+    params = [project.pk, training, project.pk, submitted, project.pk, project.pk, training, Job.Status.RUNNING.value]
+    new_documents, running = sql.first_row(_NEW_DOCUMENTS_SQL, params) or (0, False)  # always one row
+    return new_documents, bool(running)
+
+
+def training_documents(*, project: Project) -> list[LabelledDocument]:
+    """Each labelled document once: its gold, else its latest submitted annotation (with
+    several annotators and no gold yet, the most recent submission stands for the document —
+    the adjudicator's gold replaces it later)."""
+    documents = Document.objects.filter(project=project, deleted_at__isnull=True)
+    result: dict[int, LabelledDocument] = {}
+    golds = Gold.objects.filter(document__in=documents).select_related("document").prefetch_related("spans")
+    for gold in golds:
+        spans = [Span(s.start, s.end, s.label) for s in gold.spans.all()]
+        result[gold.document_id] = LabelledDocument(gold.document_id, gold.document.text, spans)
+    submitted = (
+        Annotation.objects.filter(document__in=documents, status=Annotation.Status.SUBMITTED)
+        .exclude(document_id__in=list(result))
+        .select_related("document")
+        .prefetch_related("spans")
+        .order_by("document_id", "-submitted_at", "-pk")
+    )
+    for annotation in submitted:
+        if annotation.document_id in result:
+            continue  # an older submission of a document already taken
+        spans = [Span(s.start, s.end, s.label) for s in annotation.spans.all()]
+        result[annotation.document_id] = LabelledDocument(annotation.document_id, annotation.document.text, spans)
+    return [result[k] for k in sorted(result)]
+
+
+def unlabelled_texts(*, project: Project, limit: int) -> list[str]:
+    """The self-training pool: at most `limit` texts of the project's documents that have
+    neither gold nor a submitted annotation, a sample seeded by the project (so retraining
+    on unchanged data sees the same pool), in document order. Held-out documents are
+    labelled, so never among them."""
+    if limit <= 0:
+        return []
+    candidates = list(
+        Document.objects.filter(project=project, deleted_at__isnull=True, gold__isnull=True)
+        .exclude(annotations__status=Annotation.Status.SUBMITTED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(candidates) > limit:
+        candidates = sorted(random.Random(project.pk).sample(candidates, limit))
+    texts = dict(Document.objects.filter(pk__in=candidates).values_list("pk", "text"))
+    return [texts[pk] for pk in candidates]
