@@ -9,8 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.models import Job
 from annotator.jobs.liveness import fail_if_stale
+from annotator.models import Job
 from api import access
 from api.negotiation import AnyAccept
 from api.presenters import job_data
