@@ -14,21 +14,21 @@ from annotator.spans import Span
 # Run after every submission (on commit), so in plain SQL (see annotator.sql): the
 # documents submitted or adjudicated since the last training request, and whether a
 # training is running (only then can one be stale).
-_NEW_DOCUMENTS_SQL = """
+_NEW_DOCUMENTS_SQL = sql.statement("""
 WITH last AS (SELECT MAX(created_at) AS at FROM annotator_job WHERE project_id = %s AND kind = %s)
 SELECT
   (SELECT COUNT(*) FROM (
      SELECT a.document_id FROM annotator_annotation a
        JOIN annotator_document d ON d.id = a.document_id CROSS JOIN last
-     WHERE d.project_id = %s AND d.deleted_at IS NULL AND a.status = %s
+     WHERE d.project_id = %s AND {live:d} AND a.status = %s
        AND (last.at IS NULL OR a.submitted_at > last.at)
      UNION
      SELECT g.document_id FROM annotator_gold g
        JOIN annotator_document d ON d.id = g.document_id CROSS JOIN last
-     WHERE d.project_id = %s AND d.deleted_at IS NULL AND (last.at IS NULL OR g.updated_at > last.at)
+     WHERE d.project_id = %s AND {live:d} AND (last.at IS NULL OR g.updated_at > last.at)
   ) AS new_documents),
   EXISTS (SELECT 1 FROM annotator_job WHERE project_id = %s AND kind = %s AND status = %s)
-"""
+""")
 
 
 def new_documents_and_running(*, project: Project) -> tuple[int, bool]:
@@ -45,7 +45,7 @@ def training_documents(*, project: Project) -> list[LabelledDocument]:
     """Each labelled document once: its gold, else its latest submitted annotation (with
     several annotators and no gold yet, the most recent submission stands for the document —
     the adjudicator's gold replaces it later)."""
-    documents = Document.objects.filter(project=project, deleted_at__isnull=True)
+    documents = Document.objects.live().filter(project=project)
     result: dict[int, LabelledDocument] = {}
     golds = Gold.objects.filter(document__in=documents).select_related("document").prefetch_related("spans")
     for gold in golds:
@@ -74,7 +74,8 @@ def unlabelled_texts(*, project: Project, limit: int) -> list[str]:
     if limit <= 0:
         return []
     candidates = list(
-        Document.objects.filter(project=project, deleted_at__isnull=True, gold__isnull=True)
+        Document.objects.live()
+        .filter(project=project, gold__isnull=True)
         .exclude(annotations__status=Annotation.Status.SUBMITTED)
         .order_by("pk")
         .values_list("pk", flat=True)

@@ -21,12 +21,14 @@ import random
 from collections.abc import Mapping
 
 from annotator import sql
-from annotator.models import ModelVersion, Project
+from annotator.models import Project
 
 RANDOM_EVERY = 5
 
 # Asked on every `next/` (plain SQL, see annotator.sql).
-_HAS_MODEL_SQL = "SELECT 1 FROM annotator_modelversion WHERE project_id = %s AND status = %s LIMIT 1"
+_HAS_MODEL_SQL = sql.statement(
+    "SELECT 1 FROM annotator_modelversion WHERE project_id = %s AND status IN {current_model} LIMIT 1"
+)
 
 
 def rank_candidates(*, project: Project, candidates: Mapping[int, float | None], limit: int | None = None) -> list[int]:
@@ -36,7 +38,7 @@ def rank_candidates(*, project: Project, candidates: Mapping[int, float | None],
     per request than it must be."""
     ordered = sorted(candidates)
     count = len(ordered) if limit is None else min(limit, len(ordered))
-    if not ordered or sql.first_row(_HAS_MODEL_SQL, [project.pk, ModelVersion.Status.CURRENT.value]) is None:
+    if not ordered or sql.first_row(_HAS_MODEL_SQL, [project.pk]) is None:
         return ordered[:count]
     by_doubt = sorted(ordered, key=lambda pk: (candidates[pk] is None, -(candidates[pk] or 0.0), pk))
     rng = random.Random(hashlib.sha256(",".join(map(str, ordered)).encode()).digest())

@@ -31,7 +31,7 @@ def _attributes(project: Project) -> dict[str, list[str]]:
 
 
 def _live_documents(project: Project) -> Any:
-    return Document.objects.filter(project=project, deleted_at__isnull=True)
+    return Document.objects.live().filter(project=project)
 
 
 def load_annotated_documents(*, project: Project, document_ids: list[int] | None = None) -> list[AnnotatedDocument]:
@@ -114,7 +114,7 @@ def gold_scores(*, project: Project, documents: list[AnnotatedDocument] | None =
             refs.append(reference)
             preds.append(list(spans))
     model_entry: dict[str, Any] | None = None
-    current = ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT).first()
+    current = ModelVersion.objects.current_for(project)
     if current is not None:
         suggested: dict[int, list[SpanValue]] = {}
         rows = Suggestion.objects.filter(model_version=current, document_id__in=list(gold)).values_list(

@@ -47,7 +47,7 @@ def seed_demo(*, seeds_dir: Path = SEEDS_DIR, gold_path: Path | None = DEV_GOLD)
 
 
 def _train_first_model(project: Project) -> None:
-    current = ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT).first()
+    current = ModelVersion.objects.current_for(project)
     if current is None:
         train_now(project=project)
         refresh_now(project=project)

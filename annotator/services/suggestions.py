@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
 
 from annotator import sql
 from annotator.exceptions import Conflict
@@ -33,7 +32,7 @@ _CACHE_SIZE = 4
 
 
 def current_model(*, project: Project) -> ModelVersion | None:
-    return ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT).first()
+    return ModelVersion.objects.current_for(project)
 
 
 def tagger_for(*, version: ModelVersion) -> SpanTagger:
@@ -52,9 +51,9 @@ def tagger_for(*, version: ModelVersion) -> SpanTagger:
 
 # Asked on every `next/` and document view, so in plain SQL (see annotator.sql), and
 # without the model's artifact, which can be megabytes.
-_CURRENT_MODEL_SQL = """
-SELECT id, project_id, version, status FROM annotator_modelversion WHERE project_id = %s AND status = %s
-"""
+_CURRENT_MODEL_SQL = sql.statement("""
+SELECT id, project_id, version, status FROM annotator_modelversion WHERE project_id = %s AND status IN {current_model}
+""")
 _SUGGESTIONS_SQL = """
 SELECT * FROM annotator_suggestion WHERE document_id = %s AND model_version_id = %s ORDER BY start, "end", id
 """
@@ -62,7 +61,7 @@ SELECT * FROM annotator_suggestion WHERE document_id = %s AND model_version_id =
 
 def current_suggestions_for(*, document: Document) -> tuple[ModelVersion | None, list[Suggestion]]:
     """The project's current model version (its artifact not loaded) and its suggestions for `document`."""
-    current = sql.instance(ModelVersion, _CURRENT_MODEL_SQL, [document.project_id, ModelVersion.Status.CURRENT.value])
+    current = sql.instance(ModelVersion, _CURRENT_MODEL_SQL, [document.project_id])
     if current is None:
         return None, []
     return current, sql.instances(Suggestion, _SUGGESTIONS_SQL, [document.pk, current.pk])
@@ -70,12 +69,7 @@ def current_suggestions_for(*, document: Document) -> tuple[ModelVersion | None,
 
 def unfinished_documents(*, project: Project) -> Any:
     """Documents nobody has finished: no gold, fewer submissions than the project asks for."""
-    return (
-        Document.objects.filter(project=project, deleted_at__isnull=True, gold__isnull=True)
-        .annotate(done=Count("annotations", filter=Q(annotations__status="submitted")))
-        .filter(done__lt=project.annotators_per_document)
-        .order_by("pk")
-    )
+    return Document.objects.unfinished(project)
 
 
 def store_suggestions(*, version: ModelVersion, documents: list[Document], predictions: list[Prediction]) -> int:

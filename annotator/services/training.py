@@ -157,7 +157,7 @@ def _train_version(*, job: Job, project: Project, version: ModelVersion, queue_r
     report_progress(job, 2, 4, "evaluating on the held-out documents")
     metrics = evaluation.evaluate(tagger, held, labels)
     metrics["unlabelled_documents"] = tagger.n_unlabelled_documents_
-    current = ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT).first()
+    current = ModelVersion.objects.current_for(project)
     baseline: dict[str, Any] | None = None
     if current is not None:
         try:

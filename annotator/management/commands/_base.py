@@ -23,7 +23,7 @@ class ContractCommand(BaseCommand):
 
 
 def project_for(slug: str) -> Project:
-    project = Project.objects.filter(slug=slug, deleted_at__isnull=True).first()
+    project = Project.objects.live().filter(slug=slug).first()
     if project is None:
         raise CommandError(f"no project {slug!r}")
     return project
