@@ -150,7 +150,7 @@ def span_problems(
             bad("a span must be an object with start, end and label")
             continue
         start, end, label = span.get("start"), span.get("end"), span.get("label")
-        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
             bad("start and end must be whole numbers")
             continue
         if not isinstance(label, str) or label not in names:
