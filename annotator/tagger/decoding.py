@@ -118,4 +118,5 @@ def transition_scores(tag_lists: Sequence[Sequence[str]], tags: Sequence[str], w
             pairs[index[previous], index[current]] += 1
     conditional = np.log(pairs / pairs.sum(axis=1, keepdims=True))
     prior = np.log(pairs.sum(axis=0) / pairs.sum())
-    return weight * (conditional - prior[None, :])
+    scores: np.ndarray = weight * (conditional - prior[None, :])
+    return scores

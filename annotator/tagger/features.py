@@ -172,7 +172,7 @@ def build_gazetteer(
 
 @lru_cache(maxsize=1_000_000)
 def feature_id(feature: str) -> int:
-    return murmurhash3_32(feature, positive=True)
+    return int(murmurhash3_32(feature, positive=True))
 
 
 @lru_cache(maxsize=200_000)

@@ -105,7 +105,7 @@ def as_spans(spans: Iterable[Span | Mapping[str, Any]]) -> list[Span]:
     return result
 
 
-class SpanTagger(BaseEstimator):
+class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no type information
     """A BIO tagger over character spans.
 
     Parameters
