@@ -68,7 +68,8 @@ from annotator.tagger.reranker import Bounds, SpanReranker
 from annotator.tagger.stacking import StackColumns
 from annotator.tokenize import Token, spans_to_bio, tokenize
 
-# Saved taggers name these classes by this module (pickles record where a class was found).
+# Taggers saved before the split name LinearLayer and SpanReranker by this module (a pickle
+# records where a class was found): they stay importable here, so those files still load.
 __all__ = ["LinearLayer", "Prediction", "ScoredSpan", "SpanReranker", "SpanTagger", "as_spans"]
 
 _EPS = 1e-9
