@@ -27,10 +27,16 @@ import sklearn_crfsuite  # noqa: E402
 from annotator.agreement.span_f1 import span_f1  # noqa: E402
 from annotator.spans import Span  # noqa: E402
 from annotator.tagger import SpanTagger  # noqa: E402
-from annotator.tagger.features import document_features  # noqa: E402
+from annotator.tagger.features import build_gazetteer, document_feature_ids  # noqa: E402
 from annotator.tokenize import bio_to_spans, spans_to_bio, tokenize  # noqa: E402
 
 LABELS = ["CASUALTY_COUNT", "LOCATION", "PERPETRATOR"]
+# What a project trains with by default (`Project.tagger_label_weights`).
+LABEL_WEIGHTS = {"PERPETRATOR": 2.0}
+
+
+def tagger() -> SpanTagger:
+    return SpanTagger(labels=LABELS, label_weights=LABEL_WEIGHTS)
 
 
 def load(path: Path) -> list[tuple[str, list[Span]]]:
@@ -41,18 +47,24 @@ def load(path: Path) -> list[tuple[str, list[Span]]]:
     return docs
 
 
-class CRFBaseline:
-    """sklearn-crfsuite on exactly the tagger's feature strings (incl. its training gazetteer)."""
+def crf_features(text: str, tokens: list, gazetteer: dict[str, str]) -> list[list[str]]:
+    """Each token's features as the tagger builds them (ids, written as strings for crfsuite)."""
+    rows, ids = document_feature_ids(text, tokens, gazetteer=gazetteer)
+    features: list[list[str]] = [[] for _ in tokens]
+    for row, feature in zip(rows.tolist(), ids.tolist(), strict=True):
+        features[row].append(str(feature))
+    return features
 
-    def __init__(self) -> None:
-        self.tagger = SpanTagger(labels=LABELS)
+
+class CRFBaseline:
+    """sklearn-crfsuite on exactly the tagger's features (incl. its training gazetteer)."""
 
     def fit(self, texts: list[str], spans: list[list[Span]]) -> CRFBaseline:
-        # Reuse the tagger's gazetteer building so both models see the same features.
+        # The tagger's gazetteer rule, so both models see the same features.
         token_lists = [tokenize(t) for t in texts]
         tags = [spans_to_bio(t, toks, s) for t, toks, s in zip(texts, token_lists, spans, strict=True)]
-        self.gazetteer = self.tagger._build_gazetteer(token_lists, tags)
-        X = [document_features(t, toks, gazetteer=self.gazetteer) for t, toks in zip(texts, token_lists, strict=True)]
+        self.gazetteer = build_gazetteer(token_lists, tags, SpanTagger().gazetteer_min_count)
+        X = [crf_features(t, toks, self.gazetteer) for t, toks in zip(texts, token_lists, strict=True)]
         self.crf = sklearn_crfsuite.CRF(algorithm="lbfgs", c1=0.1, c2=0.1, max_iterations=100)
         self.crf.fit(X, tags)
         return self
@@ -61,7 +73,7 @@ class CRFBaseline:
         result = []
         for text in texts:
             tokens = tokenize(text)
-            tags = self.crf.predict_single(document_features(text, tokens, gazetteer=self.gazetteer))
+            tags = self.crf.predict_single(crf_features(text, tokens, self.gazetteer))
             result.append(bio_to_spans(tokens, tags))
         return result
 
@@ -85,7 +97,7 @@ def learning_curve(docs, sizes, folds, unlabelled: list[str]) -> None:
     # Self-training is a way of training, not a feature: only the tagger has it. Its pool is
     # corpus articles none of which is a gold document (test folds included).
     models = {
-        "tagger": (lambda: SpanTagger(labels=LABELS), {"unlabelled": unlabelled}),
+        "tagger": (tagger, {"unlabelled": unlabelled}),
         "crf": (CRFBaseline, {}),
     }
     print(f"Span F1 (exact), trained on n documents, tested on the other {len(docs)}-n; mean of {folds} shuffles")
@@ -113,13 +125,13 @@ def speed(docs, corpus_texts, n_train: int) -> None:
     # 1,000 training documents: the 45 gold documents plus corpus articles labelled by a
     # tagger trained on the gold (the model's own predictions), as a project would have
     # after a while of accepting suggestions.
-    seed_model = SpanTagger(labels=LABELS).fit([t for t, _ in docs], [s for _, s in docs])
+    seed_model = tagger().fit([t for t, _ in docs], [s for _, s in docs])
     extra = corpus_texts[: n_train - len(docs)]
     extra_spans = seed_model.predict(extra)
     texts = [t for t, _ in docs] + extra
     spans = [s for _, s in docs] + extra_spans
     started, cpu = time.perf_counter(), time.process_time()
-    model = SpanTagger(labels=LABELS).fit(texts, spans)
+    model = tagger().fit(texts, spans)
     train_s, train_cpu = time.perf_counter() - started, time.process_time() - cpu
     chars = sum(map(len, texts)) / len(texts)
     print(

@@ -18,6 +18,12 @@ class LiveQuerySet(models.QuerySet[_M]):
         return self.filter(deleted_at__isnull=True)
 
 
+def default_tagger_label_weights() -> dict[str, float]:
+    """PERPETRATOR spans are the ones the token model most often gave no probability at all;
+    doubling their tags' class weight finds more of them (a label a project lacks is ignored)."""
+    return {"PERPETRATOR": 2.0}
+
+
 class Project(models.Model):
     slug = models.SlugField(max_length=64, unique=True, help_text="Short name used in URLs and commands.")
     name = models.CharField(max_length=200)
@@ -29,6 +35,11 @@ class Project(models.Model):
         default=10,
         validators=[MinValueValidator(1)],
         help_text="Train a new model after this many newly submitted or adjudicated documents.",
+    )
+    tagger_label_weights = models.JSONField(
+        default=default_tagger_label_weights,
+        blank=True,
+        help_text="Class weight of each label's tags when the tagger trains (a label not named: 1).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

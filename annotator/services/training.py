@@ -147,7 +147,7 @@ def _train_version(*, job: Job, project: Project, version: ModelVersion, queue_r
     report_progress(job, 1, 4, f"training on {len(train)} documents, {len(held)} held out")
     if settings.TAGGER_TRAINING_PAUSE_SECONDS:
         time.sleep(settings.TAGGER_TRAINING_PAUSE_SECONDS)
-    tagger = SpanTagger(labels=labels)
+    tagger = SpanTagger(labels=labels, label_weights=project.tagger_label_weights)
     # Self-training on documents nobody has labelled yet, as many as the tagger would use.
     unlabelled = unlabelled_texts(project=project, limit=tagger.unlabelled_wanted(len(train)))
     try:

@@ -1,8 +1,10 @@
 """The sequence tagger: pure Python and scikit-learn, no Django.
 
-- `features`: token feature strings (`FEATURE_VERSION`).
-- `decoding`: Viterbi over BIO tags with impossible transitions forbidden.
-- `model`: `SpanTagger`, the estimator (texts + spans in, scored spans out).
+- `features`: token features as hashed ids, the gazetteer (`FEATURE_VERSION`).
+- `decoding`: Viterbi over BIO tags with impossible transitions forbidden, transition scores.
+- `model`: `SpanTagger`, the estimator (texts + spans in, scored spans out), a façade over
+  `linear` (SGD layers), `stacking`, `self_training`, `reranker` (with `reranking`'s span
+  features) and `cache` (per-word weight sums).
 - `persistence`: bytes with version metadata, checked on load.
 """
 

@@ -25,6 +25,7 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -47,7 +48,7 @@ PLACE_CUES = re.compile(
 ACTOR_STOP = frozenset(["the", "of", "in", "and", "or", "-", "organization", "state", "unknown", "forces", "groups"])
 
 
-def training_articles() -> list[dict]:
+def training_articles() -> list[dict[str, Any]]:
     """The corpus rows that are not gold articles (by unit id and by text)."""
     gold_ids: set[str] = set()
     gold_texts: set[str] = set()
@@ -95,7 +96,7 @@ def word_classes(texts: list[str]) -> dict[str, dict[str, int]]:
     return result
 
 
-def place_words(rows: list[dict]) -> set[str]:
+def place_words(rows: list[dict[str, Any]]) -> set[str]:
     words = {w for r in rows for w in tokenize_lower(r["meta"]["location"])}
     seen: Counter[str] = Counter()
     for r in rows:
@@ -103,7 +104,7 @@ def place_words(rows: list[dict]) -> set[str]:
     return words | {w for w, c in seen.items() if c >= MIN_PLACE and w not in ("al",)}
 
 
-def actor_words(rows: list[dict]) -> set[str]:
+def actor_words(rows: list[dict[str, Any]]) -> set[str]:
     return {w for r in rows for w in tokenize_lower(r["meta"]["actor"]) if w not in ACTOR_STOP and len(w) > 1}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -86,3 +87,36 @@ def decode(probs: np.ndarray, tags: Sequence[str], transitions: np.ndarray | Non
         else:
             path[start:stop] = viterbi(log_probs[start:stop], tags, transitions)
     return path.tolist()
+
+
+def runs(path: np.ndarray, tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(first token, last token, label) of each span in a decoded tag path: what
+    `bio_to_spans` reads from the tags, found from the tokens not at O only."""
+    found: list[tuple[int, int, str]] = []
+    current: tuple[int, int, str] | None = None
+    for i in np.flatnonzero(path).tolist():
+        kind, label = tags[path[i]][0], tags[path[i]][2:]
+        if kind == "I" and current is not None and current[1] == i - 1 and current[2] == label:
+            current = (current[0], i, label)
+            continue
+        if current is not None:
+            found.append(current)
+        current = (i, i, label)
+    if current is not None:
+        found.append(current)
+    return found
+
+
+def transition_scores(tag_lists: Sequence[Sequence[str]], tags: Sequence[str], weight: float) -> np.ndarray:
+    """log P(next | previous) - log P(next), add-one smoothed, times `weight`: how much more
+    (or less) likely a tag is after another than on its own."""
+    index = {tag: i for i, tag in enumerate(tags)}
+    k = len(tags)
+    pairs = np.ones((k, k))
+    for sequence in tag_lists:
+        for previous, current in pairwise(sequence):
+            pairs[index[previous], index[current]] += 1
+    conditional = np.log(pairs / pairs.sum(axis=1, keepdims=True))
+    prior = np.log(pairs.sum(axis=0) / pairs.sum())
+    scores: np.ndarray = weight * (conditional - prior[None, :])
+    return scores

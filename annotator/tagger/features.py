@@ -1,4 +1,4 @@
-"""Token features for the tagger: plain strings, hashed later, so no vocabulary is stored.
+"""Token features for the tagger as hashed column ids, so no vocabulary is stored.
 
 Each token gets its own word features (word, lower case, shape, prefixes and suffixes,
 number words), its neighbours' word features in a window (prefixed with the offset), its
@@ -6,6 +6,8 @@ position in the sentence, sentence-level cues (a verb of violence or a casualty 
 sentence, a number right before or after), the corpus lexicon's entries for the word and its
 neighbours (`lexicon.tsv`: word classes, place and actor words, see `build_lexicon.py`), and
 the training gazetteer's hits (words seen inside spans of a label in the training data).
+A word's features are named by strings (`word_features`, `context_features`) and hashed once
+per word; `document_feature_ids` builds a document's features from them as ids.
 
 `FEATURE_VERSION` changes whenever a change here would make an old model read features
 differently; a saved model is loaded only if its feature version matches.
@@ -15,6 +17,8 @@ differently; a saved model is loaded only if its feature version matches.
 
 from __future__ import annotations
 
+import re
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from itertools import chain
@@ -139,93 +143,36 @@ def _is_number(word: str) -> bool:
     return word[:1].isdigit() or word.lower() in NUMBER_WORDS
 
 
-@lru_cache(maxsize=400_000)
-def _neighbour(offset: int, word: str) -> tuple[str, ...]:
-    return tuple(f"{offset:+d}:{f}" for f in context_features(word))
+def build_gazetteer(
+    token_lists: Sequence[Sequence[Token]], tag_lists: Sequence[Sequence[str]], min_count: int
+) -> dict[str, str]:
+    """Lower-cased word -> label, for words seen inside spans of that label at least
+    `min_count` times in training and at least as often as outside any span."""
+    inside: dict[str, Counter[str]] = defaultdict(Counter)
+    for tokens, tags in zip(token_lists, tag_lists, strict=True):
+        for token, tag in zip(tokens, tags, strict=True):
+            inside[token.text.lower()][tag[2:] if tag != "O" else "O"] += 1
+    gazetteer: dict[str, str] = {}
+    for word, counts in inside.items():
+        spans = [(count, label) for label, count in counts.items() if label != "O"]
+        if not spans:
+            continue
+        count, label = max(spans)
+        if count >= min_count and count >= counts["O"]:
+            gazetteer[word] = label
+    return gazetteer
 
 
-_BOUNDARY = {offset: (f"{offset:+d}:{'BOS' if offset < 0 else 'EOS'}",) for offset in range(-9, 10) if offset}
-
-
-def document_feature_groups(
-    text: str,
-    tokens: Sequence[Token],
-    *,
-    window: int = 2,
-    gazetteer: Mapping[str, str] | None = None,
-) -> list[list[tuple[str, ...]]]:
-    """For each token of `text`, its features as a few tuples of strings. The tuples repeat
-    (a word's own features, a neighbour's at an offset), so hashing caches them."""
-    gazetteer = gazetteer or {}
-    result: list[list[tuple[str, ...]]] = []
-    for sentence in sentences(text, tokens):
-        words = [t.text for t in sentence]
-        lowers = [w.lower() for w in words]
-        n = len(words)
-        lower_set = set(lowers)
-        numbers = [_is_number(w) for w in words]
-        violent = [lw in VIOLENCE_WORDS for lw in lowers]
-        cues = tuple(
-            name
-            for name, present in (
-                ("sent:violence", any(violent)),
-                ("sent:victim", bool(lower_set & VICTIM_NOUNS)),
-                ("sent:number", any(numbers)),
-            )
-            if present
-        )
-        for i in range(n):
-            groups: list[tuple[str, ...]] = [word_features(words[i]), cues]
-            misc = ["bias", f"pos={min(i, 5)}"]
-            if i == 0:
-                misc.append("first")
-            elif i == n - 1:
-                misc.append("last")
-            for offset in range(1, window + 1):
-                groups.append(_neighbour(-offset, words[i - offset]) if i - offset >= 0 else _BOUNDARY[-offset])
-                groups.append(_neighbour(offset, words[i + offset]) if i + offset < n else _BOUNDARY[offset])
-            # Bigrams around the token: "at least", "killed in", "by Syrian".
-            if i > 0:
-                misc.append(f"bi-:{lowers[i - 1]}|{lowers[i]}")
-            if i + 1 < n:
-                misc.append(f"bi+:{lowers[i]}|{lowers[i + 1]}")
-            # A number close before (counts: "300 people") or after ("dozens of civilians").
-            if any(numbers[max(0, i - 3) : i]):
-                misc.append("num-before")
-            if any(numbers[i + 1 : i + 3]):
-                misc.append("num-after")
-            if any(violent[max(0, i - 6) : i + 7]):
-                misc.append("violence-near")
-            hit = gazetteer.get(lowers[i])
-            if hit:
-                misc.append(f"gaz={hit}")
-            groups.append(tuple(misc))
-            result.append(groups)
-    return result
-
-
-def document_features(
-    text: str,
-    tokens: Sequence[Token],
-    *,
-    window: int = 2,
-    gazetteer: Mapping[str, str] | None = None,
-) -> list[list[str]]:
-    """One flat list of feature strings per token (the form a CRF takes)."""
-    groups = document_feature_groups(text, tokens, window=window, gazetteer=gazetteer)
-    return [[f for group in token for f in group] for token in groups]
-
-
-# --- The same features as column numbers (the model's fast path) ----------------------------
+# --- Features as column numbers --------------------------------------------------------------
 # Hashing strings token by token is the slow part of featurising; here a word's features are
 # hashed once per word (cached) and every family of features is built for the whole document
-# at once. `document_feature_ids` gives each token as many features as `document_features`
-# names for it (a test checks it); neighbours' features are salted ids, not string hashes.
+# at once. A neighbour's features are salted ids, not string hashes: `named_feature_id` gives
+# the id of a feature written out ("-1:w=killed", "sent:violence"), for tests and debugging.
 
 
 @lru_cache(maxsize=1_000_000)
 def feature_id(feature: str) -> int:
-    return murmurhash3_32(feature, positive=True)
+    return int(murmurhash3_32(feature, positive=True))
 
 
 @lru_cache(maxsize=200_000)
@@ -244,13 +191,26 @@ def _word_ids(word: str) -> tuple[tuple[int, ...], tuple[int, ...], int, int]:
 
 def _bigram_ids(before: np.ndarray, after: np.ndarray, side: str) -> np.ndarray:
     """Ids of the bigrams of lower-cased word ids `before` and `after`, as the second token
-    sees each ("bi-") or the first ("bi+"): mixed from the two words' ids (the "bi-:a|b"
-    strings of `document_features`, as numbers)."""
+    sees each ("bi-") or the first ("bi+"): mixed from the two words' ids."""
     return salted((before * 0x9E3779B1) ^ after, feature_id(side))
 
 
 def _salt(offset: int) -> int:
     return feature_id(f"offset{offset:+d}")
+
+
+_NEIGHBOUR = re.compile(r"([+-]\d+):(.+)")
+
+
+def named_feature_id(name: str) -> int:
+    """The id `document_feature_ids` gives the feature written `name`: a token's own feature
+    ("w=killed", "sent:violence", "gaz=LOCATION", "-1:BOS") or a neighbour's short-form one
+    seen from an offset ("-1:w=killed", "+2:lex:place"). Bigrams are mixed from word ids and
+    have no name."""
+    match = _NEIGHBOUR.fullmatch(name)
+    if match is None or match[2] in ("BOS", "EOS"):
+        return feature_id(name)
+    return int(salted(np.array([feature_id(match[2])], dtype=np.int64), _salt(int(match[1])))[0])
 
 
 _MASK = 0xFFFFFFFF
@@ -300,8 +260,12 @@ def document_feature_ids(
     bounds: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(rows, ids): for every feature of every token, the token's index and the feature's
-    hash — the same features `document_features` names, built family by family over the
-    whole document (a comprehension or an array operation each) instead of token by token.
+    hash, built family by family over the whole document (a comprehension or an array
+    operation each) instead of token by token. A token gets its word's features, its
+    neighbours' short forms within its sentence (or BOS/EOS past its edge), its position
+    ("pos=", "first", "last", "bias"), the sentence's cues ("sent:violence", "sent:victim",
+    "sent:number"), nearby numbers and violence ("num-before", "num-after",
+    "violence-near"), the bigrams with its neighbours and its gazetteer hit ("gaz=").
     `with_words=False` leaves out the word's own features and its neighbours' (the families
     `word_feature_ids` gives word by word); `bounds` is `sentence_bounds`, if known."""
     gazetteer = gazetteer or {}

@@ -161,7 +161,8 @@ class CandidateFeatures:
         total = (self.dense * (blocks[self.labels] + blocks[-1])).sum(axis=1)
         total += weights[self.lexical].sum(axis=1)
         total += np.bincount(self.flag_rows, weights[self.flag_columns], minlength=m)
-        return total + intercept
+        result: np.ndarray = total + intercept
+        return result
 
 
 def candidate_features(

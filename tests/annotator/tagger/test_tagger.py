@@ -11,8 +11,7 @@ from sklearn.base import clone
 from annotator.spans import Span
 from annotator.tagger import FEATURE_VERSION, ModelLoadError, SpanTagger, dump_tagger, load_tagger, persistence, sha256
 from annotator.tagger.decoding import viterbi
-from annotator.tagger.features import document_features, shape
-from annotator.tagger.model import DEFAULT_LABEL_WEIGHTS
+from annotator.tagger.features import document_feature_ids, named_feature_id, shape
 from annotator.tokenize import AlignmentError, tokenize
 
 TEXTS = [
@@ -73,9 +72,18 @@ def test_shape_collapses_runs_of_character_classes(word: str, expected: str) -> 
 )
 def test_token_features_name_numbers_cues_and_neighbours(text: str, word: str, feature: str) -> None:
     tokens = tokenize(text)
-    features = document_features(text, tokens)
     position = [t.text for t in tokens].index(word)
-    assert feature in features[position]
+    assert named_feature_id(feature) in features_of(text)[position]
+
+
+def features_of(text: str) -> list[set[int]]:
+    """Each token's feature ids, as the tagger builds them."""
+    tokens = tokenize(text)
+    rows, ids = document_feature_ids(text, tokens)
+    found: list[set[int]] = [set() for _ in tokens]
+    for row, feature in zip(rows.tolist(), ids.tolist(), strict=True):
+        found[row].add(feature)
+    return found
 
 
 def test_viterbi_never_starts_a_span_with_an_inside_tag() -> None:
@@ -181,23 +189,11 @@ def test_feature_version_is_recorded() -> None:
     assert FEATURE_VERSION
 
 
-@pytest.mark.parametrize("text", [TEXTS[0], "One. Two words here!\nA third line with 3 people killed", "x", "Aleppo"])
-def test_the_fast_feature_path_gives_each_token_as_many_features_as_the_named_one(text: str) -> None:
-    from annotator.tagger.features import document_feature_ids
-
-    tokens = tokenize(text)
-    named = document_features(text, tokens)
-    rows, _ = document_feature_ids(text, tokens)
-    assert np.bincount(rows, minlength=len(tokens)).tolist() == [len(f) for f in named]
-
-
-def test_stacked_columns_are_added_to_each_row() -> None:
-    import scipy.sparse as sp
-
-    X = sp.csr_matrix(np.array([[1.0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 1.0, 1.0, 0, 0]]))
-    extra = np.array([[3, 4], [0, 4], [2, 3]])
-    joined = SpanTagger._with_ids(X, extra).toarray()
-    assert joined.tolist() == [[1, 0, 0, 1, 1], [1, 0, 0, 0, 1], [0, 1, 2, 1, 0]]
+def test_a_neighbour_is_seen_only_within_its_sentence() -> None:
+    features = features_of("Aleppo burns. Idlib waits")
+    assert named_feature_id("+1:w=burns") in features[0]
+    assert named_feature_id("+1:w=idlib") not in features[2]
+    assert named_feature_id("+1:EOS") in features[2]
 
 
 # --- The corpus lexicon ------------------------------------------------------------------------
@@ -219,8 +215,7 @@ def test_the_lexicon_gives_places_and_shared_word_classes() -> None:
 
 def test_a_neighbour_shows_its_lexicon_entry() -> None:
     text = "shelling on Aleppo countryside"
-    tokens = tokenize(text)
-    assert "-1:lex:place" in document_features(text, tokens)[3]
+    assert named_feature_id("-1:lex:place") in features_of(text)[3]
 
 
 def test_the_lexicon_reads_no_gold_article() -> None:
@@ -282,18 +277,18 @@ def some_corpus_texts(count: int = 30) -> list[str]:
 def test_the_per_word_fast_path_gives_the_probabilities_of_the_feature_matrix(fitted: SpanTagger) -> None:
     for text in [*TEXTS, "x", "One. Two words here!\nA third line with 3 people killed", *some_corpus_texts()]:
         tokens = tokenize(text)
-        slow = fitted._tag_probabilities(fitted._matrix(text, tokens, fitted.gazetteer_))
+        slow = fitted._tag_probabilities(fitted._matrix(text, tokens))
         assert np.allclose(fitted._fast_probabilities(text, tokens), slow, rtol=0, atol=1e-9), text
 
 
 def test_decoded_runs_are_the_spans_bio_to_spans_reads() -> None:
-    from annotator.tagger.model import _runs
+    from annotator.tagger.decoding import runs as decoded_runs
     from annotator.tokenize import bio_to_spans
 
     tags = ["O", "B-A", "I-A", "B-B", "I-B"]
     tokens = tokenize("a b c d e f g h i")
     for path in ([0, 1, 2, 2, 0, 3, 4, 1, 1], [1, 3, 4, 4, 0, 0, 0, 0, 2], [0] * 9):
-        runs = [(tokens[a].start, tokens[b].end, label) for a, b, label in _runs(np.array(path), tags)]
+        runs = [(tokens[a].start, tokens[b].end, label) for a, b, label in decoded_runs(np.array(path), tags)]
         assert runs == [(s.start, s.end, s.label) for s in bio_to_spans(tokens, [tags[i] for i in path])]
 
 
@@ -344,29 +339,31 @@ def test_a_refitted_tagger_forgets_the_word_sums_of_its_old_weights() -> None:
 
 def class_weights_used(tagger: SpanTagger, monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
     """The class weights (by tag) the tagger's last SGD fit was given."""
-    import annotator.tagger.model as model
+    import annotator.tagger.linear as linear
 
     seen: dict[str, float] = {}
-    real = model.SGDClassifier
+    real = linear.SGDClassifier
 
     def recording(**options):
         seen.update({tagger.tags_[i]: w for i, w in options["class_weight"].items()})
         return real(**options)
 
-    monkeypatch.setattr(model, "SGDClassifier", recording)
+    monkeypatch.setattr(linear, "SGDClassifier", recording)
     tagger.fit(TEXTS, SPANS)
     return seen
 
 
-def test_label_weights_weigh_that_labels_tags_and_default_to_perpetrator_twice(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_label_weights_weigh_that_labels_tags_and_default_to_even(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The tagger favours no label; PERPETRATOR x2 is the project's default (tests/annotator/
+    # services/test_training.py checks that training passes it).
     default = class_weights_used(SpanTagger(labels=LABELS, rerank=False), monkeypatch)
     assert default["O"] == SpanTagger().o_weight
-    assert default["B-PERPETRATOR"] == default["I-PERPETRATOR"] == DEFAULT_LABEL_WEIGHTS["PERPETRATOR"]
-    assert default["B-LOCATION"] == default["I-CASUALTY_COUNT"] == 1.0
-    even = class_weights_used(SpanTagger(labels=LABELS, rerank=False, label_weights={}), monkeypatch)
-    assert {w for tag, w in even.items() if tag != "O"} == {1.0}
+    assert {w for tag, w in default.items() if tag != "O"} == {1.0}
+    doubled = class_weights_used(
+        SpanTagger(labels=LABELS, rerank=False, label_weights={"PERPETRATOR": 2.0}), monkeypatch
+    )
+    assert doubled["B-PERPETRATOR"] == doubled["I-PERPETRATOR"] == 2.0
+    assert doubled["B-LOCATION"] == doubled["I-CASUALTY_COUNT"] == 1.0
     chosen = class_weights_used(SpanTagger(labels=LABELS, rerank=False, label_weights={"LOCATION": 3.0}), monkeypatch)
     assert chosen["B-LOCATION"] == chosen["I-LOCATION"] == 3.0
     assert chosen["B-PERPETRATOR"] == 1.0
