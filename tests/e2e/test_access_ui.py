@@ -16,7 +16,7 @@ def test_an_invited_user_joins_a_project_by_accepting_on_the_projects_page(serve
     page.goto(f"{server}/projects/aleppo/settings")
     page.fill("input[placeholder='user name']", "oscar")
     page.get_by_role("button", name="Invite member").click()
-    assert "oscar is invited as annotator" in page.locator("[data-test=members-message]").inner_text()
+    page.get_by_text("oscar is invited as annotator").first.wait_for()
     assert page.locator("[data-test=invited]").inner_text().startswith("oscar")
     context.close()
 
