@@ -5,13 +5,14 @@ X-Forwarded-For it sends, and while Redis is down."""
 from __future__ import annotations
 
 import logging
-import socket
 import time
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
+
+from tests.conftest import free_port
 
 PER_USERNAME = 10  # the defaults of LOGIN_FAILURES_PER_USERNAME and LOGIN_FAILURES_PER_CLIENT
 PER_CLIENT = 20
@@ -114,16 +115,10 @@ def test_the_admin_login_still_works(root) -> None:
     assert response.status_code == 302 and client.get("/admin/").status_code == 200
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_logins_stay_limited_and_say_so_when_redis_is_down(alice, caplog) -> None:
     redis_down = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+        "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # a port nothing listens on
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
     local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "down-test"}
