@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import IO, Any
 
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser, get_encoding
+
+# get_encoding (DRF's charset check) is missing from djangorestframework-stubs.
+from rest_framework.parsers import JSONParser, get_encoding  # type: ignore[attr-defined]
 
 from annotator import jsoncheck
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.urls import reverse
 from rest_framework.request import Request
 
@@ -18,7 +18,7 @@ from annotator.services.suggestions import current_suggestions_for, suggestions_
 from api.access import sees_all
 
 
-def project_data(project: Project, *, user: AbstractBaseUser, role: str) -> dict[str, Any]:
+def project_data(project: Project, *, user: User, role: str) -> dict[str, Any]:
     return {
         "slug": project.slug,
         "name": project.name,
@@ -106,7 +106,7 @@ def document_list_items(
     documents: Sequence[Document],
     states: Iterable[tuple[int, str, int, str]],
     *,
-    user: AbstractBaseUser,
+    user: User,
     all_visible: bool,
 ) -> list[dict[str, Any]]:
     """A page of the document list; `states` are (document id, annotator's name, their id,
@@ -121,7 +121,7 @@ def document_list_items(
         {
             "id": d.pk,
             "external_id": d.external_id,
-            "status": d.status,  # annotated by document_queries.document_list
+            "status": d.status,  # type: ignore[attr-defined]  # annotated by document_queries.document_list
             "my_status": mine.get(d.pk),
             "assignees": sorted(held[d.pk], key=lambda a: a["username"]) if all_visible else None,
             "preview": d.text[:200],

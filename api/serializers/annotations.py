@@ -16,7 +16,7 @@ class SpanInSerializer(InputSerializer):
 
     start = serializers.IntegerField(help_text="Start offset: a code point index into the text, inclusive.")
     end = serializers.IntegerField(help_text="End offset, exclusive; start < end <= len(text).")
-    label = serializers.CharField(help_text="One of the project's labels.")
+    label = serializers.CharField(help_text="One of the project's labels.")  # type: ignore[assignment]  # stubs: a field may shadow Field's attribute (DRF pops declared fields)
     attrs = serializers.JSONField(required=False, help_text="Attributes allowed by the label's schema (optional).")
     origin = serializers.ChoiceField(
         choices=Span.Origin.choices,

@@ -45,7 +45,7 @@ class DocumentListQuerySerializer(QuerySerializer):
         required=False,
         help_text="Only documents assigned to this user name (annotators: only themselves).",
     )
-    label = serializers.CharField(
+    label = serializers.CharField(  # type: ignore[assignment]  # stubs: a field may shadow Field's attribute (DRF pops declared fields)
         max_length=64,
         required=False,
         help_text="Only documents with a span of this label in a submitted annotation or the gold "
@@ -64,7 +64,7 @@ class SuggestionSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The suggestion's id; name it in a span's `suggestion` when accepting it.")
     start = serializers.IntegerField(help_text="Start offset (code points, inclusive).")
     end = serializers.IntegerField(help_text="End offset (code points, exclusive).")
-    label = serializers.CharField(help_text="The suggested label.")
+    label = serializers.CharField(help_text="The suggested label.")  # type: ignore[assignment]  # stubs: a field may shadow Field's attribute (DRF pops declared fields)
     attrs = serializers.JSONField(help_text="Suggested attributes (may be empty).")
     score = serializers.FloatField(help_text="The model's confidence, 0 to 1.")
 

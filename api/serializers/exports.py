@@ -22,7 +22,7 @@ class ExportQuerySerializer(QuerySerializer):
     format = serializers.CharField(
         max_length=32, default="jsonl", help_text="jsonl (default), csv or another format the server knows."
     )
-    source = serializers.CharField(
+    source = serializers.CharField(  # type: ignore[assignment]  # stubs: a field may shadow Field's attribute (DRF pops declared fields)
         max_length=200,
         default="gold",
         help_text="gold (default), all (every submitted annotation), model (current model's predictions), "

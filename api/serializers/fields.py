@@ -50,7 +50,9 @@ class QuerySerializer(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> Any:
         blank = {
-            name: ["may not be empty; leave the parameter out instead"] for name in self.fields if data.get(name) == ""
+            name: ["may not be empty; leave the parameter out instead"]
+            for name in self.fields.keys()  # noqa: SIM118 - the stubs iterate a BindingDict as Fields, .keys() as names
+            if data.get(name) == ""
         }
         if blank:
             raise serializers.ValidationError(blank)

@@ -12,7 +12,7 @@ from api.serializers.fields import InputSerializer
 class PlainSpanSerializer(InputSerializer):
     start = serializers.IntegerField(help_text="Start offset (code point index), inclusive.")
     end = serializers.IntegerField(help_text="End offset, exclusive.")
-    label = serializers.CharField(help_text="The label.")
+    label = serializers.CharField(help_text="The label.")  # type: ignore[assignment]  # stubs: a field may shadow Field's attribute (DRF pops declared fields)
     attrs = serializers.JSONField(help_text="Attributes, e.g. a casualty count's value and status.")
 
 

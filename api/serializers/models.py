@@ -63,7 +63,7 @@ class PredictInputSerializer(InputSerializer):
 class ScoredSpanSerializer(serializers.Serializer):
     start = serializers.IntegerField(help_text="Offset of the first character (code points).")
     end = serializers.IntegerField(help_text="Offset after the last character.")
-    label = serializers.CharField(help_text="The label.")
+    label = serializers.CharField(help_text="The label.")  # type: ignore[assignment]  # stubs: a field may shadow Field's attribute (DRF pops declared fields)
     score = serializers.FloatField(help_text="The model's confidence, 0 to 1 (mean probability of the span's tags).")
     text = serializers.CharField(help_text="The span's text, text[start:end].")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import login, logout
+from django.contrib.auth.models import User
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
@@ -21,6 +22,7 @@ from annotator.models import ApiToken, Membership
 from annotator.selectors import project_list_for
 from annotator.services.login_limits import LoginThrottled, authenticate_limited
 from annotator.services.tokens import issue_token, revoke_token, token_list_for
+from api.access import caller
 from api.serializers.auth import ApiTokenSerializer, IssuedTokenSerializer, NewTokenSerializer, TokenRequestSerializer
 from api.serializers.projects import CredentialsSerializer, MeSerializer
 
@@ -78,9 +80,10 @@ class TokenListView(APIView):
     @extend_schema(responses={200: ApiTokenSerializer(many=True)}, tags=["auth"])
     def get(self, request: Request) -> Response:
         used = request.auth.pk if isinstance(request.auth, ApiToken) else None
-        tokens = list(token_list_for(user=request.user))
+        tokens = list(token_list_for(user=caller(request)))
         for token in tokens:
-            token.current = token.pk == used
+            # read by ApiTokenSerializer; not a model field
+            token.current = token.pk == used  # type: ignore[attr-defined]
         return Response(ApiTokenSerializer(tokens, many=True).data)
 
     @extend_schema(request=NewTokenSerializer, responses={200: IssuedTokenSerializer}, tags=["auth"])
@@ -90,7 +93,7 @@ class TokenListView(APIView):
         cap = request.auth.expires_at if isinstance(request.auth, ApiToken) else None
         return _issued(
             *issue_token(
-                user=request.user,
+                user=caller(request),
                 name=wanted.validated_data.get("name", ""),
                 expires_at=wanted.validated_data.get("expires_at"),
                 not_after=cap,
@@ -103,7 +106,7 @@ class TokenDetailView(APIView):
 
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
     def delete(self, request: Request, pk: int) -> Response:
-        revoke_token(user=request.user, token_id=pk)
+        revoke_token(user=caller(request), token_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -131,12 +134,12 @@ class LogoutView(APIView):
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
     def post(self, request: Request) -> Response:
         if isinstance(request.auth, ApiToken):
-            revoke_token(user=request.user, token_id=request.auth.pk)
+            revoke_token(user=caller(request), token_id=request.auth.pk)
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _me(user) -> dict:  # type: ignore[no-untyped-def]
+def _me(user: User) -> dict[str, Any]:
     roles = dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
     projects = [
         {"slug": p.slug, "name": p.name, "role": "owner" if user.is_superuser else roles.get(p.pk)}
@@ -152,4 +155,4 @@ class MeView(APIView):
 
     @extend_schema(responses={200: MeSerializer}, tags=["auth"])
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(_me(request.user)).data)
+        return Response(MeSerializer(_me(caller(request))).data)

@@ -48,12 +48,12 @@ class DocumentListView(APIView):
         filters = {k: v for k, v in query.validated_data.items() if k not in ("page", "page_size")}
         access.check_assignee_filter(request, role, filters.get("assignee"))
         all_visible = access.sees_all(role)
-        documents = document_list(project=project, user=request.user, sees_all=all_visible, **filters)
+        documents = document_list(project=project, user=access.caller(request), sees_all=all_visible, **filters)
         pages = DocumentPages()
         page = pages.paginate_queryset(documents, request, view=self)
         shown = list(page or [])
         states = annotation_states(document_ids=[d.pk for d in shown])
-        items = presenters.document_list_items(shown, states, user=request.user, all_visible=all_visible)
+        items = presenters.document_list_items(shown, states, user=access.caller(request), all_visible=all_visible)
         return pages.get_paginated_response(DocumentListItemSerializer(items, many=True).data)
 
     @extend_schema(request=DocumentCreateSerializer, responses={201: DocumentSerializer}, tags=["documents"])

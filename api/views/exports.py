@@ -79,7 +79,9 @@ class ExportView(APIView):
         as_job = request.query_params.get("async", "").lower() in ("1", "true", "yes", "on")
         large = Document.objects.live().filter(project=project).count()
         if as_job or large > settings.EXPORT_STREAM_MAX_DOCUMENTS:
-            job = uploads.start_export(project=project, user=request.user, source=source, fmt=fmt, filters=filters)
+            job = uploads.start_export(
+                project=project, user=access.caller(request), source=source, fmt=fmt, filters=filters
+            )
             job.refresh_from_db()
             return Response(JobSerializer(job_data(job, request)).data, status=status.HTTP_202_ACCEPTED)
         spec = export_format(fmt)

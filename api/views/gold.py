@@ -53,7 +53,7 @@ class GoldView(APIView):
         body.is_valid(raise_exception=True)
         adjudication.save_gold(
             document=document,
-            user=request.user,
+            user=access.caller(request),
             spans=body.validated_data["spans"],
             source_annotation_ids=body.validated_data["source_annotation_ids"],
             expected_version=body.validated_data["version"],

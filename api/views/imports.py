@@ -46,7 +46,7 @@ class ImportView(APIView):
         data = given.validated_data
         job = uploads.start_import(
             project=project,
-            user=request.user,
+            user=access.caller(request),
             upload=data["file"],
             fmt=data.get("format") or None,
             as_annotator=data.get("as_annotator") or None,

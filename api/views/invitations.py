@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator.services import invitations
+from api.access import caller
 from api.presenters import invitation_data, membership_ref_data
 from api.serializers.projects import InvitationSerializer, MembershipRefSerializer
 
@@ -19,7 +20,7 @@ class InvitationListView(APIView):
 
     @extend_schema(responses={200: InvitationSerializer(many=True)}, tags=["invitations"])
     def get(self, request: Request) -> Response:
-        data = [invitation_data(i) for i in invitations.pending_for_user(user=request.user)]
+        data = [invitation_data(i) for i in invitations.pending_for_user(user=caller(request))]
         return Response(InvitationSerializer(data, many=True).data)
 
 
@@ -29,7 +30,7 @@ class InvitationAcceptView(APIView):
 
     @extend_schema(request=None, responses={200: MembershipRefSerializer}, tags=["invitations"])
     def post(self, request: Request, pk: int) -> Response:
-        membership = invitations.accept(invitation_id=pk, user=request.user)
+        membership = invitations.accept(invitation_id=pk, user=caller(request))
         return Response(MembershipRefSerializer(membership_ref_data(membership)).data)
 
 
@@ -38,5 +39,5 @@ class InvitationDeclineView(APIView):
 
     @extend_schema(request=None, responses={204: None}, tags=["invitations"])
     def post(self, request: Request, pk: int) -> Response:
-        invitations.decline(invitation_id=pk, user=request.user)
+        invitations.decline(invitation_id=pk, user=caller(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -38,7 +38,7 @@ class JobDownloadView(APIView):
     )
     def get(self, request: Request, pk: int) -> FileResponse:
         job = access.readable_job(request, pk)
-        if not job.output_file or job.status != Job.Status.SUCCEEDED:
+        if not job.output_file.name or job.status != Job.Status.SUCCEEDED:
             raise Http404("this job has no file (yet)")
         name = job.output_file.name.rsplit("/", 1)[-1]
         return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=name)

@@ -56,7 +56,7 @@ class TrainView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         project, _ = access.project_for(request, slug, Role.REVIEWER)
         TrainInputSerializer(data=request.data).is_valid(raise_exception=True)
-        job = start_training(project=project, user=request.user, reason="requested")
+        job = start_training(project=project, user=access.caller(request), reason="requested")
         job.refresh_from_db()
         return Response(JobSerializer(job_data(job, request)).data, status=status.HTTP_202_ACCEPTED)
 

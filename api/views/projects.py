@@ -35,21 +35,23 @@ class ProjectListView(APIView):
 
     @extend_schema(responses={200: ProjectSerializer(many=True)}, tags=["projects"])
     def get(self, request: Request) -> Response:
-        projects = project_list_for(user=request.user).prefetch_related("labels")
+        projects = project_list_for(user=access.caller(request)).prefetch_related("labels")
         data = [
-            project_data(p, user=request.user, role=role_for(project=p, user=request.user) or Role.ANNOTATOR)
+            project_data(
+                p, user=access.caller(request), role=role_for(project=p, user=access.caller(request)) or Role.ANNOTATOR
+            )
             for p in projects
         ]
         return Response(ProjectSerializer(data, many=True).data)
 
     @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer}, tags=["projects"])
     def post(self, request: Request) -> Response:
-        if not may_create_projects(user=request.user):
+        if not may_create_projects(user=access.caller(request)):
             raise PermissionDenied("only staff accounts may create projects here (setting PROJECT_CREATORS)")
         given = ProjectCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            project = create_project(owner=request.user, **given.validated_data)
+            project = create_project(owner=access.caller(request), **given.validated_data)
         except Conflict as error:
             # One answer for every taken slug (a project the caller cannot see, a deleted
             # one, or their own), phrased as bad input: it does not say whose it is.
@@ -57,7 +59,7 @@ class ProjectListView(APIView):
                 raise
             slug = given.validated_data["slug"]
             raise AnnotatorError(f"slug {slug!r} is not available; choose another", field="slug") from None
-        data = project_data(project, user=request.user, role=Role.OWNER)
+        data = project_data(project, user=access.caller(request), role=Role.OWNER)
         return Response(ProjectSerializer(data).data, status=status.HTTP_201_CREATED)
 
 
@@ -68,7 +70,7 @@ class ProjectDetailView(APIView):
     @extend_schema(responses={200: ProjectSerializer}, tags=["projects"])
     def get(self, request: Request, slug: str) -> Response:
         project, role = access.project_for(request, slug, Role.ANNOTATOR)
-        return Response(ProjectSerializer(project_data(project, user=request.user, role=role)).data)
+        return Response(ProjectSerializer(project_data(project, user=access.caller(request), role=role)).data)
 
     @extend_schema(request=ProjectUpdateSerializer, responses={200: ProjectSerializer}, tags=["projects"])
     def patch(self, request: Request, slug: str) -> Response:
@@ -76,7 +78,7 @@ class ProjectDetailView(APIView):
         given = ProjectUpdateSerializer(data=request.data)  # every field optional; a label still needs its name
         given.is_valid(raise_exception=True)
         project = project_admin.update_project(project=project, **given.validated_data)
-        return Response(ProjectSerializer(project_data(project, user=request.user, role=role)).data)
+        return Response(ProjectSerializer(project_data(project, user=access.caller(request), role=role)).data)
 
     @extend_schema(responses={200: DeletedSerializer}, tags=["projects"])
     def delete(self, request: Request, slug: str) -> Response:
@@ -110,7 +112,9 @@ class MemberListView(APIView):
             membership = project_admin.set_member(project=project, username=username, role=role)
             data = presenters.member_added_data(username, membership.role, "member")
             return Response(MemberAddedSerializer(data).data)
-        invitation = invitations.invite(project=project, username=username, role=role, invited_by=request.user)
+        invitation = invitations.invite(
+            project=project, username=username, role=role, invited_by=access.caller(request)
+        )
         data = presenters.member_added_data(invitation.username, invitation.role, "invited")
         return Response(MemberAddedSerializer(data).data, status=status.HTTP_202_ACCEPTED)
 
