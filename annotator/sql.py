@@ -16,8 +16,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import DEFERRED, Model, QuerySet
+from django.db.models.expressions import Col
 
 from annotator.models import HOLDS_SLOT, ModelVersion
 
@@ -53,7 +55,9 @@ def statement(template: str) -> str:
 
 # {(model, columns): (column expression, converters) per column}: what the ORM's compiler
 # would apply to each value (SQLite's text datetimes, JSON text, booleans stored as integers).
-_converters: dict[tuple[type[Model], tuple[str, ...]], list[tuple[Any, list[Any]]]] = {}
+# An extra column (not a field) has no Col and no converters.
+_ColumnConverters = list[tuple[Col | None, list[Any]]]
+_converters: dict[tuple[type[Model], tuple[str, ...]], _ColumnConverters] = {}
 
 
 def rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -90,11 +94,11 @@ def to_db_json(value: Any) -> str:
     return json.dumps(value)
 
 
-def _column_converters(model: type[Model], columns: tuple[str, ...]) -> list[tuple[Any, list[Any]]]:
+def _column_converters(model: type[Model], columns: tuple[str, ...]) -> _ColumnConverters:
     key = (model, columns)
     if key not in _converters:
         fields = {field.column: field for field in model._meta.concrete_fields}
-        found = []
+        found: _ColumnConverters = []
         for column in columns:
             field = fields.get(column)
             if field is None:  # an extra column (an annotation such as my_role): kept as read
@@ -142,9 +146,27 @@ def instance(model: type[M], sql: str, params: Sequence[Any]) -> M | None:
     return found[0] if found else None
 
 
+def referenced(model: type[M], sql: str, params: Sequence[Any]) -> M:
+    """The row a foreign key points to, which the database's constraint keeps in place; if it
+    vanished all the same, `ObjectDoesNotExist`, as reading the ORM's foreign key would raise."""
+    found = instance(model, sql, params)
+    if found is None:
+        raise ObjectDoesNotExist(f"no {model.__name__} matching {params!r}")
+    return found
+
+
 def cached_queryset(model: type[M], found: list[M]) -> QuerySet[M]:
     """A queryset that answers with `found` without asking the database: what a prefetch
     leaves in `_prefetched_objects_cache`, for rows the caller already has in hand."""
-    cached = model.objects.filter(pk__in=[x.pk for x in found]) if found else model.objects.none()
-    cached._result_cache, cached._prefetch_done = list(found), True
+    # _default_manager: `objects` is not declared on Model (these models' default manager).
+    manager = model._default_manager
+    cached = manager.filter(pk__in=[x.pk for x in found]) if found else manager.none()
+    cached._result_cache = list(found)
+    cached._prefetch_done = True  # type: ignore[attr-defined]  # private QuerySet state the stubs leave out
     return cached
+
+
+def prefetched(owner: Model, relation: str, model: type[M], found: list[M]) -> None:
+    """`owner.<relation>.all()` answers with `found` from now on, as after a prefetch."""
+    # Django's private prefetch cache, which the stubs do not declare on Model.
+    owner._prefetched_objects_cache = {relation: cached_queryset(model, found)}  # type: ignore[attr-defined]

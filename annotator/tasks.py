@@ -5,7 +5,7 @@ by the job's kind (`jobs.broker.TASKS` names these tasks)."""
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from annotator.jobs.records import mark_failed, run_job
 from annotator.models import Job
@@ -25,7 +25,7 @@ def run_export_job(job_id: int) -> None:
 
 
 @shared_task(bind=True, name="annotator.tasks.run_training_job", max_retries=None)
-def run_training_job(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
+def run_training_job(self: Task, job_id: int) -> None:
     """Train the project's tagger for the Job (queue `training`). Waits its turn (retrying)
     while another training of the project runs; a Job no longer queued (failed as lost,
     already done) is left alone, so a redelivered message never trains twice."""

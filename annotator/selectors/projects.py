@@ -60,5 +60,5 @@ def live_document_with_role(*, pk: int, user_id: int | None) -> Document | None:
     """The live document `pk` of a live project, with its project and `my_role` there."""
     document = sql.instance(Document, _DOCUMENT_WITH_ROLE_SQL, [user_id, pk])
     if document is not None:
-        document.project = sql.instance(Project, _PROJECT_SQL, [document.project_id])
+        document.project = sql.referenced(Project, _PROJECT_SQL, [document.project_id])
     return document

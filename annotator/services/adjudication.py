@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from annotator.agreement.compare import compare_annotations
@@ -108,7 +108,7 @@ def gold_data(gold: Gold | None) -> dict[str, Any] | None:
 def save_gold(
     *,
     document: Document,
-    user: AbstractBaseUser,
+    user: User,
     spans: Sequence[Mapping[str, Any]],
     source_annotation_ids: Sequence[int],
     expected_version: int | None,
@@ -148,7 +148,7 @@ def save_gold(
                 raise _stale(expected, 1) from None
         else:
             gold.version += 1
-            gold.adjudicator = user  # type: ignore[assignment]
+            gold.adjudicator = user
             gold.origin = "adjudicated"
             gold.save(update_fields=["version", "adjudicator", "origin", "updated_at"])
             gold.spans.all().delete()

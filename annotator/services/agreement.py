@@ -143,12 +143,12 @@ def documents_table(*, project: Project) -> list[dict[str, Any]]:
     external = dict(
         _live_documents(project).filter(id__in=[int(d.id) for d in documents]).values_list("id", "external_id")
     )
-    rows = document_table(documents, labels=_label_names(project))
-    for row in rows:
-        document_id = int(row.pop("id"))
-        row["document"] = document_id
-        row["external_id"] = external[document_id]
-    return [{"document": row.pop("document"), "external_id": row.pop("external_id"), **row} for row in rows]
+    table = []
+    for row in document_table(documents, labels=_label_names(project)):
+        figures: dict[str, Any] = dict(row)
+        document_id = int(figures.pop("id"))
+        table.append({"document": document_id, "external_id": external[document_id], **figures})
+    return table
 
 
 CSV_COLUMNS = [

@@ -70,7 +70,8 @@ def _check_suggestion_refs(document: Document, spans: Sequence[Mapping[str, Any]
     ]
     if bad_origin:
         raise InvalidSpans(bad_origin)
-    wanted = {s.get("suggestion") for s in spans if s.get("suggestion") is not None} | set(rejected)
+    # Any: the ids as sent, checked just below.
+    wanted: set[Any] = {s.get("suggestion") for s in spans if s.get("suggestion") is not None} | set(rejected)
     bad_type = [ref for ref in wanted if isinstance(ref, bool) or not isinstance(ref, int)]
     if bad_type:
         raise AnnotatorError(f"suggestion ids are whole numbers, not {bad_type[0]!r}", field="suggestion")
@@ -181,7 +182,7 @@ def save_my_annotation(
         annotation.time_spent = float(time_spent)
     if new_rejected is not None:
         annotation.rejected_suggestions = new_rejected
-    annotation._prefetched_objects_cache = {"spans": sql.cached_queryset(Span, stored)}
+    sql.prefetched(annotation, "spans", Span, stored)
     return annotation
 
 

@@ -22,6 +22,7 @@ the recount inside the transaction sees every committed assignment.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
@@ -30,6 +31,9 @@ from django.utils import timezone
 from annotator import sql
 from annotator.models import Annotation, Document, Project, Span
 from annotator.services.active_learning import rank_candidates
+
+if TYPE_CHECKING:  # django-stubs-ext is a development requirement only
+    from django_stubs_ext import WithAnnotations
 
 # How many ranked candidates to try before giving up on one request; every try that loses
 # a race moves on to the next, so only a storm of simultaneous requests exhausts it.
@@ -78,9 +82,8 @@ _SPANS_SQL = 'SELECT * FROM annotator_span WHERE annotation_id = %s ORDER BY sta
 def _oldest_draft(project: Project, user: User) -> Annotation | None:
     draft = sql.instance(Annotation, _OLDEST_DRAFT_SQL, [user.pk, Annotation.Status.DRAFT.value, project.pk])
     if draft is not None:
-        draft.document = sql.instance(Document, _DOCUMENT_SQL, [draft.document_id])
-        spans = sql.instances(Span, _SPANS_SQL, [draft.pk])
-        draft._prefetched_objects_cache = {"spans": sql.cached_queryset(Span, spans)}
+        draft.document = sql.referenced(Document, _DOCUMENT_SQL, [draft.document_id])
+        sql.prefetched(draft, "spans", Span, sql.instances(Span, _SPANS_SQL, [draft.pk]))
     return draft
 
 
@@ -102,6 +105,16 @@ SELECT d.*,
   EXISTS (SELECT 1 FROM annotator_annotation m WHERE m.document_id = d.id AND m.annotator_id = %s) AS mine
 FROM annotator_document d WHERE d.id = %s AND d.project_id = %s AND {live:d}
 """)
+
+
+class _Recount(TypedDict):
+    """The extra columns of _ASSIGNABLE_SQL, which `sql.instance` sets as attributes."""
+
+    has_gold: bool
+    taken: int
+    mine: bool
+
+
 _INSERT_ANNOTATION_SQL = """
 INSERT INTO annotator_annotation
   (document_id, annotator_id, status, version, time_spent, rejected_suggestions, created_at, updated_at, submitted_at)
@@ -122,7 +135,11 @@ def _try_assign(project: Project, user: User, document_id: int) -> Annotation | 
                 and sql.first_row(_LOCK_DOCUMENT_SQL, [document_id, project.pk]) is None
             ):
                 return None
-            document = sql.instance(Document, _ASSIGNABLE_SQL, [user.pk, document_id, project.pk])
+            # cast: the extra columns become attributes at run time, which no stub can see.
+            document = cast(
+                "WithAnnotations[Document, _Recount] | None",
+                sql.instance(Document, _ASSIGNABLE_SQL, [user.pk, document_id, project.pk]),
+            )
             if document is None or document.has_gold or document.mine:
                 return None
             if document.taken >= project.annotators_per_document:
@@ -130,9 +147,9 @@ def _try_assign(project: Project, user: User, document_id: int) -> Annotation | 
             now = timezone.now()
             at = sql.to_db_datetime(now)
             status = Annotation.Status.DRAFT.value
-            (annotation_id,) = sql.first_row(
-                _INSERT_ANNOTATION_SQL, [document.pk, user.pk, status, sql.to_db_json([]), at, at]
-            )
+            inserted = sql.first_row(_INSERT_ANNOTATION_SQL, [document.pk, user.pk, status, sql.to_db_json([]), at, at])
+            assert inserted is not None  # RETURNING gives the inserted row
+            (annotation_id,) = inserted
     except IntegrityError:  # the same user asking twice at once: the other request won
         return None
     annotation = Annotation(
@@ -148,7 +165,7 @@ def _try_assign(project: Project, user: User, document_id: int) -> Annotation | 
         submitted_at=None,
     )
     annotation._state.adding = False
-    annotation._prefetched_objects_cache = {"spans": sql.cached_queryset(Span, [])}  # a new annotation has no spans
+    sql.prefetched(annotation, "spans", Span, [])  # a new annotation has no spans
     return annotation
 
 

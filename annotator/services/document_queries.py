@@ -10,7 +10,7 @@ The project's `done` figure counts `done` and `gold` documents.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import (
@@ -31,6 +31,9 @@ from django.db.models.functions import Coalesce
 
 from annotator.models import HOLDS_SLOT, Annotation, Document, Gold, GoldSpan, Project, Span
 
+if TYPE_CHECKING:  # django-stubs-ext is a development requirement only
+    from django_stubs_ext import WithAnnotations
+
 DOCUMENT_STATUSES = ("unassigned", "in_progress", "done", "gold")
 
 
@@ -39,7 +42,16 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def documents_with_status(*, project: Project) -> QuerySet[Document]:
+class StatusFields(TypedDict):
+    """What `documents_with_status` annotates each document with."""
+
+    has_gold: bool
+    submitted: int
+    held: int
+    status: str
+
+
+def documents_with_status(*, project: Project) -> QuerySet[WithAnnotations[Document, StatusFields]]:
     """The project's live documents, each annotated with `status`, `submitted` and `held`."""
     annotations = Annotation.objects.filter(document=OuterRef("pk"))
     return (
@@ -87,6 +99,7 @@ def document_list(
         spans = Span.objects.filter(
             annotation__document=OuterRef("pk"), annotation__status=Annotation.Status.SUBMITTED, label=label
         )
+        has_label: Q | Exists  # `Exists | Exists` is a Q
         if sees_all:
             has_label = Exists(spans) | Exists(GoldSpan.objects.filter(gold__document=OuterRef("pk"), label=label))
         else:

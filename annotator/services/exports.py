@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Collection, Iterator
-from typing import Any, TypedDict, Unpack
+from typing import Any, Literal, TypedDict, Unpack
 
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
@@ -102,7 +102,12 @@ class ExportFilters(TypedDict, total=False):
     limit: int | None
 
 
-_BOUNDS = ("submitted_since", "submitted_until", "updated_since", "updated_until")
+_BOUNDS: tuple[Literal["submitted_since", "submitted_until", "updated_since", "updated_until"], ...] = (
+    "submitted_since",
+    "submitted_until",
+    "updated_since",
+    "updated_until",
+)
 
 
 def _checked_filters(source: str, filters: ExportFilters) -> tuple[list[str], dict[str, dt.datetime | None]]:
@@ -111,7 +116,7 @@ def _checked_filters(source: str, filters: ExportFilters) -> tuple[list[str], di
         raise AnnotatorError(f"unknown export filter {unknown[0]!r}", field=unknown[0])
     _check_source(source)
     status, limit = filters.get("status"), filters.get("limit")
-    bounds = {name: _moment(filters.get(name), name) for name in _BOUNDS}
+    bounds: dict[str, dt.datetime | None] = {name: _moment(filters.get(name), name) for name in _BOUNDS}
     annotator_source = source == "all" or source.startswith("annotator:")
     if status not in (None, "") and not annotator_source:
         raise AnnotatorError(

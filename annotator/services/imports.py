@@ -149,15 +149,15 @@ def _match_or_create_documents(project: Project, lines: list[_Line], report: Imp
     by_id: dict[str, Document] = {}
     by_hash: dict[str, Document] = {}
     for chunk in _chunks(sorted(wanted_ids)):
-        for doc in Document.objects.filter(project=project, external_id__in=chunk).only(
+        for known in Document.objects.filter(project=project, external_id__in=chunk).only(
             "id", "external_id", "content_hash"
         ):
-            by_id[doc.external_id] = doc
+            by_id[known.external_id] = known
     for chunk in _chunks(sorted(set(hashes.values()))):
-        for doc in Document.objects.filter(project=project, content_hash__in=chunk).only(
+        for known in Document.objects.filter(project=project, content_hash__in=chunk).only(
             "id", "external_id", "content_hash"
         ):
-            by_hash.setdefault(doc.content_hash, doc)
+            by_hash.setdefault(known.content_hash, known)
     new_docs: list[Document] = []
     for line in lines:
         record, digest = line.record, hashes[id(line)]

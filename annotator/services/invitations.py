@@ -9,7 +9,7 @@ directly: whoever runs the server needs nobody's consent to set up a project.)
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +19,7 @@ from annotator.exceptions import AnnotatorError, NotFound
 from annotator.models import Invitation, Membership, Project, Role
 
 
-def invite(*, project: Project, username: str, role: str, invited_by: AbstractBaseUser) -> Invitation:
+def invite(*, project: Project, username: str, role: str, invited_by: User) -> Invitation:
     """Invite `username` (not a member yet) to `project` with `role`; inviting again
     changes the role of the waiting invitation. Nothing here looks the name up."""
     if role not in Role.values:

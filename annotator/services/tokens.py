@@ -100,7 +100,7 @@ def token_for_key(key: str) -> ApiToken | None:
     token = sql.instance(ApiToken, _TOKEN_SQL, [hash_key(key)])
     if token is None:
         return None
-    token.user = sql.instance(User, _USER_SQL, [token.user_id])
+    token.user = sql.referenced(User, _USER_SQL, [token.user_id])
     now = timezone.now()
     if not token.is_expired(now) and (token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION):
         sql.execute(_TOUCH_SQL, [sql.to_db_datetime(now), token.pk])

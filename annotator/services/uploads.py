@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -138,7 +139,7 @@ def run_export(*, job: Job) -> dict[str, Any]:
     it to storage and only then point the job at it, so a reader never sees half a file."""
     params = job.params
     spec = export_format(params["format"])
-    chunks = exports.export(
+    chunks: Iterator[str | bytes] = exports.export(
         project=project_of(job), source=params["source"], fmt=params["format"], **params.get("filters", {})
     )
     size = 0
