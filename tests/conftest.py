@@ -190,7 +190,9 @@ def served_by_gunicorn(*, log_name: str, workers: int = 1, threads: int = 4, **e
             stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        # A readiness wait, not a timing check: three workers booting on a loaded 2-core
+        # machine have taken over 30 s.
+        deadline = time.monotonic() + 120
         while True:
             try:
                 urllib.request.urlopen(base + "/login", timeout=2).read()
