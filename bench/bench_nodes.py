@@ -241,7 +241,9 @@ def main() -> None:
             trainer = threading.Thread(target=ask_for_training) if clients == 32 else None
             if trainer:
                 trainer.start()
+            load = round(os.getloadavg()[0], 1)
             result[f"clients_{clients}"] = run(port_list, tokens, clients, args.trips, args.seconds, masters)
+            result[f"clients_{clients}"]["load_average"] = load
             print(json.dumps(result[f"clients_{clients}"]), flush=True)
             if trainer:
                 trainer.join()
