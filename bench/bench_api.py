@@ -194,8 +194,8 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
 
 
-def check_database(tally: Tally, quota: int = K) -> tuple[int, int]:
-    """(spans lost, documents past their quota), read from the database."""
+def check_database(tally: Tally, quota: int = K, slug: str = "bench") -> tuple[int, int]:
+    """(spans lost, documents past their quota) in project `slug`, read from the database."""
     from django.db.models import Count, Q
 
     from annotator.models import Annotation, Document
@@ -203,7 +203,9 @@ def check_database(tally: Tally, quota: int = K) -> tuple[int, int]:
     lost = 0
     stored: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
     for annotation in (
-        Annotation.objects.filter(status="submitted").select_related("annotator").prefetch_related("spans")
+        Annotation.objects.filter(status="submitted", document__project__slug=slug)
+        .select_related("annotator")
+        .prefetch_related("spans")
     ):
         stored[(annotation.document_id, annotation.annotator.username)] = sorted(
             (s.start, s.end, s.label) for s in annotation.spans.all()
@@ -212,7 +214,8 @@ def check_database(tally: Tally, quota: int = K) -> tuple[int, int]:
         have = set(stored.get(key, []))
         lost += sum(1 for span in spans if span not in have)
     over = (
-        Document.objects.annotate(n=Count("annotations", filter=Q(annotations__status__in=["draft", "submitted"])))
+        Document.objects.filter(project__slug=slug)
+        .annotate(n=Count("annotations", filter=Q(annotations__status__in=["draft", "submitted"])))
         .filter(n__gt=quota)
         .count()
     )
@@ -269,7 +272,7 @@ def run(
     elapsed = time.perf_counter() - started
     cpu = server_cpu_seconds(master) - cpu_before
     client_cpu = time.process_time() - client_before
-    lost, over = check_database(tally, quota)
+    lost, over = check_database(tally, quota, slug)
     return {
         "clients": clients,
         "round_trips": len(tally.trip_ms),

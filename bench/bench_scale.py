@@ -66,7 +66,11 @@ AGREEMENT_SHARE, AGREEMENT_MAX = 0.1, 10_000
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 SEARCHES = {"common": "people", "rare": "Maarrat", "arabic": "حلب", "none": "zqxjvwpk"}
 SEARCH_REPEATS = 5
-CREATE_OPTIONS = ["--annotators-per-document", str(QUOTA), "--retrain-every", "1000000"]
+# The agreement project takes its three annotators a document; neither project trains.
+CREATE_OPTIONS = {
+    SLUG: ["--annotators-per-document", str(QUOTA), "--retrain-every", "1000000"],
+    AGREEMENT_SLUG: ["--annotators-per-document", "3", "--retrain-every", "1000000"],
+}
 RARE_EVERY = 1000  # one document in this many mentions the rare word
 
 # --- Realistic documents -------------------------------------------------------------------
@@ -439,7 +443,7 @@ def main() -> None:
         env = server_env() | {"ANNOTATOR_VAR_DIR": str(folder), "DATABASE_URL": os.environ["DATABASE_URL"]}
         for slug in (SLUG, AGREEMENT_SLUG):
             subprocess.run(
-                [PYTHON, "manage.py", "create_project", slug, "--labels", LABELS, *CREATE_OPTIONS],
+                [PYTHON, "manage.py", "create_project", slug, "--labels", LABELS, *CREATE_OPTIONS[slug]],
                 cwd=ROOT,
                 env=env,
                 check=True,
