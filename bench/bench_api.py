@@ -123,6 +123,16 @@ def start_server(
     raise RuntimeError("gunicorn did not answer within 90 s")
 
 
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL after 30 s: on a busy machine a graceful stop can take longer."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
 @dataclass
 class Tally:
     request_ms: list[float] = field(default_factory=list)
@@ -323,8 +333,7 @@ def main() -> None:
             result = run(port, tokens, clients, args.trips, args.seconds, server.pid)
             print(json.dumps(result))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_server(server)
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.bench_api import add_members, free_port, percentile, run, server_env, start_server
+from bench.bench_api import add_members, free_port, percentile, run, server_env, start_server, stop_server
 from bench.common import ROOT, fresh_django, machine
 
 SLUG = "bench"
@@ -306,8 +306,7 @@ def measure_size(
                 row["search"] = search_p95(port, tokens["owner"], time.monotonic() + args.budget)
                 print(f"# {label(size)}: search {row['search']}", flush=True)
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            stop_server(server)
 
     if plan.wants("export", size):
         target = folder / "export.jsonl"
@@ -392,7 +391,7 @@ def targets(rows: list[dict[str, Any]], sqlite: bool) -> list[str]:
                 f"request p95 {p95:.2f}x (target <= 1.5x)"
             )
     if sqlite and rows:
-        top = max(rows, key=lambda r: r["import"]["documents"])
+        top = max(reversed(rows), key=lambda r: r["import"]["documents"])  # the largest step, the latest on a tie
         peaks = [r["import"]["peak_rss_mb"] for r in rows]
         # Bounded: the largest step's peak is within 1.5x of the smallest step's, however many
         # times more documents it read.
