@@ -11,7 +11,7 @@ the difference since the previous size is imported, so a run over 1k,10k,100k im
   submit min(10% of N, 10,000) of the same documents, through the same command with
   `--as-annotator` (its first file creates the documents). Not by SQL, and not in the load's
   project: the contract's path stays right whatever the queue comes to store about open
-  slots, and the load clients' own submissions (32 more annotators, 528 more pairs) would
+  slots, and the load clients' own submissions (32 more annotators: 595 pairs instead of 3) would
   otherwise swamp the report. At 100k and 1M this is #17's "10,000 documents x 3
   annotators";
 - `next/`: gunicorn as `make run` starts it, bench_api.py's load (next -> save -> submit)
