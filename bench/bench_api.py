@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,13 +43,9 @@ def free_port() -> int:
 
 
 def seed(documents: int, annotators: int) -> dict[str, str]:
-    from django.contrib.auth.models import User
-
     from annotator.formats import Record
-    from annotator.models import Role
     from annotator.services.imports import import_documents
-    from annotator.services.projects import add_member, create_project
-    from annotator.services.tokens import issue_token
+    from annotator.services.projects import create_project
 
     project = create_project(
         slug="bench",
@@ -59,10 +56,22 @@ def seed(documents: int, annotators: int) -> dict[str, str]:
     import_documents(
         project=project, records=[Record(text=TEMPLATE.format(i=i), id=f"doc-{i}") for i in range(documents)]
     )
+    return add_members("bench", annotators)
+
+
+def add_members(slug: str, count: int, *, prefix: str = "annotator", role: str = "annotator") -> dict[str, str]:
+    """`count` new members of project `slug` with API tokens: {username: token}."""
+    from django.contrib.auth.models import User
+
+    from annotator.models import Project
+    from annotator.services.projects import add_member
+    from annotator.services.tokens import issue_token
+
+    project = Project.objects.get(slug=slug)
     tokens = {}
-    for n in range(annotators):
-        user = User.objects.create_user(username=f"annotator{n}", password=None)
-        add_member(project=project, user=user, role=Role.ANNOTATOR)
+    for n in range(count):
+        user = User.objects.create_user(username=f"{prefix}{n}", password=None)
+        add_member(project=project, user=user, role=role)
         tokens[user.username] = issue_token(user=user)[1]
     return tokens
 
@@ -114,6 +123,16 @@ def start_server(
     raise RuntimeError("gunicorn did not answer within 90 s")
 
 
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL after 30 s: on a busy machine a graceful stop can take longer."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
 @dataclass
 class Tally:
     request_ms: list[float] = field(default_factory=list)
@@ -131,7 +150,16 @@ def spans_for(text: str) -> list[dict]:
     return [span("warplanes", "PERPETRATOR"), span("Aleppo", "LOCATION"), span("12 people", "CASUALTY_COUNT")]
 
 
-def client(port: int, username: str, token: str, trips: int, deadline: float, tally: Tally) -> None:
+def client(
+    port: int,
+    username: str,
+    token: str,
+    trips: int,
+    deadline: float,
+    tally: Tally,
+    slug: str = "bench",
+    spans_of: Callable[[str], list[dict]] = spans_for,
+) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json"}
 
@@ -152,12 +180,12 @@ def client(port: int, username: str, token: str, trips: int, deadline: float, ta
             return
         started = time.perf_counter()
         try:
-            _, task = call("GET", "/api/projects/bench/next/")
+            _, task = call("GET", f"/api/projects/{slug}/next/")
             if task["document"] is None:
                 return
             doc = task["document"]
             url = f"/api/documents/{doc['id']}/annotations/mine/"
-            spans = spans_for(doc["text"])
+            spans = spans_of(doc["text"])
             _, saved = call("PUT", url, {"spans": spans, "status": "draft", "version": task["annotation"]["version"]})
             call("PUT", url, {"spans": spans, "status": "submitted", "version": saved["version"], "time_spent": 3.0})
         except Exception as error:
@@ -176,8 +204,8 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
 
 
-def check_database(tally: Tally) -> tuple[int, int]:
-    """(spans lost, documents past their quota), read from the database."""
+def check_database(tally: Tally, quota: int = K, slug: str = "bench") -> tuple[int, int]:
+    """(spans lost, documents past their quota) in project `slug`, read from the database."""
     from django.db.models import Count, Q
 
     from annotator.models import Annotation, Document
@@ -185,7 +213,9 @@ def check_database(tally: Tally) -> tuple[int, int]:
     lost = 0
     stored: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
     for annotation in (
-        Annotation.objects.filter(status="submitted").select_related("annotator").prefetch_related("spans")
+        Annotation.objects.filter(status="submitted", document__project__slug=slug)
+        .select_related("annotator")
+        .prefetch_related("spans")
     ):
         stored[(annotation.document_id, annotation.annotator.username)] = sorted(
             (s.start, s.end, s.label) for s in annotation.spans.all()
@@ -194,15 +224,18 @@ def check_database(tally: Tally) -> tuple[int, int]:
         have = set(stored.get(key, []))
         lost += sum(1 for span in spans if span not in have)
     over = (
-        Document.objects.annotate(n=Count("annotations", filter=Q(annotations__status__in=["draft", "submitted"])))
-        .filter(n__gt=K)
+        Document.objects.filter(project__slug=slug)
+        .annotate(n=Count("annotations", filter=Q(annotations__status__in=["draft", "submitted"])))
+        .filter(n__gt=quota)
         .count()
     )
     return lost, over
 
 
-def server_cpu_seconds(master: int) -> float:
-    """CPU time (user + system) the gunicorn workers have used so far, from /proc."""
+def server_cpu_seconds(master: int | Sequence[int]) -> float:
+    """CPU time (user + system) the gunicorn workers (of one master or several) have used so far, from /proc."""
+    if not isinstance(master, int):
+        return sum(server_cpu_seconds(one) for one in master)
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
@@ -214,14 +247,32 @@ def server_cpu_seconds(master: int) -> float:
     return total
 
 
-def run(port: int, tokens: dict[str, str], clients: int, trips: int, seconds: float, master: int) -> dict:
+def run(
+    port: int | Sequence[int],
+    tokens: dict[str, str],
+    clients: int,
+    trips: int,
+    seconds: float,
+    master: int | Sequence[int],
+    *,
+    slug: str = "bench",
+    quota: int = K,
+    spans_of: Callable[[str], list[dict]] = spans_for,
+) -> dict:
+    """`clients` threads, one annotator each, doing round trips until `trips` each or `seconds`;
+    with several ports (one per app node) the clients are dealt over them in turn."""
+    ports = [port] if isinstance(port, int) else list(port)
     tally = Tally()
     cpu_before = server_cpu_seconds(master)
     client_before = time.process_time()
     users = list(tokens.items())[:clients]
     deadline = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=client, args=(port, name, token, trips, deadline, tally)) for name, token in users
+        threading.Thread(
+            target=client,
+            args=(ports[n % len(ports)], name, token, trips, deadline, tally, slug, spans_of),
+        )
+        for n, (name, token) in enumerate(users)
     ]
     started = time.perf_counter()
     for thread in threads:
@@ -231,7 +282,7 @@ def run(port: int, tokens: dict[str, str], clients: int, trips: int, seconds: fl
     elapsed = time.perf_counter() - started
     cpu = server_cpu_seconds(master) - cpu_before
     client_cpu = time.process_time() - client_before
-    lost, over = check_database(tally)
+    lost, over = check_database(tally, quota, slug)
     return {
         "clients": clients,
         "round_trips": len(tally.trip_ms),
@@ -282,8 +333,7 @@ def main() -> None:
             result = run(port, tokens, clients, args.trips, args.seconds, server.pid)
             print(json.dumps(result))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_server(server)
 
 
 if __name__ == "__main__":
