@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from annotator import sql
@@ -109,22 +109,26 @@ def _oldest_draft(project: Project, user: User) -> Annotation | None:
 # The first open document in each order that the caller has never had: each one walk of a
 # partial index (Document.Meta), in the index's own order, so the database stops at the
 # first row that qualifies. PostgreSQL locks it, skipping rows rivals hold.
-_PICK_SQL: dict[str, str] = {
-    name: sql.statement(statement)
-    for name, statement in {
-        "import": """SELECT d.id FROM annotator_document d WHERE d.project_id = %s AND d.queue_open
+_PICK_TEMPLATES = {
+    "import": """SELECT d.id FROM annotator_document d WHERE d.project_id = %s AND d.queue_open
             AND NOT EXISTS (SELECT 1 FROM annotator_annotation m WHERE m.document_id = d.id AND m.annotator_id = %s)
-            ORDER BY d.id LIMIT 1 {skip_locked}""",
-        "scored": """SELECT d.id FROM annotator_document d WHERE d.project_id = %s AND d.queue_open
+            ORDER BY d.id LIMIT 1 {locked:skip}""",
+    "scored": """SELECT d.id FROM annotator_document d WHERE d.project_id = %s AND d.queue_open
             AND NOT EXISTS (SELECT 1 FROM annotator_annotation m WHERE m.document_id = d.id AND m.annotator_id = %s)
-            AND d.model_uncertainty IS NOT NULL ORDER BY d.model_uncertainty DESC, d.id LIMIT 1 {skip_locked}""",
-        "unscored": """SELECT d.id FROM annotator_document d WHERE d.project_id = %s AND d.queue_open
+            AND d.model_uncertainty IS NOT NULL ORDER BY d.model_uncertainty DESC, d.id LIMIT 1 {locked:skip}""",
+    "unscored": """SELECT d.id FROM annotator_document d WHERE d.project_id = %s AND d.queue_open
             AND NOT EXISTS (SELECT 1 FROM annotator_annotation m WHERE m.document_id = d.id AND m.annotator_id = %s)
-            AND d.model_uncertainty IS NULL ORDER BY d.model_uncertainty DESC, d.id LIMIT 1 {skip_locked}""",
-        "random": """SELECT d.id FROM annotator_document d WHERE d.project_id = %s AND d.queue_open
+            AND d.model_uncertainty IS NULL ORDER BY d.model_uncertainty DESC, d.id LIMIT 1 {locked:skip}""",
+    "random": """SELECT d.id FROM annotator_document d WHERE d.project_id = %s AND d.queue_open
             AND NOT EXISTS (SELECT 1 FROM annotator_annotation m WHERE m.document_id = d.id AND m.annotator_id = %s)
-            AND d.queue_key >= %s ORDER BY d.queue_key LIMIT 1 {skip_locked}""",
-    }.items()
+            AND d.queue_key >= %s ORDER BY d.queue_key LIMIT 1 {locked:skip}""",
+}
+_PICK_SQL = {name: sql.statement(template) for name, template in _PICK_TEMPLATES.items()}
+# The same, waiting for rows rivals hold: asked only when every candidate was locked, so a
+# request near the end of the queue does not come back empty while a slot may still be free.
+_PICK_WAITING_SQL = {
+    name: sql.statement(template.replace("{locked:skip}", "{locked:wait}"))
+    for name, template in _PICK_TEMPLATES.items()
 }
 
 
@@ -136,16 +140,20 @@ def _pick(project: Project, user: User, order: PickOrder, key: int) -> int | Non
         tries = [("scored", [project.pk, user.pk]), ("unscored", [project.pk, user.pk])]
     else:
         tries = [("import", [project.pk, user.pk])]
-    for name, params in tries:
-        found = sql.first_row(_PICK_SQL[name], params)
-        if found is not None:
-            return int(found[0])
+    passes = [_PICK_SQL, _PICK_WAITING_SQL] if connection.features.has_select_for_update else [_PICK_SQL]
+    for statements in passes:
+        for name, params in tries:
+            found = sql.first_row(statements[name], params)
+            if found is not None:
+                return int(found[0])
     return None
 
 
-# Recounted inside the transaction: gold, the quota's slots, and the caller's own row.
+# Recounted inside the transaction: gold, the quota's slots, and the caller's own row; and
+# the quota as stored now (the project may have changed since the request read it).
 _ASSIGNABLE_SQL = sql.statement("""
 SELECT d.*,
+  (SELECT p.annotators_per_document FROM annotator_project p WHERE p.id = d.project_id) AS quota,
   EXISTS (SELECT 1 FROM annotator_gold g WHERE g.document_id = d.id) AS has_gold,
   (SELECT COUNT(*) FROM annotator_annotation a
    WHERE a.document_id = d.id AND a.status IN {holds_slot}) AS taken,
@@ -157,6 +165,7 @@ FROM annotator_document d WHERE d.id = %s AND d.project_id = %s
 class _Recount(TypedDict):
     """The extra columns of _ASSIGNABLE_SQL, which `sql.instance` sets as attributes."""
 
+    quota: int
     has_gold: bool
     taken: int
     mine: bool
@@ -177,7 +186,6 @@ def _try_assign(project: Project, user: User, order: PickOrder, key: int) -> Ann
     """Pick a document and assign it, all in one transaction; None if the recount under the
     lock says it is not assignable after all (a rival's assignment, or a stored state that
     was wrong and is corrected here), and `_Exhausted` when there is nothing to pick."""
-    quota = project.annotators_per_document
     try:
         with transaction.atomic():
             document_id = _pick(project, user, order, key)
@@ -193,7 +201,7 @@ def _try_assign(project: Project, user: User, order: PickOrder, key: int) -> Ann
             )
             if document is None:
                 return None
-            live = document.deleted_at is None
+            live, quota = document.deleted_at is None, document.quota
             if document.has_gold or document.mine or not live or document.taken >= quota:
                 # The stored state let through what the recount refuses: put it right.
                 is_open = live and not document.has_gold and document.taken < quota

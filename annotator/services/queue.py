@@ -59,9 +59,9 @@ def recount_queue_state(project: Project) -> QueueState:
         )
         .values_list("pk", "taken", "has_gold", "deleted_at")
     )
+    quota = Project.objects.values_list("annotators_per_document", flat=True).get(pk=project.pk)  # as stored now
     documents = {
-        pk: (taken, deleted_at is None and not has_gold and taken < project.annotators_per_document)
-        for pk, taken, has_gold, deleted_at in found
+        pk: (taken, deleted_at is None and not has_gold and taken < quota) for pk, taken, has_gold, deleted_at in found
     }
     return QueueState(documents, sum(is_open for _, is_open in documents.values()))
 
