@@ -15,6 +15,10 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# The queue's stored state (see Document), written by services.queue only.
+QUEUE_FIELDS = frozenset({"slots_taken", "queue_open", "queue_key"})
+
+
 def random_queue_key() -> int:
     """A document's place in the queue's random share: drawn once, when it is created."""
     return random.randrange(2**31)
@@ -83,6 +87,12 @@ class Document(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.content_hash = content_hash(self.text)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Never write back the queue's state as it was loaded: only services.queue
+            # writes it, under the document's lock.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in QUEUE_FIELDS
+            ]
         super().save(*args, **kwargs)
 
 

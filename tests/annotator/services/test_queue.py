@@ -219,3 +219,29 @@ def test_each_pick_reads_a_queue_index(project, alice, name: str) -> None:  # ty
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "document_queue_" in plan, plan
     assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan  # served in the index's order
+
+
+def test_admin_deletions_of_annotations_and_documents_keep_the_state_right(project, alice, owner) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/admin/")
+    request.user = owner
+    annotation = assigned(project, alice)
+    assigned(project, owner)  # the document's second slot: it is closed now
+    admin.site._registry[Annotation].delete_queryset(request, Annotation.objects.filter(pk=annotation.pk))
+    assert_stored_equals_recount(project)
+    assert open_documents(project.pk) == 5
+    admin.site._registry[Document].delete_model(request, Document.objects.get(pk=annotation.document_id))
+    assert_stored_equals_recount(project)
+    assert open_documents(project.pk) == 4
+
+
+def test_saving_a_document_never_writes_back_the_queue_state_it_was_loaded_with(project, alice, bob) -> None:  # type: ignore[no-untyped-def]
+    document = Document.objects.filter(project=project).order_by("id").first()
+    assigned(project, alice)
+    assigned(project, bob)  # closes it behind the loaded copy's back
+    document.meta = {"source": "wire"}
+    document.save()
+    assert_stored_equals_recount(project)
+    assert Document.objects.get(pk=document.pk).meta == {"source": "wire"}
