@@ -5,8 +5,12 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
 from annotator.models import Annotation, ApiToken, Document, Gold, Job, Label, Membership, ModelVersion, Project
+from annotator.services import queue
 from annotator.services.login_limits import LoginThrottled, authenticate_limited
 
 
@@ -52,6 +56,29 @@ class ProjectAdmin(admin.ModelAdmin):
     inlines = [LabelInline, MembershipInline]
 
 
+class KeepsQueueState(admin.ModelAdmin):
+    """Writes through the admin keep the queue's stored state right (services.queue), as
+    the services do: the documents an annotation or gold row belongs to are recounted."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            before = form.initial.get("document") if change else None
+            super().save_model(request, obj, form, change)
+            queue.refresh_documents([pk for pk in (obj.document_id, before) if pk])
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            document_id = obj.document_id
+            super().delete_model(request, obj)
+            queue.refresh_documents([document_id])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with transaction.atomic():
+            document_ids = list(queryset.values_list("document_id", flat=True))
+            super().delete_queryset(request, queryset)
+            queue.refresh_documents(document_ids)
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ["external_id", "project", "created_at"]
@@ -59,16 +86,32 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ["external_id", "text"]
     readonly_fields = ["content_hash"]
 
+    def save_model(self, request: HttpRequest, obj: Document, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if not change:  # a new document is open
+                queue.add_open_documents(obj.project_id, 1)
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        self.delete_queryset(request, Document.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with transaction.atomic():
+            was_open = list(queryset.filter(queue_open=True).values_list("project_id", flat=True))
+            super().delete_queryset(request, queryset)
+            for project_id in was_open:
+                queue.add_open_documents(project_id, -1)
+
 
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(KeepsQueueState):
     list_display = ["document", "annotator", "status", "version", "updated_at"]
     list_filter = ["status", "document__project"]
     raw_id_fields = ["document"]
 
 
 @admin.register(Gold)
-class GoldAdmin(admin.ModelAdmin):
+class GoldAdmin(KeepsQueueState):
     list_display = ["document", "adjudicator", "origin", "updated_at"]
     raw_id_fields = ["document"]
     filter_horizontal = ["source_annotations"]

@@ -27,8 +27,8 @@ M = TypeVar("M", bound=Model)
 
 
 # The models' vocabulary as SQL, so the statements say what the ORM's queries say: a
-# statement names it as {live:alias}, {holds_slot} or {current_model}, filled in once, when
-# the module defining the statement is imported. Only these fixed fragments are ever put into
+# statement names it as {live:alias}, {holds_slot}, {current_model} or {locked:how}, filled
+# in once, when the module defining the statement is imported. Only these fixed fragments are ever put into
 # a statement's text (and their values are checked to be plain words); input stays in %s.
 def _quoted(*words: str) -> str:
     for word in words:
@@ -37,10 +37,18 @@ def _quoted(*words: str) -> str:
     return "(" + ", ".join(f"'{word!s}'" for word in words) + ")"
 
 
+def _row_lock(how: str) -> str:
+    return {"skip": "FOR UPDATE SKIP LOCKED", "wait": "FOR UPDATE"}[how]
+
+
 _VOCABULARY: dict[str, Callable[[str], str]] = {
     "live": lambda alias: f"{alias}.deleted_at IS NULL",  # LiveQuerySet.live()
     "holds_slot": lambda _: _quoted(*HOLDS_SLOT),  # statuses that hold a quota slot
     "current_model": lambda _: _quoted(ModelVersion.Status.CURRENT),  # ModelVersion.objects.current_for
+    # Lock the rows read ({locked:skip} passes over those another transaction holds,
+    # {locked:wait} waits for them); SQLite has no row locks and needs none (its IMMEDIATE
+    # transactions run one writer at a time).
+    "locked": lambda how: _row_lock(how) if connection.features.has_select_for_update else "",
 }
 
 

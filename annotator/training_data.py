@@ -5,6 +5,7 @@ Kept apart from the `annotator.selectors` module so the two can move independent
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 
 from annotator import sql
 from annotator.evaluation import LabelledDocument
@@ -14,18 +15,19 @@ from annotator.spans import Span
 # Run after every submission (on commit), so in plain SQL (see annotator.sql): the
 # documents submitted or adjudicated since the last training request, and whether a
 # training is running (only then can one be stale).
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Driven by the ranges of annotation_submitted_idx and gold_updated_idx after the last
+# request (never requested: after the epoch), so its cost follows what came in since, not
+# the project's size (`+d.project_id`: SQLite would rather walk the project's documents).
 _NEW_DOCUMENTS_SQL = sql.statement("""
-WITH last AS (SELECT MAX(created_at) AS at FROM annotator_job WHERE project_id = %s AND kind = %s)
+WITH last AS (SELECT COALESCE(MAX(created_at), %s) AS at FROM annotator_job WHERE project_id = %s AND kind = %s)
 SELECT
   (SELECT COUNT(*) FROM (
-     SELECT a.document_id FROM annotator_annotation a
-       JOIN annotator_document d ON d.id = a.document_id CROSS JOIN last
-     WHERE d.project_id = %s AND {live:d} AND a.status = %s
-       AND (last.at IS NULL OR a.submitted_at > last.at)
+     SELECT a.document_id FROM annotator_annotation a JOIN annotator_document d ON d.id = a.document_id
+     WHERE a.status = %s AND a.submitted_at > (SELECT at FROM last) AND d.project_id = %s AND {live:d}
      UNION
-     SELECT g.document_id FROM annotator_gold g
-       JOIN annotator_document d ON d.id = g.document_id CROSS JOIN last
-     WHERE d.project_id = %s AND {live:d} AND (last.at IS NULL OR g.updated_at > last.at)
+     SELECT g.document_id FROM annotator_gold g JOIN annotator_document d ON d.id = g.document_id
+     WHERE g.updated_at > (SELECT at FROM last) AND +d.project_id = %s AND {live:d}
   ) AS new_documents),
   EXISTS (SELECT 1 FROM annotator_job WHERE project_id = %s AND kind = %s AND status = %s)
 """)
@@ -36,7 +38,18 @@ def new_documents_and_running(*, project: Project) -> tuple[int, bool]:
     training of the project is running)."""
     training = Job.Kind.TRAINING.value
     submitted = Annotation.Status.SUBMITTED.value
-    params = [project.pk, training, project.pk, submitted, project.pk, project.pk, training, Job.Status.RUNNING.value]
+    epoch = sql.to_db_datetime(_EPOCH)
+    params = [
+        epoch,
+        project.pk,
+        training,
+        submitted,
+        project.pk,
+        project.pk,
+        project.pk,
+        training,
+        Job.Status.RUNNING.value,
+    ]
     new_documents, running = sql.first_row(_NEW_DOCUMENTS_SQL, params) or (0, False)  # always one row
     return new_documents, bool(running)
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from annotator.models import Annotation, Document, Span
+from annotator.services import queue
 
 
 def annotate(
@@ -16,7 +17,8 @@ def annotate(
     spans: Sequence[tuple[str, str] | Mapping[str, Any]],
     status: str = "submitted",
 ) -> Annotation:
-    """`user`'s annotation of `document` with `spans`, stored directly (no queue, no checks).
+    """`user`'s annotation of `document` with `spans`, stored directly (no assignment, no
+    checks; the queue's stored state is recounted, as every writer of annotations does).
 
     A span is (phrase, label), at the phrase's first occurrence in the text, or a dict with
     start, end, label and optional attrs.
@@ -34,4 +36,5 @@ def annotate(
             end, attrs = start + len(phrase), {}
         rows.append(Span(annotation=annotation, start=start, end=end, label=label, attrs=attrs))
     Span.objects.bulk_create(rows)
+    queue.refresh_documents([document.pk])
     return annotation

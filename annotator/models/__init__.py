@@ -1,7 +1,7 @@
 """The data model, one module per noun; everything importable from `annotator.models`."""
 
 from annotator.models.annotations import Annotation, Span
-from annotator.models.documents import Document
+from annotator.models.documents import Document, QueueCount
 from annotator.models.gold import Gold, GoldSpan
 from annotator.models.jobs import Job
 from annotator.models.ml import ModelVersion, Suggestion
@@ -23,6 +23,7 @@ __all__ = [
     "Membership",
     "ModelVersion",
     "Project",
+    "QueueCount",
     "Role",
     "Span",
     "Suggestion",

@@ -28,7 +28,12 @@ class Annotation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "annotator"], name="annotation_one_per_annotator"),
         ]
-        indexes = [models.Index(fields=["annotator", "status"], name="annotation_queue_idx")]
+        indexes = [
+            models.Index(fields=["annotator", "status"], name="annotation_queue_idx"),
+            # The training trigger after each submission reads what was submitted since the
+            # last training request: a range of this index, not all of the project.
+            models.Index(fields=["status", "submitted_at"], name="annotation_submitted_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.document} by {self.annotator} ({self.status})"

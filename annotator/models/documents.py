@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 from typing import Any
 
 from django.db import models
@@ -12,6 +13,15 @@ from annotator.models.statuses import FINISHES
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# The queue's stored state (see Document), written by services.queue only.
+QUEUE_FIELDS = frozenset({"slots_taken", "queue_open", "queue_key"})
+
+
+def random_queue_key() -> int:
+    """A document's place in the queue's random share: drawn once, when it is created."""
+    return random.randrange(2**31)
 
 
 class DocumentQuerySet(LiveQuerySet["Document"]):
@@ -38,6 +48,13 @@ class Document(models.Model):
     # Written with the suggestions (services.suggestions): the current model's mean entropy of
     # its most uncertain tokens here; `next/` serves the highest first (active learning).
     model_uncertainty = models.FloatField(null=True, blank=True, editable=False)
+    # The queue's stored state (services.queue keeps it right on every path that changes a
+    # slot): how many annotations hold one of the document's slots (HOLDS_SLOT), whether
+    # `next/` may still hand it out (live, no gold, fewer slots taken than the project's
+    # annotators_per_document), and a random key for the queue's random share.
+    slots_taken = models.PositiveIntegerField(default=0, editable=False)
+    queue_open = models.BooleanField(default=True, editable=False)
+    queue_key = models.IntegerField(default=random_queue_key, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -46,11 +63,44 @@ class Document(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "external_id"], name="document_unique_external_id"),
         ]
-        indexes = [models.Index(fields=["project", "content_hash"], name="document_hash_idx")]
+        indexes = [
+            models.Index(fields=["project", "content_hash"], name="document_hash_idx"),
+            # The queue's three orders over the open documents only (partial indexes: a
+            # closed document leaves them, so their size is the open work, not the project).
+            # SQLite sorts NULL first, PostgreSQL last; the queue asks for the scored and the
+            # unscored documents in two reads, so either order serves.
+            models.Index(
+                fields=["project", "-model_uncertainty", "id"],
+                name="document_queue_doubt_idx",
+                condition=models.Q(queue_open=True),
+            ),
+            models.Index(
+                fields=["project", "id"], name="document_queue_order_idx", condition=models.Q(queue_open=True)
+            ),
+            models.Index(
+                fields=["project", "queue_key"], name="document_queue_random_idx", condition=models.Q(queue_open=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.slug}/{self.external_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.content_hash = content_hash(self.text)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Never write back the queue's state as it was loaded: only services.queue
+            # writes it, under the document's lock.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in QUEUE_FIELDS
+            ]
         super().save(*args, **kwargs)
+
+
+class QueueCount(models.Model):
+    """How many of a project's documents are open in the queue (`Document.queue_open`), kept
+    beside the documents by services.queue so `next/` answers `remaining` without counting.
+    A row of its own rather than a Project column: a Project.save() of other fields could
+    write back a stale count, and the queue's writes should not lock the project row."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    open_documents = models.IntegerField(default=0)

@@ -22,6 +22,10 @@ class Gold(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        # What was adjudicated since the last training request (the training trigger).
+        indexes = [models.Index(fields=["updated_at"], name="gold_updated_idx")]
+
     def __str__(self) -> str:
         return f"gold of {self.document}"
 

@@ -9,9 +9,15 @@ scored follow, in import order.
 
 Every `RANDOM_EVERY`-th place (the 5th, 10th, ...) goes to a document drawn at random from
 the rest instead, so a fixed share of what gets annotated (and later held out for
-evaluation) is an unbiased sample, not only the model's hard cases. The draw is seeded by
-the candidate set, so the same state gives the same order (repeatable, testable) while any
-submission changes it.
+evaluation) is an unbiased sample, not only the model's hard cases.
+
+`next/` does not rank its candidates per request: the order lives in partial indexes over
+the open documents (see annotator.services.queue and assignment), and `pick_order` says
+which of them serves the caller's next pick: every RANDOM_EVERY-th pick of an annotator
+(their 5th, 10th, ... document in the project) is the open document at a random
+`Document.queue_key`, which is uniform over the open documents whatever their uncertainty.
+`rank_candidates` is the same order over an explicit set of candidates, drawn with a seed
+from the set (repeatable, testable): the reference for the queue's order.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Mapping
+from typing import Literal
 
 from annotator import sql
 from annotator.models import Project
@@ -29,6 +36,18 @@ RANDOM_EVERY = 5
 _HAS_MODEL_SQL = sql.statement(
     "SELECT 1 FROM annotator_modelversion WHERE project_id = %s AND status IN {current_model} LIMIT 1"
 )
+
+
+PickOrder = Literal["import", "doubt", "random"]
+
+
+def pick_order(*, project: Project, pick_number: int) -> PickOrder:
+    """Which order serves an annotator's `pick_number`-th document of `project` (1: their
+    first): import order without a current model; with one, the least certain first, and
+    every RANDOM_EVERY-th pick at random. One indexed read."""
+    if sql.first_row(_HAS_MODEL_SQL, [project.pk]) is None:
+        return "import"
+    return "random" if pick_number % RANDOM_EVERY == 0 else "doubt"
 
 
 def rank_candidates(*, project: Project, candidates: Mapping[int, float | None], limit: int | None = None) -> list[int]:

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from annotator.agreement.compare import compare_annotations
 from annotator.exceptions import AnnotatorError, StaleVersion
 from annotator.models import Annotation, Document, Gold, GoldSpan
-from annotator.services import training
+from annotator.services import queue, training
 from annotator.spans import check_spans
 
 
@@ -146,6 +146,7 @@ def save_gold(
                     gold = Gold.objects.create(document=document, adjudicator=user, origin="adjudicated", version=1)
             except IntegrityError:  # another reviewer created the first gold meanwhile
                 raise _stale(expected, 1) from None
+            queue.refresh_documents([document.pk])  # a document with gold leaves the queue
         else:
             gold.version += 1
             gold.adjudicator = user

@@ -20,7 +20,7 @@ from annotator import sql
 from annotator.exceptions import AnnotatorError, Conflict, InvalidSpans, NotFound, SpanProblem, StaleVersion
 from annotator.models import HOLDS_SLOT, Annotation, Document, Label, Project, Span, Suggestion
 from annotator.models.projects import label_schemas_of
-from annotator.services import training
+from annotator.services import queue, training
 from annotator.services.locks import lock_document
 from annotator.spans import check_spans
 
@@ -133,6 +133,7 @@ def save_my_annotation(
             status = annotation.status
         if annotation.status == Annotation.Status.SKIPPED and status in HOLDS_SLOT:
             _take_back_slot(document, annotation)
+        moves_slot = (annotation.status in HOLDS_SLOT) != (status in HOLDS_SLOT)
         first_submission = status == Annotation.Status.SUBMITTED and annotation.status != Annotation.Status.SUBMITTED
         at = sql.to_db_datetime(now)
         new_rejected = sorted(set(rejected)) if rejected_suggestions is not None else None
@@ -170,6 +171,8 @@ def save_my_annotation(
                 ],
             )
         stored = sql.instances(Span, _SPANS_SQL, [annotation.pk])
+        if moves_slot:  # a skip frees a slot, taking it back holds one again
+            queue.refresh_documents([document.pk])
         if status == Annotation.Status.SUBMITTED:
             transaction.on_commit(lambda: training.maybe_start_training(project=project))
     # The row as the UPDATE left it, without reading it back: the version moved by one.

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from annotator.exceptions import Conflict
 from annotator.models import Document, Project
+from annotator.services import queue
 
 
 def undo_until(deleted_at: datetime) -> datetime:
@@ -44,15 +45,19 @@ def restore_project(*, project: Project) -> None:
     project.deleted_at = None
 
 
+@transaction.atomic
 def delete_document(*, document: Document) -> datetime:
     document.deleted_at = timezone.now()
     Document.objects.filter(pk=document.pk).update(deleted_at=document.deleted_at)
+    queue.refresh_documents([document.pk])  # a deleted document leaves the queue
     return undo_until(document.deleted_at)
 
 
+@transaction.atomic
 def restore_document(*, document: Document) -> None:
     _check_window("document", document.external_id, document.deleted_at)
     Document.objects.filter(pk=document.pk).update(deleted_at=None)
+    queue.refresh_documents([document.pk])
     document.deleted_at = None
 
 

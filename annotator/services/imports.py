@@ -15,6 +15,7 @@ from annotator.exceptions import AnnotatorError, FormatError
 from annotator.formats import Record
 from annotator.models import Annotation, Document, Gold, GoldSpan, Membership, Project, Role, Span
 from annotator.models.documents import content_hash
+from annotator.services import queue
 from annotator.services.users import RESERVED_NAMES, get_or_create_annotator
 from annotator.spans import check_spans
 
@@ -122,6 +123,10 @@ def import_documents(
         if on_progress:
             on_progress(total // 2, total)
         _store_annotations(project, [line for line in lines if line.target], report, create_annotators)
+        # New documents are open; imported annotations hold slots and imported gold closes
+        # documents. Last, so the project's open count is held only until the commit.
+        queue.refresh_documents(line.document.pk for line in lines if line.target and line.document)
+        queue.add_open_documents(project.pk, report.created)
         if on_progress:
             on_progress(total, total)
     return report

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from annotator.exceptions import AnnotatorError, Conflict, NotFound
 from annotator.models import GoldSpan, Label, Membership, Project, Role, Span, Suggestion
+from annotator.services import queue
 from annotator.services.locks import lock_project
 from annotator.services.projects import label_rows
 
@@ -46,6 +47,8 @@ def update_project(*, project: Project, labels: Sequence[dict[str, Any]] | None 
         setattr(project, name, value)
     if fields:
         project.save(update_fields=list(fields))
+    if "annotators_per_document" in fields:  # every document's open flag follows the quota
+        queue.refresh_project(project)
     if labels is not None:
         _replace_labels(project, labels)
     return project
