@@ -12,7 +12,8 @@ takes up to 1,000,000 characters) can fail to be stored because of the index; wo
 point are not searchable on PostgreSQL. An expression index rather than a stored column: no
 second copy of every text, and the model needs no field. A partial (project_id, id) index on
 live documents gives the list its order without a sort and its count without reading the
-table's rows (both databases).
+table's rows (both databases), and (label, parent) indexes on spans and gold spans let the
+label filter start from the spans of that label rather than probe every document.
 
 SQLite: an external-content FTS5 table over annotator_document (no second copy of the text),
 tokenizer unicode61 with remove_diacritics 2, kept in step by triggers on insert, delete and
@@ -28,12 +29,18 @@ from django.db.migrations.state import StateApps
 
 SEARCH_EXPRESSION = "to_tsvector('annotator_search'::regconfig, external_id || ' ' || left(text, 200000))"
 
+# The label filter starts from the spans of that label (span_label_idx, goldspan_label_idx).
+LABEL_INDEXES = [
+    "CREATE INDEX span_label_idx ON annotator_span (label, annotation_id)",
+    "CREATE INDEX goldspan_label_idx ON annotator_goldspan (label, gold_id)",
+]
 LIVE_ORDER_INDEX = "CREATE INDEX document_live_order_idx ON annotator_document (project_id, id) WHERE deleted_at IS NULL"
 POSTGRES_CONFIGURATION = "CREATE TEXT SEARCH CONFIGURATION annotator_search (COPY = pg_catalog.simple)"
 # After the configuration is final: the index's entries are made with it.
 POSTGRES_FORWARD = [
     f"CREATE INDEX document_search_idx ON annotator_document USING gin (({SEARCH_EXPRESSION}))",
     LIVE_ORDER_INDEX,
+    *LABEL_INDEXES,
 ]
 POSTGRES_UNACCENT = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -42,6 +49,8 @@ POSTGRES_UNACCENT = [
 ]
 # The extension stays: another schema object may have come to use it.
 POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS span_label_idx",
+    "DROP INDEX IF EXISTS goldspan_label_idx",
     "DROP INDEX IF EXISTS document_live_order_idx",
     "DROP INDEX IF EXISTS document_search_idx",
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS annotator_search",
@@ -62,8 +71,11 @@ SQLITE_FORWARD = [
     # Documents stored before this migration.
     "INSERT INTO annotator_document_fts(annotator_document_fts) VALUES ('rebuild')",
     LIVE_ORDER_INDEX,
+    *LABEL_INDEXES,
 ]
 SQLITE_BACKWARD = [
+    "DROP INDEX IF EXISTS span_label_idx",
+    "DROP INDEX IF EXISTS goldspan_label_idx",
     "DROP INDEX IF EXISTS document_live_order_idx",
     "DROP TRIGGER IF EXISTS annotator_document_fts_update",
     "DROP TRIGGER IF EXISTS annotator_document_fts_delete",

@@ -122,17 +122,19 @@ def document_list(
     if assignee:
         documents = documents.filter(pk__in=annotations.filter(annotator__username=assignee).values("document_id"))
     if label:
-        spans = Span.objects.filter(
-            annotation__document=OuterRef("pk"), annotation__status=Annotation.Status.SUBMITTED, label=label
-        )
-        has_label: Q | Exists  # `Exists | Exists` is a Q
+        spans = Span.objects.filter(label=label)
+        if after is not None:
+            spans = spans.filter(annotation__document_id__gt=after)
         if sees_all:
-            has_label = Exists(spans) | Exists(GoldSpan.objects.filter(gold__document=OuterRef("pk"), label=label))
+            submitted = spans.filter(annotation__status=Annotation.Status.SUBMITTED).values("annotation__document_id")
+            gold_spans = GoldSpan.objects.filter(label=label)
+            if after is not None:
+                gold_spans = gold_spans.filter(gold__document_id__gt=after)
+            documents = documents.filter(Q(pk__in=submitted) | Q(pk__in=gold_spans.values("gold__document_id")))
         else:
-            has_label = Exists(
-                Span.objects.filter(annotation__document=OuterRef("pk"), annotation__annotator=user, label=label)
+            documents = documents.filter(
+                pk__in=spans.filter(annotation__annotator=user).values("annotation__document_id")
             )
-        documents = documents.filter(has_label)
     if q:
         terms = search_terms(q)
         if not terms:  # nothing to search for but punctuation: only an id typed exactly
