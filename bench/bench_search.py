@@ -211,7 +211,7 @@ def run(base_url: str, token: str, project_slug: str, *, documents: int, first_i
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
     listing = f"/api/projects/{project_slug}/documents/"
     named = {
-        "floor: the project's own page, not the list": f"/api/projects/{project_slug}/",
+        "floor: who am I (no documents read)": "/api/auth/me/",
         "keyset first page": "?cursor=0",
         "keyset page half way": f"?cursor={middle_id}",
         "numbered page 1 (with count)": "?page=1",
@@ -219,6 +219,7 @@ def run(base_url: str, token: str, project_slug: str, *, documents: int, first_i
         **{f"status={s}": f"?status={s}&cursor=0" for s in ("unassigned", "in_progress", "done", "gold")},
         **{f"status={s}, half way": f"?status={s}&cursor={middle_id}" for s in ("in_progress", "gold")},
         "assignee=alice": "?assignee=alice&cursor=0",
+        "label=LOCATION": "?label=LOCATION&cursor=0",
         "q=the (most documents)": "?q=the&cursor=0",
         "q=bucket7 (1 %)": "?q=bucket7&cursor=0",
         "q=rare4242 (10 documents)": "?q=rare4242&cursor=0",

@@ -200,9 +200,16 @@ def project_progress(*, project: Project, user: User | None = None) -> dict[str,
     """Documents total and done (see the module docstring), by status, and per annotator
     the submitted, draft and skipped counts and active seconds spent. With `user` given,
     only that annotator's row is included (annotators don't see each other's figures)."""
-    by_status = dict(documents_with_status(project=project).order_by().values_list("status").annotate(n=Count("pk")))
-    counts = {name: by_status.get(name, 0) for name in DOCUMENT_STATUSES}
-    annotations = Annotation.objects.filter(document__in=Document.objects.live().filter(project=project))
+    # Counted from the gold and annotation rows, and the rest from one index count of the
+    # live documents: a status computed for every document took 12 s at a million.
+    live = Document.objects.live().filter(project=project)
+    annotated = {
+        name: live.filter(_status_is(name, project=project, annotations=Annotation.objects.all())).count()
+        for name in ("in_progress", "done", "gold")
+    }
+    counts = {"unassigned": live.count() - sum(annotated.values()), **annotated}
+    # A join from the annotations (few) to their documents, not `IN` the project's documents (all).
+    annotations = Annotation.objects.filter(document__project=project, document__deleted_at__isnull=True)
     if user is not None:
         annotations = annotations.filter(annotator=user)
     rows = (
