@@ -34,11 +34,19 @@ LABEL_INDEXES = [
     "CREATE INDEX span_label_idx ON annotator_span (label, annotation_id)",
     "CREATE INDEX goldspan_label_idx ON annotator_goldspan (label, gold_id)",
 ]
-LIVE_ORDER_INDEX = "CREATE INDEX document_live_order_idx ON annotator_document (project_id, id) WHERE deleted_at IS NULL"
+LIVE_ORDER_INDEX = (
+    "CREATE INDEX document_live_order_idx ON annotator_document (project_id, id) WHERE deleted_at IS NULL"
+)
 POSTGRES_CONFIGURATION = "CREATE TEXT SEARCH CONFIGURATION annotator_search (COPY = pg_catalog.simple)"
 # After the configuration is final: the index's entries are made with it.
 POSTGRES_FORWARD = [
     f"CREATE INDEX document_search_idx ON annotator_document USING gin (({SEARCH_EXPRESSION}))",
+    # A page of a search is read either from the index (a rare word: every match, then sorted)
+    # or in id order until the page is full (a common one); the planner picks by the word's
+    # estimated frequency. With the default statistics a word it does not track is guessed
+    # at 0.5 % of the documents, and a word in 10 of a million was read in id order through
+    # them all (30 s). 1,000 tracks ten times more words, so the guess for the rest is small.
+    "ALTER INDEX document_search_idx ALTER COLUMN 1 SET STATISTICS 1000",
     LIVE_ORDER_INDEX,
     *LABEL_INDEXES,
 ]
