@@ -277,7 +277,8 @@ def main() -> None:
     from bench.bench_api import free_port, server_env, start_server
 
     port = free_port()
-    server = start_server(port, 2, server_env())
+    # A generous worker timeout: the first request imports the app, slow on a loaded machine.
+    server = start_server(port, 2, server_env(), extra=("--timeout", "120"))
     try:
         base = f"http://127.0.0.1:{port}"
         figures = run(base, seeded["token"], seeded["slug"], documents=args.documents, first_id=seeded["first_id"])
