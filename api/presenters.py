@@ -121,7 +121,7 @@ def document_list_items(
         {
             "id": d.pk,
             "external_id": d.external_id,
-            "status": d.status,  # type: ignore[attr-defined]  # annotated by document_queries.document_list
+            "status": d.status,  # type: ignore[attr-defined]  # annotated by document_queries.with_status
             "my_status": mine.get(d.pk),
             "assignees": sorted(held[d.pk], key=lambda a: a["username"]) if all_visible else None,
             "preview": d.text[:200],

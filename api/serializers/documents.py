@@ -52,9 +52,19 @@ class DocumentListQuerySerializer(QuerySerializer):
         "(annotators: in their own annotation).",
     )
     q = serializers.CharField(
-        max_length=200, required=False, help_text="Search: text or external id contains this (case-insensitive)."
+        max_length=200,
+        required=False,
+        help_text="Search: documents whose text or external id has every word of this (case and Latin accents "
+        "ignored; the last word may be the start of a word). Quotes, brackets and operators are searched as text.",
     )
-    page = serializers.IntegerField(min_value=1, required=False, help_text="Page number, from 1.")
+    cursor = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="Keyset paging: the documents after this id, and `next` carries the cursor of the page after "
+        "(`count` and `previous` are null). Start with 0. Reads only the page, however large the project; "
+        "without it, pages are numbered (`page`) and counted.",
+    )
+    page = serializers.IntegerField(min_value=1, required=False, help_text="Page number, from 1 (not with `cursor`).")
     page_size = serializers.IntegerField(
         min_value=1, max_value=500, required=False, help_text="Documents per page (default 50, at most 500)."
     )
@@ -126,7 +136,11 @@ class ImportSerializer(InputSerializer):
 class DocumentPageSerializer(serializers.Serializer):
     """One page of the document list."""
 
-    count = serializers.IntegerField(help_text="Documents that match, over all pages.")
+    count = serializers.IntegerField(
+        allow_null=True, help_text="Documents that match, over all pages (null with `cursor`: not counted)."
+    )
     next = serializers.URLField(allow_null=True, help_text="The next page's URL, or null on the last page.")
-    previous = serializers.URLField(allow_null=True, help_text="The previous page's URL, or null on the first.")
+    previous = serializers.URLField(
+        allow_null=True, help_text="The previous page's URL, or null on the first (always null with `cursor`)."
+    )
     results = DocumentListItemSerializer(many=True, help_text="This page's documents.")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from annotator.models import Role
 from annotator.selectors import annotation_states
 from annotator.services import deletion, uploads
-from annotator.services.document_queries import document_list
+from annotator.services.document_queries import document_list, with_status
 from api import access, presenters
 from api.serializers.deletion import DeletedSerializer
 from api.serializers.documents import (
@@ -32,9 +34,10 @@ class DocumentPages(PageNumberPagination):
 
 
 class DocumentListView(APIView):
-    """The project's documents, 50 a page (`page`, `page_size`), filtered by status,
-    assignee and label and searched with `q`. Annotators see only documents assigned to
-    them. POST (owner) adds one document."""
+    """The project's documents, 50 a page, filtered by status, assignee and label and
+    searched with `q`: numbered pages (`page`, `page_size`, with a count) or keyset pages
+    (`cursor`, which read only the page at any project size). Annotators see only documents
+    assigned to them. POST (owner) adds one document."""
 
     @extend_schema(
         parameters=[DocumentListQuerySerializer],
@@ -45,16 +48,33 @@ class DocumentListView(APIView):
         project, role = access.project_for(request, slug, Role.ANNOTATOR)
         query = DocumentListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        filters = {k: v for k, v in query.validated_data.items() if k not in ("page", "page_size")}
+        filters = {k: v for k, v in query.validated_data.items() if k not in ("page", "page_size", "cursor")}
+        cursor = query.validated_data.get("cursor")
+        if cursor is not None and "page" in query.validated_data:
+            raise ValidationError({"page": ["give either page or cursor, not both"]})
         access.check_assignee_filter(request, role, filters.get("assignee"))
         all_visible = access.sees_all(role)
-        documents = document_list(project=project, user=access.caller(request), sees_all=all_visible, **filters)
+        user = access.caller(request)
+        documents = document_list(project=project, user=user, sees_all=all_visible, after=cursor, **filters)
+        # Ids first, then the page's rows with their status: the status subqueries run for the
+        # shown documents only, never for the ones a filter passes over.
+        ids = documents.values_list("pk", flat=True)
         pages = DocumentPages()
-        page = pages.paginate_queryset(documents, request, view=self)
-        shown = list(page or [])
-        states = annotation_states(document_ids=[d.pk for d in shown])
-        items = presenters.document_list_items(shown, states, user=access.caller(request), all_visible=all_visible)
-        return pages.get_paginated_response(DocumentListItemSerializer(items, many=True).data)
+        if cursor is None:
+            page_ids = list(pages.paginate_queryset(ids, request, view=self) or [])
+        else:
+            size = pages.get_page_size(request) or pages.page_size
+            page_ids = list(ids[: size + 1])
+            more, page_ids = len(page_ids) > size, page_ids[:size]
+        shown = with_status(project=project, ids=page_ids)
+        states = annotation_states(document_ids=page_ids)
+        items = DocumentListItemSerializer(
+            presenters.document_list_items(shown, states, user=user, all_visible=all_visible), many=True
+        ).data
+        if cursor is None:
+            return pages.get_paginated_response(items)
+        after = replace_query_param(request.build_absolute_uri(), "cursor", page_ids[-1]) if more else None
+        return Response({"count": None, "next": after, "previous": None, "results": items})
 
     @extend_schema(request=DocumentCreateSerializer, responses={201: DocumentSerializer}, tags=["documents"])
     def post(self, request: Request, slug: str) -> Response:

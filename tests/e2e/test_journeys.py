@@ -465,6 +465,13 @@ def test_review_keeps_decisions_over_a_reload_warns_of_undecided_ones_and_pages_
     page.locator("[data-test=next-page]").click()
     page.locator("[data-test=page-of]", has_text="51–55 of 55").wait_for()
     assert page.locator("[data-test=review-row]").count() == 5
+    # ... and searches words on the index: an external id, accents not needed.
+    page.locator("input[placeholder^='search text']").fill("more-7")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_text("1 document(s)").wait_for()
+    page.locator("input[placeholder^='search text']").fill("ALEP more-1*")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_text("11 document(s)").wait_for()
     assert page.errors == []
 
 

@@ -73,3 +73,32 @@ def test_a_deleted_document_is_neither_listed_nor_counted(project, staged, owner
     delete_document(document=staged[0])
     assert staged[0].pk not in document_list(project=project, user=owner, sees_all=True).values_list("pk", flat=True)
     assert project_progress(project=project)["documents"] == 4
+
+
+def test_each_status_filter_lists_exactly_the_documents_of_that_status(project, staged, owner) -> None:  # type: ignore[no-untyped-def]
+    by_status = dict(documents_with_status(project=project).values_list("pk", "status"))
+    for status in ("unassigned", "in_progress", "done", "gold"):
+        listed = document_list(project=project, user=owner, sees_all=True, status=status)
+        assert list(listed.values_list("pk", flat=True)) == sorted(pk for pk, s in by_status.items() if s == status)
+
+
+def test_an_annotators_label_filter_looks_at_their_own_spans_only(project, staged, alice, bob) -> None:  # type: ignore[no-untyped-def]
+    done = staged[0]  # alice marked a LOCATION there, bob nothing
+    assert list(document_list(project=project, user=alice, sees_all=False, label="LOCATION")) == [done]
+    assert list(document_list(project=project, user=bob, sees_all=False, label="LOCATION")) == []
+
+
+def test_a_keyset_page_starts_after_the_cursor_for_every_filter(project, staged, owner) -> None:  # type: ignore[no-untyped-def]
+    _, in_progress, gold, skipped, untouched = staged
+    after = in_progress.pk
+
+    def listed(**filters: str) -> list[int]:
+        found = document_list(project=project, user=owner, sees_all=True, after=after, **filters)
+        return list(found.values_list("pk", flat=True))
+
+    assert listed() == [gold.pk, skipped.pk, untouched.pk]
+    assert listed(status="unassigned") == [skipped.pk, untouched.pk]
+    assert listed(status="gold") == [gold.pk]
+    assert listed(status="done") == []
+    assert listed(assignee="bob") == [skipped.pk]
+    assert listed(label="LOCATION") == []

@@ -1,0 +1,297 @@
+"""Document search and the document list at a million documents (#17).
+
+    .venv/bin/python bench/bench_search.py [--documents 1000000] [--database-url postgres://...]
+
+Fills a fresh database with a project of N documents (1,000-character leads of the FA-KES
+articles, each with words of known frequency: `bucketNN` in 1 % of them, `rareNNNNN` in 10,
+Arabic and accented French in some), a few percent of them annotated, submitted, adjudicated
+or deleted, and a small second project; then starts gunicorn and times, through the API,
+search and list pages (keyset and numbered) with each filter of the contract.
+
+The rows go in with direct SQL for speed, all but the last 2 % before migration 0008 and
+those after it: the search index is built as the app builds it (the migration indexes the
+rows it finds, then the triggers or the expression index keep up with the rows added), and
+the insert rate with and without the index is reported.
+
+Other benchmarks (bench/bench_scale.py) call `run(base_url, token, project_slug)` on a
+running server: it needs an owner's or reviewer's token and returns the timings as a dict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.client
+import json
+import os
+import signal
+import statistics
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import CORPUS, fresh_django, machine
+
+ARABIC = " قالت مصادر محلية إن الغارات على حلب أوقعت قتلى"
+FRENCH = " L'armée a frappé Alep, selon un communiqué publié à Genève"
+BATCH = 10_000
+
+
+def leads() -> list[str]:
+    with CORPUS.open(encoding="utf-8") as lines:
+        return [json.loads(line)["text"][:1000] for line in lines]
+
+
+def document_rows(project_id: int, start: int, stop: int, texts: list[str], prefix: str) -> Iterator[tuple]:
+    now = datetime.now(UTC)
+    for i in range(start, stop):
+        text = f"{texts[i % len(texts)]} ref{i} bucket{i % 100} rare{i % 100_000}"
+        if i % 50 == 0:
+            text += ARABIC
+        if i % 70 == 0:
+            text += FRENCH
+        yield (
+            project_id,
+            f"{prefix}-{i}",
+            text,
+            "{}",
+            hashlib.sha256(text.encode()).hexdigest(),
+            now,
+        )
+
+
+def insert_documents(rows: Iterator[tuple]) -> None:
+    from django.db import connection, transaction
+
+    sql = (
+        "INSERT INTO annotator_document (project_id, external_id, text, meta, content_hash, created_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s)"
+    )
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(sql, batch)
+            batch = []
+    if batch:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, batch)
+
+
+def stage_work(project_id: int, alice: int, bob: int, rita: int) -> dict[str, int]:
+    """Annotations, gold and deletions spread over the id range: every 100th document a
+    draft (in progress), every 200th two submissions (done), every 500th also gold, every
+    300th skipped (unassigned again), every 1000th deleted."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM annotator_document WHERE project_id = %s ORDER BY id", [project_id])
+        ids = [row[0] for row in cursor.fetchall()]
+    now = datetime.now(UTC)
+    annotations, gold, deleted = [], [], []
+    for n, pk in enumerate(ids):
+        if n % 200 == 0:
+            annotations += [(pk, alice, "submitted", now), (pk, bob, "submitted", now)]
+            if n % 500 == 0:
+                gold.append((pk, rita, now, now))
+        elif n % 100 == 0:
+            annotations.append((pk, alice, "draft", now))
+        elif n % 300 == 0:
+            annotations.append((pk, bob, "skipped", now))
+        if n % 1000 == 999:
+            deleted.append((now, pk))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO annotator_annotation (document_id, annotator_id, status, version, time_spent, "
+            "rejected_suggestions, created_at, updated_at) VALUES (%s, %s, %s, 1, 0, '[]', %s, %s)",
+            [(pk, user, status, at, at) for pk, user, status, at in annotations],
+        )
+        cursor.executemany(
+            "INSERT INTO annotator_gold (document_id, adjudicator_id, source_versions, origin, version, "
+            "created_at, updated_at) VALUES (%s, %s, '{}', 'adjudicated', 1, %s, %s)",
+            gold,
+        )
+        cursor.executemany("UPDATE annotator_document SET deleted_at = %s WHERE id = %s", deleted)
+    return {"annotations": len(annotations), "gold": len(gold), "deleted": len(deleted), "first_id": ids[0]}
+
+
+def seed(documents: int) -> dict:
+    """Fill the database; returns the tokens, the project's slug and the seeding figures."""
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connection
+
+    from annotator.models import Role
+    from annotator.services.projects import add_member, create_project
+    from annotator.services.tokens import issue_token
+
+    call_command("migrate", "annotator", "0006", verbosity=0)
+    project = create_project(
+        slug="bench", labels=["CASUALTY_COUNT", "PERPETRATOR", "LOCATION"], annotators_per_document=2
+    )
+    other = create_project(slug="other", labels=["LOCATION"], annotators_per_document=1)
+    users = {}
+    for name, role in (("olivia", Role.OWNER), ("alice", Role.ANNOTATOR), ("bob", Role.ANNOTATOR)):
+        users[name] = User.objects.create_user(username=name, password=None)
+        add_member(project=project, user=users[name], role=role)
+    users["rita"] = User.objects.create_user(username="rita", password=None)
+    add_member(project=project, user=users["rita"], role=Role.REVIEWER)
+    texts = leads()
+    before = documents - documents // 50
+    started = time.perf_counter()
+    insert_documents(document_rows(project.pk, 0, before, texts, "doc"))
+    unindexed = time.perf_counter() - started
+    staged = stage_work(project.pk, users["alice"].pk, users["bob"].pk, users["rita"].pk)
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    indexing = time.perf_counter() - started
+    started = time.perf_counter()
+    insert_documents(document_rows(project.pk, before, documents, texts, "doc"))
+    indexed = time.perf_counter() - started
+    insert_documents(document_rows(other.pk, 0, 1000, texts, "other"))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {
+        "token": issue_token(user=users["olivia"])[1],
+        "alice_token": issue_token(user=users["alice"])[1],
+        "slug": "bench",
+        "insert_per_s_without_index": round(before / unindexed),
+        "migration_0008_s": round(indexing, 1),
+        "insert_per_s_with_index": round((documents - before) / indexed),
+        **staged,
+    }
+
+
+def existing(folder: str, database_url: str | None) -> dict:
+    """Django on the database an earlier run left (SQLite in `folder` unless `database_url`)."""
+    os.environ["ANNOTATOR_VAR_DIR"] = folder
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+
+    from annotator.models import Document
+    from annotator.services.tokens import issue_token
+
+    first = Document.objects.filter(project__slug="bench").order_by("pk").values_list("pk", flat=True).first()
+    return {"token": issue_token(user=User.objects.get(username="olivia"))[1], "slug": "bench", "first_id": first}
+
+
+def _get(conn: http.client.HTTPConnection, path: str, token: str) -> tuple[float, dict]:
+    started = time.perf_counter()
+    conn.request("GET", path, headers={"Authorization": f"Token {token}"})
+    response = conn.getresponse()
+    body = response.read()
+    took = (time.perf_counter() - started) * 1000
+    if response.status != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status} {body[:300]!r}")
+    return took, json.loads(body)
+
+
+def run(base_url: str, token: str, project_slug: str, *, documents: int, first_id: int = 1, repeats: int = 15) -> dict:
+    """Time search and list pages of `project_slug` on the server at `base_url` with an
+    owner's or reviewer's `token`: the p50 and p95 in ms of each named request (repeated
+    `repeats` times, after one untimed warm-up), and `search_p95_ms` over 100 searches for
+    words of every frequency. `documents`: about how many the project holds, `first_id` the
+    first one's id (deep pages start half way)."""
+    middle_id, middle_page = first_id + documents // 2, max(1, documents // 100)
+    url = urllib.parse.urlsplit(base_url)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
+    listing = f"/api/projects/{project_slug}/documents/"
+    named = {
+        "floor: who am I (no documents read)": "/api/auth/me/",
+        "keyset first page": "?cursor=0",
+        "keyset page half way": f"?cursor={middle_id}",
+        "numbered page 1 (with count)": "?page=1",
+        "numbered page half way (offset)": f"?page={middle_page}",
+        **{f"status={s}": f"?status={s}&cursor=0" for s in ("unassigned", "in_progress", "done", "gold")},
+        **{f"status={s}, half way": f"?status={s}&cursor={middle_id}" for s in ("in_progress", "gold")},
+        "assignee=alice": "?assignee=alice&cursor=0",
+        "label=LOCATION": "?label=LOCATION&cursor=0",
+        "q=the (most documents)": "?q=the&cursor=0",
+        "q=bucket7 (1 %)": "?q=bucket7&cursor=0",
+        "q=rare4242 (10 documents)": "?q=rare4242&cursor=0",
+        "q=zzqx (none)": "?q=zzqx&cursor=0",
+        "q=bucket7 syria (two words)": "?q=bucket7+syria&cursor=0",
+        "q=bucket7* (prefix, 1 %)": "?q=bucket7*&cursor=0",
+        "q=syri* (prefix)": "?q=syri*&cursor=0",
+        "q=حلب (Arabic, 2 %)": "?q=" + urllib.parse.quote("حلب") + "&cursor=0",
+        "q=armee (accent folded, 1.4 %)": "?q=armee&cursor=0",
+        'q=rare4242 AND ("x" -': "?q=" + urllib.parse.quote('rare4242 AND ("x" -') + "&cursor=0",
+        "q=bucket7 & status=done": "?q=bucket7&status=done&cursor=0",
+        "q=the, numbered page 1 (with count)": "?q=the&page=1",
+    }
+    figures: dict = {}
+    for name, query in named.items():
+        path = query if query.startswith("/") else listing + query
+        try:
+            _get(conn, path, token)
+            times = sorted(_get(conn, path, token)[0] for _ in range(repeats))
+        except (RuntimeError, OSError) as error:  # e.g. past gunicorn's 30 s: a figure too
+            figures[name] = {"p50_ms": "failed", "p95_ms": str(error)[:80]}
+            conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
+            continue
+        figures[name] = {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(_p95(times), 1)}
+    words = ["the", "syria", "attack", "killed", "حلب", "armee", "zzqx", "bucket1*"]
+    words += [f"bucket{n}" for n in range(0, 100, 7)] + [f"rare{n}" for n in range(0, 100_000, 1313)]
+    times = sorted(
+        _get(conn, f"{listing}?cursor=0&q={urllib.parse.quote(words[n % len(words)])}", token)[0] for n in range(100)
+    )
+    figures["search_p95_ms"] = round(_p95(times), 1)
+    return figures
+
+
+def _p95(times: list[float]) -> float:
+    return times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--again", metavar="FOLDER", help="time again the database an earlier run left in FOLDER (no seeding)"
+    )
+    args = parser.parse_args()
+    if args.again:
+        seeded = existing(args.again, args.database_url)
+    else:
+        folder = fresh_django(args.database_url)
+        print(f"database and logs in {folder}", flush=True)
+        started = time.perf_counter()
+        seeded = seed(args.documents)
+        seeded["seed_s"] = round(time.perf_counter() - started)
+        print(json.dumps({k: v for k, v in seeded.items() if "token" not in k}), flush=True)
+    from bench.bench_api import free_port, server_env, start_server
+
+    port = free_port()
+    # A generous worker timeout: the first request imports the app, slow on a loaded machine.
+    server = start_server(port, 2, server_env(), extra=("--timeout", "120"))
+    try:
+        base = f"http://127.0.0.1:{port}"
+        figures = run(base, seeded["token"], seeded["slug"], documents=args.documents, first_id=seeded["first_id"])
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+    vendor = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"\n{vendor}, {args.documents:,} documents, {machine()}, {datetime.now(UTC):%Y-%m-%d}\n")
+    print("| request | p50 ms | p95 ms |\n|---|---|---|")
+    for name, value in figures.items():
+        if isinstance(value, dict):
+            print(f"| {name} | {value['p50_ms']} | {value['p95_ms']} |")
+    print(f"\nsearch p95 over 100 searches: {figures['search_p95_ms']} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Searching a project's documents on the full-text index (migration 0008): mixed
+languages, accents, emoji and any punctuation; only the project's live documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.models import Document
+from annotator.services.deletion import delete_document
+from annotator.services.document_queries import document_list
+from annotator.services.projects import create_project
+from annotator.services.uploads import create_document
+
+TEXTS = {
+    "arabic": "قالت مصادر محلية إن الغارات على حلب أوقعت قتلى",
+    "french": "L'ARMÉE a frappé Alep, selon un communiqué publié à Genève",
+    "emoji": "Breaking🔥war reported near Idlib 👍peace talks stalled",
+    "english": "Airstrikes killed twelve civilians in Aleppo on Tuesday",
+}
+
+
+@pytest.fixture
+def project(db):  # type: ignore[no-untyped-def]
+    """A project of its own: the seed articles would match these words too."""
+    return create_project(slug="search", labels=["LOCATION"])
+
+
+@pytest.fixture
+def texts(project) -> dict[str, Document]:  # type: ignore[no-untyped-def]
+    return {name: create_document(project=project, text=text, external_id=name) for name, text in TEXTS.items()}
+
+
+def found(project, owner, q: str, **filters) -> list[str]:  # type: ignore[no-untyped-def]
+    documents = document_list(project=project, user=owner, sees_all=True, q=q, **filters)
+    return list(documents.values_list("external_id", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("حلب", ["arabic"]),
+        ("الغارات قتلى", ["arabic"]),
+        ("armée", ["french"]),
+        ("armee", ["french"]),  # typed without the accent
+        ("ARMEE GENEVE", ["french"]),
+        ("l'armée", ["french"]),
+        ("war", ["emoji"]),  # a word with an emoji stuck to it
+        ("peace", ["emoji"]),
+        ("aleppo civilians", ["english"]),
+        ("civil*", ["english"]),
+        ("civil", []),  # whole words unless a prefix is asked for
+    ],
+)
+def test_search_finds_words_in_any_of_the_languages(project, owner, texts, q, expected) -> None:  # type: ignore[no-untyped-def]
+    assert found(project, owner, q) == expected
+
+
+def test_search_looks_at_the_external_id_too(project, owner, texts) -> None:  # type: ignore[no-untyped-def]
+    assert found(project, owner, "emoji") == ["emoji"]
+
+
+@pytest.mark.parametrize(
+    "q", ['"', "(", ")", "AND", "*", "-", "aleppo AND", '"aleppo', "aleppo)", "NOT aleppo", "\\", "'", "'aleppo"]
+)
+def test_query_syntax_typed_by_a_user_is_searched_never_an_error(project, owner, texts, q) -> None:  # type: ignore[no-untyped-def]
+    result = found(project, owner, q)
+    assert result in ([], ["english"])
+
+
+def test_deleted_documents_and_other_projects_never_match(project, owner, texts) -> None:  # type: ignore[no-untyped-def]
+    other = create_project(slug="elsewhere", labels=["LOCATION"])
+    create_document(project=other, text="Aleppo airstrikes again", external_id="theirs")
+    delete_document(document=texts["english"])
+    assert found(project, owner, "aleppo") == []
+    assert found(other, owner, "aleppo") == ["theirs"]
+
+
+def test_a_document_gone_or_rewritten_is_searched_as_it_is_now(project, owner, texts) -> None:  # type: ignore[no-untyped-def]
+    texts["arabic"].delete()
+    texts["english"].text = "Shelling reported in Homs"
+    texts["english"].save()
+    assert found(project, owner, "حلب") == []
+    assert found(project, owner, "aleppo") == []
+    assert found(project, owner, "homs") == ["english"]
+
+
+def test_search_combines_with_the_status_filter_and_the_keyset(project, owner, texts) -> None:  # type: ignore[no-untyped-def]
+    assert found(project, owner, "aleppo", status="unassigned") == ["english"]
+    assert found(project, owner, "aleppo", status="gold") == []
+    assert found(project, owner, "aleppo", after=texts["english"].pk) == []
