@@ -1,8 +1,9 @@
 """Which codec reads and writes which format, by name or file extension.
 
-Import formats: jsonl (ours and doccano's), txt (a file, a folder of files or a zip),
-csv (a `text` column), conll and conll-meta (the same reader), labelstudio, spacy.
-Export formats (`EXPORT_FORMATS`): jsonl, csv (documents), conll, conll-meta,
+Import formats: jsonl and doccano (the same reader: ours and doccano's), txt (a file, a
+folder of files or a zip), csv (a `text` column), conll and conll-meta (the same reader),
+labelstudio, spacy.
+Export formats (`EXPORT_FORMATS`): jsonl, doccano, csv (documents), conll, conll-meta,
 labelstudio, spacy (binary), casualty-csv (export only), txt (a zip, binary).
 See docs/formats.md.
 """
@@ -20,6 +21,7 @@ from annotator.exceptions import FormatError
 from annotator.formats.casualty_csv import write_casualty_csv
 from annotator.formats.conll import read_conll, write_conll, write_conll_meta
 from annotator.formats.csvfile import read_csv, write_csv
+from annotator.formats.doccano import write_doccano
 from annotator.formats.jsonl import read_jsonl, write_jsonl
 from annotator.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotator.formats.records import Record
@@ -69,6 +71,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
     spec.name: spec
     for spec in (
         ExportFormat("jsonl", write_jsonl, "jsonl", "application/x-ndjson; charset=utf-8"),
+        ExportFormat("doccano", write_doccano, "jsonl", "application/x-ndjson; charset=utf-8"),
         ExportFormat("csv", write_csv, "csv", "text/csv; charset=utf-8"),
         ExportFormat("conll", write_conll, "conll", "text/plain; charset=utf-8", reports_loss=True),
         ExportFormat("conll-meta", write_conll_meta, "conll", "text/plain; charset=utf-8", reports_loss=True),
@@ -103,6 +106,7 @@ def _read_conll_bytes(data: bytes) -> Iterator[Record]:
 
 READERS: dict[str, Reader] = {
     "jsonl": _read_jsonl_bytes,
+    "doccano": _read_jsonl_bytes,
     "csv": _read_csv_bytes,
     "conll": _read_conll_bytes,
     "conll-meta": _read_conll_bytes,
