@@ -172,3 +172,16 @@ def test_the_model_source_exports_the_current_models_scored_spans_as_predictions
     (task,) = json.loads(exported(project, "model", "labelstudio"))
     assert task["annotations"] == []
     assert (task["predictions"][0]["model_version"], task["predictions"][0]["score"]) == ("2", 0.8765)
+
+
+def test_the_hf_export_numbers_tags_in_the_projects_label_order(gold_project) -> None:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(exported(gold_project, "gold", "hf"))) as archive:
+        names = json.loads(archive.read("labels.json"))
+        rows = archive.read("data.jsonl").decode().splitlines()
+    assert names == ["O", *(f"{p}-{label}" for label in LABELS for p in "BI")]
+    assert {json.loads(row)["document"] for row in rows} == {
+        r.id for r in export_records(project=gold_project, source="gold")
+    }
