@@ -9,7 +9,10 @@ that is not at a space falls between two tokens, and a span covers whole tokens.
 is never a token.
 
 Sentences end after ".", "!" or "?" (and any closing quote) followed by whitespace, and at every line break, which
-is all the CoNLL export and the tagger's sentence features need.
+is all the CoNLL export and the tagger's sentence features need — except after an abbreviation:
+a word of `ABBREVIATIONS` ("Dr.", "Jan.", "No.", ...), a run of single letters each with
+its period ("U.S.", "U.N.", "e.g.") or a capital initial ("George W. Bush"). Those are
+written with their case: "no." still ends "He said no." (docs/formats.md lists them).
 """
 
 from __future__ import annotations
@@ -72,13 +75,48 @@ _SENTENCE_END = frozenset(".!?")
 _CLOSERS = frozenset("\"')]\u201d\u2019")
 _ENDS_OR_CLOSERS = _SENTENCE_END | _CLOSERS
 
+# Words whose period does not end a sentence (with the period, case as written): titles and
+# ranks, months, and a few others common in news reports. Dotted initialisms ("U.S.") and
+# capital initials ("W.") need no entry (`_INITIALS`).
+# fmt: off
+ABBREVIATIONS = frozenset([
+    "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Gen.", "Lt.", "Col.", "Maj.", "Capt.", "Cpt.", "Sgt.", "Cpl.",
+    "Adm.", "Brig.", "Cmdr.", "Gov.", "Sen.", "Rep.", "Pres.", "Amb.", "Rev.", "Hon.", "Sr.", "Jr.",
+    "St.", "Mt.", "Ft.", "Ave.", "Blvd.", "Rd.", "Dept.",
+    "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.",
+    "No.", "Nos.", "Nr.", "vs.", "approx.",
+])
+# fmt: on
+_OPENERS = re.compile(r"^[^\w.]+")
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_a-z]\.")
+
+
+def _abbreviation(tokens: Sequence[Token], period: int) -> bool:
+    """Whether the period at `tokens[period]` closes an abbreviation: the tokens that run
+    into it without a gap spell one of `ABBREVIATIONS` or initials."""
+    first = period
+    while first > 0 and tokens[first - 1].end == tokens[first].start:
+        first -= 1
+    if first == period:
+        return False
+    # An opening quote or bracket may run into the word: `("U.S.`.
+    word = _OPENERS.sub("", "".join(token.text for token in tokens[first : period + 1]))
+    return word in ABBREVIATIONS or _INITIALS.fullmatch(word) is not None
+
+
+def _final_mark(tokens: Sequence[Token], last: int, first: int = 0) -> bool:
+    """Whether `tokens[last]` (or the one before it, `tokens[last]` being a closing quote or
+    bracket and not `tokens[first]`) is final punctuation that ends a sentence."""
+    if tokens[last].text in _CLOSERS and last > first:
+        last -= 1
+    mark = tokens[last].text
+    return mark in _SENTENCE_END and not (mark == "." and _abbreviation(tokens, last))
+
 
 def _ends_sentence(tokens: Sequence[Token]) -> bool:
-    """Final punctuation, possibly followed by a closing quote or bracket: `no."`."""
-    last = tokens[-1].text
-    if last in _CLOSERS and len(tokens) > 1:
-        last = tokens[-2].text
-    return last in _SENTENCE_END
+    """Final punctuation, possibly followed by a closing quote or bracket: `no."`, but not
+    the period of an abbreviation (`U.S.`)."""
+    return _final_mark(tokens, len(tokens) - 1)
 
 
 def sentences(text: str, tokens: Sequence[Token] | None = None) -> list[list[Token]]:
@@ -105,12 +143,8 @@ def sentences(text: str, tokens: Sequence[Token] | None = None) -> list[list[Tok
         gap = text[previous.end : token.start]
         if not gap:
             continue
-        if "\n" not in gap:
-            last = previous.text
-            if last in _CLOSERS and i - 1 > begin:
-                last = tokens[i - 2].text
-            if last not in _SENTENCE_END:
-                continue
+        if "\n" not in gap and not _final_mark(tokens, i - 1, begin):
+            continue
         result.append(list(tokens[begin:i]))
         begin = i
     result.append(list(tokens[begin:]))

@@ -18,7 +18,7 @@ import numpy as np
 
 from annotator.agreement.bootstrap import percentile_interval
 from annotator.agreement.coefficients import krippendorff_alpha
-from annotator.agreement.figures import FloatArray, rounded
+from annotator.agreement.figures import FloatArray, defined
 from annotator.spans import Span
 
 
@@ -73,9 +73,9 @@ def attribute_agreement(
                     shares = (weights @ agree_by_document) / (weights @ pairs_by_document)
                 interval = percentile_interval(shares, used_documents=int((pairs_by_document > 0).sum()))
             entry[name] = {
-                "value": round(agree / pairs, 4) if pairs else None,
-                "ci95": [round(x, 4) for x in interval] if interval else None,
-                "alpha": rounded(krippendorff_alpha(table)) if len(rows) else None,
+                "value": agree / pairs if pairs else None,
+                "ci95": list(interval) if interval else None,
+                "alpha": defined(krippendorff_alpha(table)) if len(rows) else None,
                 "items": len(groups),
                 "pairs": pairs,
             }

@@ -62,9 +62,9 @@ class Bootstrap:
         return int(self.weights.shape[0])
 
     def interval(self, values: FloatArray, *, documents: int, value: float | None) -> Interval:
-        """The rounded 95% interval of a measure's resample `values`; None when the measure
+        """The 95% interval (full precision) of a measure's resample `values`; None when the measure
         itself is undefined, nothing was resampled or it stands on fewer than two documents."""
         if value is None or self.resamples == 0:
             return None
         interval = percentile_interval(values, used_documents=documents)
-        return [round(interval[0], 4), round(interval[1], 4)] if interval else None
+        return [interval[0], interval[1]] if interval else None

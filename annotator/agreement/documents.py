@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, TypedDict
 
 from annotator.agreement.compare import KINDS, compare_annotations
-from annotator.agreement.figures import rounded
+from annotator.agreement.figures import defined
 from annotator.agreement.measures.alpha_u import document_alpha_u
 from annotator.agreement.measures.cohen import document_cohen
 from annotator.agreement.measures.krippendorff import document_alpha
@@ -43,11 +43,11 @@ def _row(prepared: Prepared, doc: PreparedDocument) -> DocumentRow:
         "missing": [a for a in prepared.annotators if a not in doc.present],
         "spans": {a: len(document.annotations[a]) for a in present},
         "tokens": doc.tokens,
-        "span_f1_exact": rounded(document_span_f1(doc, "exact")),
-        "span_f1_overlap": rounded(document_span_f1(doc, "overlap")),
-        "cohen_kappa": rounded(document_cohen(prepared, doc)),
-        "krippendorff_alpha": rounded(document_alpha(doc)),
-        "alpha_u": rounded(document_alpha_u(prepared, doc)),
+        "span_f1_exact": defined(document_span_f1(doc, "exact")),
+        "span_f1_overlap": defined(document_span_f1(doc, "overlap")),
+        "cohen_kappa": defined(document_cohen(prepared, doc)),
+        "krippendorff_alpha": defined(document_alpha(doc)),
+        "alpha_u": defined(document_alpha_u(prepared, doc)),
         "disagreements": sum(n for kind, n in by_kind.items() if kind != "attributes"),
         "disagreements_by_kind": by_kind,
     }

@@ -1,5 +1,6 @@
-"""What every figure of the report shares: how a value is rounded, how pair values are
-averaged, what "undefined" is, and the JSON shapes (docs/agreement.md describes them)."""
+"""What every figure of the report shares: how pair values are averaged, what "undefined"
+is, and the JSON shapes (docs/agreement.md describes them). Figures are full-precision
+floats (the contract): rounding is for display only (the web page, the command's table)."""
 
 from __future__ import annotations
 
@@ -79,12 +80,6 @@ def defined(value: float | np.floating | FloatArray | None) -> float | None:
         return None
     number = float(value)
     return number if np.isfinite(number) else None
-
-
-def rounded(value: float | np.floating | FloatArray | None) -> float | None:
-    """What the report prints: four decimals, None where undefined."""
-    number = defined(value)
-    return None if number is None else round(number, 4)
 
 
 def mean(values: Sequence[float | None]) -> float | None:

@@ -17,6 +17,8 @@ document; training code that reads plain CoNLL wants ``conll``.
 
 What CoNLL cannot carry, and what happens instead:
 - attributes (a casualty count's value, status, victims) are left out;
+- a sentence never ends inside a span: where `annotator.tokenize.sentences` would end one
+  there (a period the abbreviation list does not know), the two sentences are written as one;
 - a span beginning or ending at whitespace is written over the tokens it covers;
 - a span covering no token (whitespace only) is left out and reported;
 - overlapping spans of different labels cannot both be IOB2: the one whose tokens start
@@ -84,11 +86,11 @@ def iob2_spans(text: str, tokens: Sequence[Token], spans: Iterable[Span]) -> tup
     return tags, kept, lost
 
 
-def _spans_of(record: Record) -> list[Span]:
+def spans_of(record: Record) -> list[Span]:
     return [Span(s["start"], s["end"], s["label"], s.get("attrs") or {}) for s in record.spans or []]
 
 
-def _describe_loss(record: Record, lost: Sequence[Span]) -> str:
+def describe_loss(record: Record, lost: Sequence[Span]) -> str:
     shown = ", ".join(f"{s.label} [{s.start}, {s.end}) {record.text[s.start : s.end]!r}" for s in lost[:3])
     more = f" and {len(lost) - 3} more" if len(lost) > 3 else ""
     who = f" ({record.annotator})" if record.annotator else ""
@@ -108,9 +110,9 @@ def write_conll(
     """One chunk per document; `on_loss` hears of every document that lost spans."""
     for record in records:
         tokens = tokenize(record.text)
-        tags, _, lost = iob2_spans(record.text, tokens, _spans_of(record))
+        tags, _, lost = iob2_spans(record.text, tokens, spans_of(record))
         if lost and on_loss is not None:
-            on_loss(_describe_loss(record, lost))
+            on_loss(describe_loss(record, lost))
         out = [DOCSTART]
         if with_meta:
             if record.id is not None:
@@ -121,11 +123,26 @@ def write_conll(
             if lost:
                 out.append(f"# not_in_iob2 = {json.dumps([[s.start, s.end, s.label] for s in lost])}")
         out.append("")
-        index = {token.start: i for i, token in enumerate(tokens)}
-        for sentence in sentences(record.text, tokens):
-            out.extend(f"{token.text} {tags[index[token.start]]}" for token in sentence)
+        for sentence in sentences_around_spans(record.text, tokens, tags):
+            out.extend(f"{token.text} {tags[i]}" for i, token in sentence)
             out.append("")
         yield "\n".join(out) + "\n"
+
+
+def sentences_around_spans(text: str, tokens: Sequence[Token], tags: Sequence[str]) -> list[list[tuple[int, Token]]]:
+    """`annotator.tokenize.sentences`, with (index, token) items, except that a sentence
+    never ends inside a span: one whose first tag continues a span (I-) is joined to the
+    sentence before it, so a reader that closes spans at sentence ends gets them whole."""
+    joined: list[list[tuple[int, Token]]] = []
+    at = 0
+    for sentence in sentences(text, tokens):
+        items = list(enumerate(sentence, start=at))
+        at += len(sentence)
+        if joined and tags[items[0][0]].startswith("I-"):
+            joined[-1].extend(items)
+        else:
+            joined.append(items)
+    return joined
 
 
 def write_conll_meta(records: Iterable[Record], *, on_loss: LossCallback | None = None) -> Iterator[str]:

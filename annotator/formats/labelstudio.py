@@ -1,10 +1,10 @@
 """Label Studio JSON: a JSON array of tasks, one per document.
 
-Written::
+Written (what Label Studio 1.23 imports as it is)::
 
     [{"id": 1, "data": {"text": "...", "id": "fakes-0042", "meta": {...}},
-      "annotations": [{"id": 1, "completed_by": {"username": "alice"}, "ground_truth": false,
-                       "was_cancelled": false,
+      "meta": {"annotators": {"1": "alice", "2": "gold"}},
+      "annotations": [{"id": 1, "ground_truth": false, "was_cancelled": false,
                        "result": [{"id": "0-21-CASUALTY_COUNT", "from_name": "label", "to_name": "text",
                                    "type": "labels", "value": {"start": 0, "end": 21, "text": "...",
                                                                "labels": ["CASUALTY_COUNT"]}},
@@ -16,11 +16,20 @@ Written::
 
 Records of the same document that follow each other (the `all` source gives one per
 annotator) become one task with several annotations. The gold is an annotation with
-``"ground_truth": true`` completed by ``gold``; the model's spans are ``predictions``.
+``"ground_truth": true`` by ``gold``; the model's spans are ``predictions``.
 A span's attributes are Label Studio's per-region results (same `id` as the region):
 ``number`` for whole numbers, ``choices`` for the rest (booleans as "true"/"false"),
 which is what a labelling config with ``perRegion="true"`` controls produces
 (`labelling_config` writes one).
+
+Annotators. Label Studio refuses a ``completed_by`` that is not one of its own users (an
+object without ``email``, an unknown email: HTTP 400), and keeps of an imported annotation
+only its result, ``ground_truth``, ``was_cancelled``, ``lead_time`` and its ``id`` (as
+``import_id``). So ``completed_by`` is left out (Label Studio gives the annotation to the
+user who imports) and the annotator's name goes in the task's own ``meta`` (which Label
+Studio stores and exports as it is), keyed by the annotation's ``id``:
+``"meta": {"annotators": {"1": "alice"}}``. An export of Label Studio gives each annotation
+a new ``id`` and the one of our file as ``import_id``: the reader looks up both.
 
 Offsets are Unicode code points, as Label Studio ≥ 1.0 stores them for ``<Text>`` (its
 frontend once counted UTF-16 units: HumanSignal/label-studio#1347, fixed by storing code
@@ -28,11 +37,12 @@ points). On import a region whose `text` does not match the code-point offsets b
 match them read as UTF-16 units is converted; any other mismatch is an error naming the
 task.
 
-Read: each annotation that is not cancelled is a record (its annotator: `completed_by`'s
-username, else its email, else ``labelstudio-<id>``; ``ground_truth`` annotations by
-``gold`` stay gold); a task with no annotation is a document alone. Predictions are not
-annotations and are not imported (`count_predictions` tells how many a file has).
-The `line` of a record is its task's number in the file.
+Read: each annotation that is not cancelled is a record (its annotator: the name in the
+task's ``meta.annotators`` for its ``import_id`` or ``id``, else `completed_by`'s username,
+else its email, else ``labelstudio-<id>`` for Label Studio's numeric user ids; ``ground_truth``
+annotations by ``gold`` stay gold); a task with no annotation is a document alone.
+Predictions are not annotations and are not imported (`count_predictions` tells how many a
+file has). The `line` of a record is its task's number in the file.
 """
 
 from __future__ import annotations
@@ -116,6 +126,7 @@ def write_labelstudio(records: Iterable[Record]) -> Iterator[str]:
             data["meta"] = first.meta
         annotations: list[dict[str, Any]] = []
         predictions: list[dict[str, Any]] = []
+        annotators: dict[str, str] = {}
         for record in group:
             if record.spans is None:
                 continue
@@ -130,16 +141,20 @@ def write_labelstudio(records: Iterable[Record]) -> Iterator[str]:
                 predictions.append(prediction)
                 continue
             annotation_id += 1
+            if record.annotator is not None:
+                annotators[str(annotation_id)] = record.annotator
             annotations.append(
                 {
                     "id": annotation_id,
-                    "completed_by": {"username": record.annotator or ""},
                     "ground_truth": record.annotator == "gold",
                     "was_cancelled": False,
                     "result": _results(record.text, record.spans, with_score=False),
                 }
             )
-        task = {"id": task_id, "data": data, "annotations": annotations, "predictions": predictions}
+        task: dict[str, Any] = {"id": task_id, "data": data}
+        if annotators:
+            task["meta"] = {"annotators": annotators}
+        task.update(annotations=annotations, predictions=predictions)
         yield ("[\n" if task_id == 1 else ",\n") + json.dumps(task, ensure_ascii=False)
     yield "\n]\n" if task_id else "[]\n"
 
@@ -221,14 +236,28 @@ def _records_of_task(task: Any, number: int) -> Iterator[Record]:
     if not kept:
         yield Record(text=text, id=doc_id, meta=meta, line=number)
         return
+    task_meta = task.get("meta")
+    named = task_meta.get("annotators") if isinstance(task_meta, dict) else None
+    names = named if isinstance(named, dict) else {}
     for annotation in kept:
         spans = _spans_of(annotation.get("result") or [], text, number)
         yield Record(
-            text=text, id=doc_id, meta=meta, spans=spans, annotator=_annotator_of(annotation, number), line=number
+            text=text,
+            id=doc_id,
+            meta=meta,
+            spans=spans,
+            annotator=_annotator_of(annotation, names, number),
+            line=number,
         )
 
 
-def _annotator_of(annotation: dict[str, Any], number: int) -> str:
+def _annotator_of(annotation: dict[str, Any], names: dict[str, Any], number: int) -> str:
+    # Label Studio's own export has `import_id` (the id our file gave, null for an annotation
+    # made in Label Studio, whose new `id` must not be taken for one of ours); our file: `id`.
+    given = annotation.get("import_id") if "import_id" in annotation else annotation.get("id")
+    name = names.get(str(given)) if given is not None else None
+    if isinstance(name, str) and name.strip():
+        return name.strip()
     who = annotation.get("completed_by")
     if isinstance(who, dict):
         name = who.get("username") or who.get("email")

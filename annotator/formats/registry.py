@@ -1,16 +1,18 @@
 """Which codec reads and writes which format, by name or file extension.
 
-Import formats: jsonl (ours and doccano's), txt (a file, a folder of files or a zip),
-csv (a `text` column), conll and conll-meta (the same reader), labelstudio, spacy.
-Export formats (`EXPORT_FORMATS`): jsonl, csv (documents), conll, conll-meta,
-labelstudio, spacy (binary), casualty-csv (export only), txt (a zip, binary).
+Import formats: jsonl and doccano (the same reader: ours and doccano's), txt (a file, a
+folder of files or a zip), csv (a `text` column), conll and conll-meta (the same reader),
+labelstudio, spacy.
+Export formats (`EXPORT_FORMATS`): jsonl, doccano, csv (documents), conll, conll-meta,
+labelstudio, spacy (binary), casualty-csv (export only), txt (a zip, binary), hf (a zip
+for Hugging Face `datasets`, binary).
 See docs/formats.md.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,8 @@ from annotator.exceptions import FormatError
 from annotator.formats.casualty_csv import write_casualty_csv
 from annotator.formats.conll import read_conll, write_conll, write_conll_meta
 from annotator.formats.csvfile import read_csv, write_csv
+from annotator.formats.doccano import write_doccano
+from annotator.formats.hf import write_hf
 from annotator.formats.jsonl import read_jsonl, write_jsonl
 from annotator.formats.labelstudio import read_labelstudio, write_labelstudio
 from annotator.formats.records import Record
@@ -56,19 +60,31 @@ class ExportFormat:
     reports_loss: bool = False
     # Raises AnnotatorError before anything is written when the format cannot be made here.
     check: Callable[[], None] | None = None
+    # The writer takes `labels`, the project's label names in order (hf: fixed tag ids).
+    takes_labels: bool = False
 
-    def write(self, records: Iterable[Record], *, on_loss: Callable[[str], None] | None = None) -> Iterator[Any]:
+    def write(
+        self,
+        records: Iterable[Record],
+        *,
+        on_loss: Callable[[str], None] | None = None,
+        labels: Sequence[str] | None = None,
+    ) -> Iterator[Any]:
         if self.check is not None:
             self.check()
+        options: dict[str, Any] = {}
         if self.reports_loss:
-            return self.writer(records, on_loss=on_loss)
-        return self.writer(records)
+            options["on_loss"] = on_loss
+        if self.takes_labels:
+            options["labels"] = labels
+        return self.writer(records, **options)
 
 
 EXPORT_FORMATS: dict[str, ExportFormat] = {
     spec.name: spec
     for spec in (
         ExportFormat("jsonl", write_jsonl, "jsonl", "application/x-ndjson; charset=utf-8"),
+        ExportFormat("doccano", write_doccano, "jsonl", "application/x-ndjson; charset=utf-8"),
         ExportFormat("csv", write_csv, "csv", "text/csv; charset=utf-8"),
         ExportFormat("conll", write_conll, "conll", "text/plain; charset=utf-8", reports_loss=True),
         ExportFormat("conll-meta", write_conll_meta, "conll", "text/plain; charset=utf-8", reports_loss=True),
@@ -76,6 +92,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         ExportFormat("spacy", write_spacy, "spacy", "application/octet-stream", binary=True, check=require_spacy),
         ExportFormat("casualty-csv", write_casualty_csv, "csv", "text/csv; charset=utf-8"),
         ExportFormat("txt", write_txt_zip, "zip", "application/zip", binary=True),
+        ExportFormat("hf", write_hf, "zip", "application/zip", binary=True, reports_loss=True, takes_labels=True),
     )
 }
 
@@ -103,6 +120,7 @@ def _read_conll_bytes(data: bytes) -> Iterator[Record]:
 
 READERS: dict[str, Reader] = {
     "jsonl": _read_jsonl_bytes,
+    "doccano": _read_jsonl_bytes,
     "csv": _read_csv_bytes,
     "conll": _read_conll_bytes,
     "conll-meta": _read_conll_bytes,

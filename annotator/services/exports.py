@@ -269,4 +269,5 @@ def export(
     a file or a streaming HTTP response. Format, source and filters are checked now.
     `on_loss` hears of records a format could not hold whole (CoNLL: overlapping spans)."""
     spec = export_format(fmt)
-    return spec.write(export_records(project=project, source=source, **filters), on_loss=on_loss)
+    labels = list(project.labels.values_list("name", flat=True)) if spec.takes_labels else None
+    return spec.write(export_records(project=project, source=source, **filters), on_loss=on_loss, labels=labels)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework import serializers
 
+from annotator.formats.registry import EXPORT_FORMATS
 from api.serializers.fields import MomentField, QuerySerializer
 
 
@@ -19,8 +20,11 @@ def _moment(value: str) -> None:
 
 
 class ExportQuerySerializer(QuerySerializer):
-    format = serializers.CharField(
-        max_length=32, default="jsonl", help_text="jsonl (default), csv or another format the server knows."
+    format = serializers.ChoiceField(
+        choices=list(EXPORT_FORMATS),
+        default="jsonl",
+        help_text="jsonl (default) or another export format (docs/formats.md).",
+        error_messages={"invalid_choice": f"unknown export format '{{input}}' (known: {', '.join(EXPORT_FORMATS)})"},
     )
     source = serializers.CharField(  # type: ignore[assignment]  # stubs: a field may shadow Field's attribute (DRF pops declared fields)
         max_length=200,

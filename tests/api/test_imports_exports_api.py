@@ -127,6 +127,16 @@ def test_export_streams_span_jsonl(project, client_for, reviewer, alice):
     assert lines[0]["spans"][0]["label"] == "LOCATION"
 
 
+def test_the_doccano_export_writes_label_triples_doccano_reads(project, client_for, reviewer, alice):
+    doc = submitted_by_alice(client_for, alice)
+    response = client_for(reviewer).get("/api/projects/aleppo/export/?format=doccano&source=all")
+    assert response.status_code == 200
+    assert 'filename="aleppo-all.jsonl"' in response["Content-Disposition"]
+    (line,) = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
+    assert (line["text"], line["annotator"], "spans" in line) == (doc["text"], "alice", False)
+    assert [label for _, _, label in line["label"]] == ["LOCATION"]
+
+
 @pytest.mark.parametrize(
     ("query", "words"),
     [

@@ -78,6 +78,16 @@ def test_csv_and_file_answers_are_declared_with_their_media_types(schema):
     assert "application/json" not in export or export["application/json"]["schema"].get("format") == "binary"
 
 
+def test_the_export_formats_are_listed_in_the_schema(schema):
+    from annotator.formats.registry import EXPORT_FORMATS
+
+    (param,) = [
+        p for p in schema["paths"]["/api/projects/{slug}/export/"]["get"]["parameters"] if p["name"] == "format"
+    ]
+    assert param["schema"]["enum"] == list(EXPORT_FORMATS)
+    assert {"doccano", "labelstudio", "conll"} <= set(param["schema"]["enum"])
+
+
 def test_required_inputs_declare_that_they_may_not_be_empty(schema):
     components = schema["components"]["schemas"]
     assert components["DocumentCreateRequest"]["properties"]["text"]["minLength"] == 1

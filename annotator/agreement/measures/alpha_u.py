@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from annotator.agreement.bootstrap import Bootstrap
-from annotator.agreement.figures import AlphaUFigure, UnitizingLabelValue, rounded
+from annotator.agreement.figures import AlphaUFigure, UnitizingLabelValue, defined
 from annotator.agreement.prepare import Prepared, PreparedDocument
 from annotator.agreement.unitizing import LabelContinuum, alpha_from, label_disagreements, resampled_disagreements
 
@@ -36,10 +36,10 @@ def alpha_u_figure(prepared: Prepared, bootstrap: Bootstrap) -> AlphaUFigure:
         sum_o += d_o
         sum_e += d_e
         per_label[label] = {
-            "value": rounded(alpha_from(d_o, d_e)),
+            "value": defined(alpha_from(d_o, d_e)),
             "items": total_length,
-            "observed": rounded(d_o),
-            "expected": rounded(d_e),
+            "observed": defined(d_o),
+            "expected": defined(d_e),
         }
         if complete and bootstrap.resamples:
             b_o, b_e = resampled_disagreements(continuum, m, weights)
@@ -49,7 +49,7 @@ def alpha_u_figure(prepared: Prepared, bootstrap: Bootstrap) -> AlphaUFigure:
     with np.errstate(divide="ignore", invalid="ignore"):
         boot = np.where(boot_e > 0, 1 - boot_o / boot_e, np.nan)
     return {
-        "value": rounded(value),
+        "value": defined(value),
         "items": total_length,
         "documents": len(complete),
         "ci95": bootstrap.interval(boot, documents=len(complete), value=value),

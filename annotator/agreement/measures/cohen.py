@@ -10,7 +10,7 @@ import numpy as np
 
 from annotator.agreement.bootstrap import Bootstrap
 from annotator.agreement.coefficients import cohen_kappa, kappa_from_confusion
-from annotator.agreement.figures import CohenFigure, PairValue, defined, mean, nanmean_rows, rounded
+from annotator.agreement.figures import CohenFigure, PairValue, defined, mean, nanmean_rows
 from annotator.agreement.prepare import Prepared, PreparedDocument
 
 
@@ -39,17 +39,17 @@ def cohen_figure(prepared: Prepared, bootstrap: Bootstrap) -> CohenFigure:
         items += tokens
         for label, projection in zip(prepared.labels, projections, strict=True):
             label_values[label].append(cohen_kappa(projection.T @ confusion @ projection))
-        per_pair[f"{a}|{b}"] = {"value": rounded(value), "items": tokens, "documents": docs}
+        per_pair[f"{a}|{b}"] = {"value": defined(value), "items": tokens, "documents": docs}
         if docs:
             boot[:, k] = kappa_from_confusion((bootstrap.weights @ stats).reshape(-1, c, c))
     value = mean(values)
     return {
-        "value": rounded(value),
+        "value": defined(value),
         "items": items,
         "documents": len(used),
         "ci95": bootstrap.interval(nanmean_rows(boot), documents=len(used), value=value),
         "per_label": {
-            label: {"value": rounded(mean(label_values[label])), "items": items} for label in prepared.labels
+            label: {"value": defined(mean(label_values[label])), "items": items} for label in prepared.labels
         },
         "per_pair": per_pair,
     }

@@ -7,7 +7,7 @@ import numpy as np
 
 from annotator.agreement.bootstrap import Bootstrap
 from annotator.agreement.coefficients import binary_counts, fleiss_from_stats
-from annotator.agreement.figures import Figure, LabelValue, defined, rounded
+from annotator.agreement.figures import Figure, LabelValue, defined
 from annotator.agreement.prepare import Prepared
 
 
@@ -38,11 +38,11 @@ def fleiss_figure(prepared: Prepared, bootstrap: Bootstrap) -> Figure:
         label_value = defined(
             fleiss_from_stats(np.array(n_items), np.array(label_squares[j].sum()), label_totals[j].sum(axis=0), m)
         )
-        per_label[label] = {"value": rounded(label_value), "items": int(n_items)}
+        per_label[label] = {"value": defined(label_value), "items": int(n_items)}
     w = bootstrap.weights
     boot = fleiss_from_stats(w @ items, w @ squares, w @ totals, m)
     return {
-        "value": rounded(value),
+        "value": defined(value),
         "items": int(n_items),
         "documents": len(prepared.complete),
         "ci95": bootstrap.interval(boot, documents=len(prepared.complete), value=value),

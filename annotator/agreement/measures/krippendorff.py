@@ -9,7 +9,7 @@ import numpy as np
 
 from annotator.agreement.bootstrap import Bootstrap
 from annotator.agreement.coefficients import alpha_from_coincidences, binary_counts, krippendorff_alpha
-from annotator.agreement.figures import Figure, FloatArray, IntArray, LabelValue, defined, rounded
+from annotator.agreement.figures import Figure, FloatArray, IntArray, LabelValue, defined
 from annotator.agreement.prepare import Prepared, PreparedDocument
 
 
@@ -25,10 +25,10 @@ def krippendorff_figure(prepared: Prepared, bootstrap: Bootstrap) -> Figure:
     per_label: dict[str, LabelValue] = {}
     for j, label in enumerate(prepared.labels):
         label_value = krippendorff_alpha(binary_counts(stacked, prepared.label_indicator(j))) if tables else None
-        per_label[label] = {"value": rounded(label_value), "items": len(stacked)}
+        per_label[label] = {"value": defined(label_value), "items": len(stacked)}
     boot: FloatArray = alpha_from_coincidences(np.einsum("bd,dij->bij", bootstrap.weights, coincidence))
     return {
-        "value": rounded(value),
+        "value": defined(value),
         "items": len(stacked),
         "documents": len(tables),
         "ci95": bootstrap.interval(boot, documents=len(tables), value=value),

@@ -9,7 +9,7 @@ from itertools import combinations
 import numpy as np
 
 from annotator.agreement.bootstrap import Bootstrap
-from annotator.agreement.figures import SpanF1Figure, SpanF1PairValue, mean, nanmean_rows, rounded
+from annotator.agreement.figures import SpanF1Figure, SpanF1PairValue, defined, mean, nanmean_rows
 from annotator.agreement.prepare import Prepared, PreparedDocument
 from annotator.agreement.span_f1 import LabelCounts, Match, SpanF1, document_counts
 
@@ -47,8 +47,8 @@ def span_f1_figure(prepared: Prepared, bootstrap: Bootstrap, match: Match) -> Sp
             per_label_values[label].append(label_counts.f1)
             per_label_items[label] += label_counts.items
         per_pair[f"{a}|{b}"] = {
-            "value": rounded(micro.f1),
-            "macro": rounded(result.macro),
+            "value": defined(micro.f1),
+            "macro": defined(result.macro),
             "items": micro.items,
             "documents": docs,
         }
@@ -58,13 +58,13 @@ def span_f1_figure(prepared: Prepared, bootstrap: Bootstrap, match: Match) -> Sp
                 boot[:, k] = np.where(sums[:, 1] + sums[:, 2] > 0, 2 * sums[:, 0] / (sums[:, 1] + sums[:, 2]), np.nan)
     value = mean(pair_values)
     return {
-        "value": rounded(value),
-        "macro": rounded(mean(pair_macros)),
+        "value": defined(value),
+        "macro": defined(mean(pair_macros)),
         "items": items,
         "documents": len(used_docs),
         "ci95": bootstrap.interval(nanmean_rows(boot), documents=len(used_docs), value=value),
         "per_label": {
-            label: {"value": rounded(mean(per_label_values[label])), "items": per_label_items[label]}
+            label: {"value": defined(mean(per_label_values[label])), "items": per_label_items[label]}
             for label in labels
         },
         "per_pair": per_pair,

@@ -16,7 +16,7 @@ class Command(ContractCommand):
         parser.add_argument("path", type=Path, help="A file, or a folder of .txt files")
         parser.add_argument(
             "--format",
-            choices=["jsonl", "txt", "csv", "conll", "conll-meta", "labelstudio", "spacy"],
+            choices=["jsonl", "doccano", "txt", "csv", "conll", "conll-meta", "labelstudio", "spacy"],
             help="Default: from the file's extension (see docs/formats.md); txt reads a file, a folder or a zip",
         )
         who = parser.add_mutually_exclusive_group()

@@ -145,3 +145,74 @@ def test_a_flag_and_an_emoji_family_are_one_line_each() -> None:
         "fui O",
         ". O",
     ]
+
+
+# --- Sentences: never inside a span, not after an abbreviation ------------------------------
+
+
+def sentences_as_a_plain_reader_sees_them(conll_text: str) -> list[list[tuple[str, list[str]]]]:
+    """Per document, the spans (label, tokens) a reader finds that closes every span at a
+    blank line, as most CoNLL readers do (seqeval, `datasets`' conll2003 script)."""
+    documents: list[list[tuple[str, list[str]]]] = []
+    for block in conll_text.split("-DOCSTART- O\n")[1:]:
+        found: list[tuple[str, list[str]]] = []
+        for sentence in block.strip("\n").split("\n\n"):
+            lines = [line.rsplit(" ", 1) for line in sentence.split("\n") if line and not line.startswith("# ")]
+            open_span = False
+            for token, tag in lines:
+                if tag.startswith("B-") or (tag.startswith("I-") and not open_span):
+                    found.append((tag[2:], [token]))
+                    open_span = True
+                elif tag.startswith("I-"):
+                    found[-1][1].append(token)
+                else:
+                    open_span = False
+        documents.append(found)
+    return documents
+
+
+def test_abbreviations_do_not_end_sentences_and_a_period_elsewhere_does() -> None:
+    record = Record(text="U.S. raids hit Homs. Dr. Adel said no. On Jan. 5 St. Simeon was hit.", id="d", spans=[])
+    assert [line for line in conll([record]).split("\n") if line.endswith("O")][-1] == ". O"
+    assert conll([record]).split("\n\n")[1:4] == [
+        "U O\n. O\nS O\n. O\nraids O\nhit O\nHoms O\n. O",
+        "Dr O\n. O\nAdel O\nsaid O\nno O\n. O",
+        "On O\nJan O\n. O\n5 O\nSt O\n. O\nSimeon O\nwas O\nhit O\n. O",
+    ]
+
+
+def test_a_sentence_never_ends_inside_a_span() -> None:
+    # "Gp." is no abbreviation the list knows, so the period would end a sentence there.
+    text = "Rebels of the 5th Gp. Hawks killed 3. Then calm."
+    record = Record(text=text, id="d", spans=spans((0, text.index(" killed"), "PERPETRATOR")), annotator="gold")
+    written = conll([record])
+    assert written.split("\n\n")[1].split("\n")[-1] == ". O" and "Hawks I-PERPETRATOR" in written
+    assert sentences_as_a_plain_reader_sees_them(written) == [
+        [("PERPETRATOR", ["Rebels", "of", "the", "5th", "Gp", ".", "Hawks"])]
+    ]
+    (back,) = read(written)
+    assert [back.text[s["start"] : s["end"]] for s in back.spans] == ["Rebels of the 5th Gp .Hawks"]
+    assert conll([back]) == written
+
+
+def test_the_gold_set_as_conll_gives_back_exactly_the_gold_spans() -> None:
+    from annotator.formats.registry import read_path
+    from annotator.tokenize import tokenize
+    from tests.conftest import FIXTURES
+
+    gold = read_path(FIXTURES / "gold" / "dev.jsonl") + read_path(FIXTURES / "gold" / "seeds.jsonl")
+    assert sum(len(r.spans or []) for r in gold) == 774
+    lost: list[str] = []
+    plain = conll(gold, on_loss=lost.append)
+    assert lost == []
+    expected = [
+        [(s["label"], [t.text for t in tokenize(r.text) if s["start"] <= t.start < s["end"]]) for s in r.spans or []]
+        for r in gold
+    ]
+    seen = sentences_as_a_plain_reader_sees_them(plain)
+    assert sum(map(len, seen)) == 774 and seen == expected  # "U.S. raids" stays one span
+    assert [len(r.spans) for r in read(plain)] == [len(r.spans or []) for r in gold]
+    exact = read("".join(write_conll_meta(gold)))
+    assert [[(s["start"], s["end"], s["label"]) for s in r.spans] for r in exact] == [
+        [(s["start"], s["end"], s["label"]) for s in r.spans or []] for r in gold
+    ]

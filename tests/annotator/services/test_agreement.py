@@ -134,6 +134,20 @@ def test_the_command_prints_the_report_as_json_and_as_a_table(annotated, capsys)
     assert "Span F1, exact" in table and "alice|bob" in table and "Fleiss" in table
 
 
+def test_figures_in_the_json_and_the_csv_are_the_full_float_not_rounded(annotated, capsys) -> None:  # type: ignore[no-untyped-def]
+    gold = seed_gold()
+    sizes = [len(gold[d.text]) for d in annotated[:3]]  # Bob has all of Alice's spans but one
+    matched, alice, bob = sum(sizes) - 3, sum(sizes), sum(sizes) - 3
+    expected = 2 * matched / (alice + bob)
+    call_command("agreement", "aleppo", "--json", "--resamples", "0")
+    figure = json.loads(capsys.readouterr().out)["span_f1_exact"]["value"]
+    assert figure == pytest.approx(expected, rel=1e-12) and figure != round(figure, 4)
+    n = sizes[0]
+    table = list(csv.DictReader(io.StringIO(documents_table_csv(project=annotated[0].project))))
+    assert float(table[0]["span_f1_exact"]) == pytest.approx(2 * (n - 1) / (2 * n - 1), rel=1e-12)
+    assert len(table[0]["span_f1_exact"]) > 6
+
+
 def test_the_command_writes_the_per_document_csv(annotated, tmp_path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "documents.csv"
     call_command("agreement", "aleppo", "--resamples", "0", "--documents-csv", str(target))

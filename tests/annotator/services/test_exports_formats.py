@@ -22,7 +22,7 @@ from annotator.services.projects import create_project
 from tests.conftest import FIXTURES, LABELS
 
 UNICODE = "Bombs hit \u062d\u0644\u0628 \U0001f4a3 today.\r\nCafe\u0301 Nour destroyed, 3 killed.\r\n"
-ROUND_TRIPPING = ["jsonl", "conll", "conll-meta", "labelstudio", "txt", "spacy"]
+ROUND_TRIPPING = ["jsonl", "doccano", "conll", "conll-meta", "labelstudio", "txt", "spacy"]
 
 
 def exported(project, source: str, fmt: str, **filters) -> bytes:
@@ -66,7 +66,7 @@ def test_all_annotators_in_label_studio_come_back_as_the_same_annotators(project
     import_documents(project=project, records=[Record(text=text, id="d1", spans=[], line=1)], as_annotator="bob")
     first = exported(project, "all", "labelstudio")
     (task,) = json.loads(first)
-    assert [a["completed_by"]["username"] for a in task["annotations"]] == ["alice", "bob"]
+    assert task["meta"]["annotators"] == {"1": "alice", "2": "bob"}
     target = fresh_project("copy")  # alice and bob are not its members: the command line's import
     import_documents(project=target, records=read_bytes("x.json", first, "labelstudio"), create_annotators=True)
     assert exported(target, "all", "labelstudio") == first
@@ -172,3 +172,16 @@ def test_the_model_source_exports_the_current_models_scored_spans_as_predictions
     (task,) = json.loads(exported(project, "model", "labelstudio"))
     assert task["annotations"] == []
     assert (task["predictions"][0]["model_version"], task["predictions"][0]["score"]) == ("2", 0.8765)
+
+
+def test_the_hf_export_numbers_tags_in_the_projects_label_order(gold_project) -> None:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(exported(gold_project, "gold", "hf"))) as archive:
+        names = json.loads(archive.read("labels.json"))
+        rows = archive.read("data.jsonl").decode().splitlines()
+    assert names == ["O", *(f"{p}-{label}" for label in LABELS for p in "BI")]
+    assert {json.loads(row)["document"] for row in rows} == {
+        r.id for r in export_records(project=gold_project, source="gold")
+    }

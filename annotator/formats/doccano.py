@@ -1,0 +1,54 @@
+"""doccano 1.8's JSONL for sequence labelling, as its import reads it.
+
+Written, one object a line::
+
+    {"id": "fakes-0042", "text": "...", "label": [[24, 33, "CASUALTY_COUNT"], [37, 43, "LOCATION"]],
+     "source": "AFP", "annotator": "alice"}
+
+doccano reads spans only from the `label` column (``[start, end, "LABEL"]`` triples, code
+points); span objects such as ours (``{"start": ...}``) are dropped without a word, and every
+other key becomes the example's metadata, which doccano's own export writes back at the top
+level of the line (``{"id": <its id>, "text": ..., **meta, "label": ..., "Comments": [...]}``).
+So the document's meta keys are written at the top level too, the document id as `id` and
+the annotator as `annotator`: a file that has been through doccano and back imports with
+them. A meta key that would take the place of one of those (`id`, `text`, `label`, ...)
+stays under `meta`.
+
+What doccano's sequence labelling cannot carry: attributes (left out) and the model's
+scores (left out). Records of the `all` source become one line per (document, annotator):
+doccano makes an example of each. Relations, once records carry them, are doccano's
+relation-extraction shape (``"entities": [{"id", "start_offset", "end_offset", "label"}],
+"relations": [{"id", "from_id", "to_id", "type"}]``).
+
+Read: `annotator.formats.jsonl.read_jsonl` reads these lines (and doccano's own export).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from annotator.formats.records import Record
+
+# Keys with a meaning of their own in a line (ours or doccano's): meta keys named so stay in `meta`.
+_RESERVED = frozenset({"id", "text", "meta", "spans", "label", "labels", "annotator", "entities", "relations"})
+
+
+def record_to_doccano(record: Record) -> dict[str, Any]:
+    line: dict[str, Any] = {} if record.id is None else {"id": record.id}
+    line["text"] = record.text
+    line["label"] = [[span["start"], span["end"], span["label"]] for span in record.spans or []]
+    nested = {key: value for key, value in record.meta.items() if key in _RESERVED}
+    line.update((key, value) for key, value in record.meta.items() if key not in _RESERVED)
+    if nested:
+        line["meta"] = nested
+    if record.annotator is not None:
+        line["annotator"] = record.annotator
+    return line
+
+
+def write_doccano(records: Iterable[Record]) -> Iterator[str]:
+    """One line a record, written as it comes."""
+    for record in records:
+        yield json.dumps(record_to_doccano(record), ensure_ascii=False) + "\n"

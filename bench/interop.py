@@ -1,0 +1,398 @@
+"""Round trips through the real Label Studio and doccano (issue 20). Not run in CI.
+
+Installs Label Studio 1.23.2 and doccano 1.8.4 in throwaway virtualenvs under the work
+folder (nice -n 10; several minutes the first time, reused after), starts each on a free
+port, and drives them through their own HTTP APIs, both ways:
+
+- ours → tool → ours: our `labelstudio` / `doccano` export of the four interop documents
+  (French, Arabic, emoji, a ZWJ family; fixtures/interop/) with two annotators (and, for
+  Label Studio, the model's scored predictions) is imported by the tool as it is; the
+  tool's own export read back by our importer must give every annotator's spans at the
+  same offsets;
+- tool → ours → tool: the spans are drawn in the tool through its API (regions / spans on
+  tasks / examples it created), the tool's export is read by us and exported again by us,
+  that file imported into a fresh project of the tool, whose export must give the same
+  offsets again.
+
+Every offset is compared (start, end, label, per document and annotator); the script
+prints one line per check and exits 1 if any differs. Its last run is in
+docs/benchmarks.md ("Interop").
+
+Usage: .venv/bin/python bench/interop.py [--work /tmp/annotator-interop] [--only labelstudio|doccano]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import requests
+from common import ROOT
+
+sys.path.insert(0, str(ROOT))
+from annotator.formats import Record
+from annotator.formats.doccano import write_doccano
+from annotator.formats.jsonl import read_jsonl
+from annotator.formats.labelstudio import labelling_config, read_labelstudio, write_labelstudio
+
+LABELS = ["CASUALTY_COUNT", "PERPETRATOR", "LOCATION"]
+PASSWORD = "interop-pass-1"
+EMAIL = "interop@example.com"
+TOKEN = "0123456789abcdef0123456789abcdef01234567"
+
+Key = tuple[str, str]  # (text, annotator)
+Offsets = dict[Key, list[tuple[int, int, str]]]
+
+
+def documents() -> list[Record]:
+    """The interop documents with all their spans, from Label Studio's real export."""
+    return list(read_labelstudio((ROOT / "fixtures" / "interop" / "labelstudio-1.23.2-export.json").read_bytes()))
+
+
+def annotated() -> list[Record]:
+    """alice: every span; bob: every other span, so the two differ."""
+    records = []
+    for doc in documents():
+        spans = doc.spans or []
+        records.append(Record(text=doc.text, id=doc.meta["doc"], spans=spans, annotator="alice"))
+        records.append(Record(text=doc.text, id=doc.meta["doc"], spans=spans[::2], annotator="bob"))
+    return records
+
+
+def offsets(records: list[Record], *, annotator: str | None = None) -> Offsets:
+    found: Offsets = {}
+    for record in records:
+        if record.spans is None or record.annotator == "model":
+            continue
+        key = (record.text, annotator or record.annotator or "")
+        found[key] = sorted((s["start"], s["end"], s["label"]) for s in record.spans)
+    return found
+
+
+def report(name: str, got: Offsets, expected: Offsets) -> bool:
+    same = got == expected
+    spans = sum(map(len, expected.values()))
+    print(f"{'ok  ' if same else 'FAIL'} {name}: {sum(map(len, got.values()))} of {spans} spans at the same offsets")
+    if not same:
+        for key in sorted(set(got) | set(expected)):
+            if got.get(key) != expected.get(key):
+                print(f"     {key[1]} {key[0][:40]!r}: got {got.get(key)} expected {expected.get(key)}")
+    return same
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def virtualenv(work: Path, name: str, *requirements: str) -> Path:
+    folder = work / name
+    marker = folder / ".installed"
+    if not marker.exists() or marker.read_text() != " ".join(requirements):
+        print(f"installing {' '.join(requirements)} in {folder} (nice -n 10) ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+        pip = [str(folder / "bin" / "pip"), "install", "-q", *requirements]
+        subprocess.run(["nice", "-n", "10", *pip], check=True)
+        marker.write_text(" ".join(requirements))
+    return folder / "bin"
+
+
+def wait_for(url: str, seconds: float, processes: list[subprocess.Popen[bytes]]) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"{process.args!r} exited with {process.returncode} (see the log)")
+        try:
+            if requests.get(url, timeout=5).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} did not answer in {seconds} s")
+
+
+@contextmanager
+def running(commands: list[list[str]], env: dict[str, str], log: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """The commands started in the log's folder (not in this repository, whose `api` package
+    would shadow doccano's `api` app), ended on leaving."""
+    processes: list[subprocess.Popen[bytes]] = []
+    with log.open("ab") as out:
+        try:
+            for command in commands:
+                processes.append(subprocess.Popen(command, env=env, stdout=out, stderr=out, cwd=log.parent))
+            yield processes
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+# --- Label Studio ----------------------------------------------------------------------------
+
+
+class LabelStudio:
+    def __init__(self, base: str) -> None:
+        # Label Studio 1.23 disables legacy API tokens for a new organisation: log in as the
+        # web page does (session cookie and CSRF token).
+        self.base = base
+        self.http = requests.Session()
+        self.http.get(f"{base}/user/login/", timeout=60)
+        form = {"email": EMAIL, "password": PASSWORD, "csrfmiddlewaretoken": self.http.cookies.get("csrftoken", "")}
+        login = self.http.post(
+            f"{base}/user/login/",
+            data=form,
+            headers={"Referer": f"{base}/user/login/"},
+            allow_redirects=False,
+            timeout=60,
+        )
+        if login.status_code != 302:
+            raise RuntimeError(f"Label Studio login: {login.status_code}")
+        self.http.headers["X-CSRFToken"] = self.http.cookies.get("csrftoken", "")
+        self.http.headers["Referer"] = base
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.http.request(method, self.base + path, timeout=120, **kwargs)
+        if response.status_code >= 400:
+            raise RuntimeError(f"Label Studio {method} {path}: {response.status_code} {response.text[:500]}")
+        return response.json() if response.content else None
+
+    def project(self, title: str) -> int:
+        config = labelling_config(LABELS)
+        return int(self.call("POST", "/api/projects", json={"title": title, "label_config": config})["id"])
+
+    def import_tasks(self, project: int, tasks: list[dict[str, Any]]) -> dict[str, Any]:
+        return dict(self.call("POST", f"/api/projects/{project}/import", json=tasks))
+
+    def export(self, project: int) -> bytes:
+        response = self.http.get(
+            f"{self.base}/api/projects/{project}/export",
+            params={"exportType": "JSON", "download_all_tasks": "true"},
+            timeout=120,
+        )
+        response.raise_for_status()
+        return response.content
+
+
+def label_studio(work: Path) -> bool:
+    bin_dir = virtualenv(work, "label-studio-venv", "label-studio==1.23.2")
+    data = work / "label-studio-data"
+    port = free_port()
+    env = {**os.environ, "LABEL_STUDIO_BASE_DATA_DIR": str(data), "HOME": str(work / "label-studio-home")}
+    command = [
+        str(bin_dir / "label-studio"), "start", "--no-browser", "--port", str(port), "--data-dir", str(data),
+        "--username", EMAIL, "--password", PASSWORD, "--user-token", TOKEN,
+    ]  # fmt: skip
+    ok = True
+    with running([command], env, work / "label-studio.log") as processes:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/health", 600, processes)
+        studio = LabelStudio(base)
+        # ours → Label Studio → ours
+        ours = [
+            *annotated(),
+            *(
+                Record(
+                    text=r.text,
+                    id=r.meta["doc"],
+                    spans=[{**s, "score": 0.5 + i / 100} for i, s in enumerate(r.spans or [])],
+                    annotator="model",
+                    model_version="3",
+                )
+                for r in documents()
+            ),
+        ]
+        ours.sort(key=lambda r: r.id or "")
+        tasks = json.loads("".join(write_labelstudio(ours)))
+        project = studio.project("ours-to-label-studio")
+        counts = studio.import_tasks(project, tasks)
+        took = [counts.get(k) for k in ("task_count", "annotation_count", "prediction_count")]
+        print("     Label Studio took our export: {} tasks, {} annotations, {} predictions".format(*took))
+        exported = studio.export(project)
+        back = list(read_labelstudio(exported))
+        ok &= report("ours → Label Studio → ours (annotators and offsets)", offsets(back), offsets(ours))
+        # Its JSON export lists predictions by id; the predictions API gives them whole.
+        predictions = studio.call("GET", "/api/predictions/", params={"project": project})
+        kept = all(p.get("model_version") == "3" and isinstance(p.get("score"), float) for p in predictions)
+        ok &= kept and len(predictions) == 4
+        print(f"{'ok  ' if kept else 'FAIL'} predictions kept with model_version and score: {len(predictions)} of 4")
+        # Label Studio → ours → Label Studio: regions drawn through its API
+        project = studio.project("label-studio-to-ours")
+        studio.import_tasks(project, [{"data": {"text": r.text, "doc": r.meta["doc"]}} for r in documents()])
+        created = studio.call("GET", "/api/tasks", params={"project": project, "page_size": 100})
+        task_ids = {t["data"]["text"]: t["id"] for t in created["tasks"]}
+        for record in documents():
+            result = json.loads("".join(write_labelstudio([record])))[0]["annotations"][0]["result"]
+            studio.call("POST", f"/api/tasks/{task_ids[record.text]}/annotations", json={"result": result})
+        first = list(read_labelstudio(studio.export(project)))
+        drawn = offsets(documents(), annotator=first[0].annotator)
+        ok &= report("Label Studio's own export read by us", offsets(first), drawn)
+        again = studio.project("label-studio-to-ours-to-label-studio")
+        studio.import_tasks(again, json.loads("".join(write_labelstudio(first))))
+        second = list(read_labelstudio(studio.export(again)))
+        ok &= report("Label Studio → ours → Label Studio → ours", offsets(second), offsets(first))
+    return ok
+
+
+# --- doccano ---------------------------------------------------------------------------------
+
+
+class Doccano:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.http = requests.Session()
+        response = self.http.post(f"{base}/v1/auth/login/", json={"username": "admin", "password": PASSWORD})
+        response.raise_for_status()
+        self.http.headers["X-CSRFToken"] = self.http.cookies.get("csrftoken", "")
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.http.request(method, self.base + path, timeout=120, **kwargs)
+        if response.status_code >= 400:
+            raise RuntimeError(f"doccano {method} {path}: {response.status_code} {response.text[:500]}")
+        return response.json() if response.content else None
+
+    def project(self, name: str) -> int:
+        body = {
+            "name": name,
+            "description": "interop bench",
+            "guideline": "",
+            "project_type": "SequenceLabeling",
+            "resourcetype": "SequenceLabelingProject",
+            "allow_overlapping": True,
+            "grapheme_mode": True,
+            "collaborative_annotation": False,
+        }
+        return int(self.call("POST", "/v1/projects", json=body)["id"])
+
+    def wait(self, task_id: str) -> dict[str, Any]:
+        for _ in range(300):
+            status = self.call("GET", f"/v1/tasks/status/{task_id}")
+            if status.get("ready"):
+                return dict(status)
+            time.sleep(1)
+        raise RuntimeError(f"doccano task {task_id} did not finish")
+
+    def upload(self, project: int, lines: str) -> dict[str, Any]:
+        files = {"filepond": ("data.jsonl", lines.encode("utf-8"), "application/octet-stream")}
+        upload_id = self.http.post(f"{self.base}/v1/fp/process/", files=files, timeout=120).text
+        body = {
+            "uploadIds": [upload_id],
+            "format": "JSONL",
+            "task": "SequenceLabeling",
+            "column_data": "text",
+            "column_label": "label",
+            "delimiter": "",
+            "encoding": "utf_8",
+        }
+        status = self.wait(self.call("POST", f"/v1/projects/{project}/upload", json=body)["task_id"])
+        errors = (status.get("result") or {}).get("error") or []
+        if errors:
+            raise RuntimeError(f"doccano refused the file: {errors[:3]}")
+        return status
+
+    def export(self, project: int) -> list[Record]:
+        task = self.call("POST", f"/v1/projects/{project}/download", json={"format": "JSONL", "exportApproved": False})
+        self.wait(task["task_id"])
+        response = self.http.get(f"{self.base}/v1/projects/{project}/download", params={"taskId": task["task_id"]})
+        response.raise_for_status()
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            lines = [line for name in archive.namelist() for line in archive.read(name).decode().splitlines()]
+        return list(read_jsonl(lines))
+
+
+def doccano(work: Path) -> bool:
+    # doccano 1.8.4's settings (environs) fail on marshmallow 4 ("no attribute '__version_info__'")
+    # and its pandas on numpy 2 ("numpy.dtype size changed"): pins its own dependencies leave open.
+    bin_dir = virtualenv(work, "doccano-venv", "doccano==1.8.4", "marshmallow<4", "numpy<2")
+    home = work / "doccano-home"
+    home.mkdir(exist_ok=True)
+    env = {**os.environ, "HOME": str(home)}
+    log = work / "doccano.log"
+    with log.open("ab") as out:
+        subprocess.run([str(bin_dir / "doccano"), "init"], env=env, check=True, stdout=out, stderr=out, cwd=work)
+        subprocess.run(
+            [str(bin_dir / "doccano"), "createuser", "--username", "admin", "--password", PASSWORD],
+            env=env,
+            stdout=out,
+            stderr=out,
+            cwd=work,
+        )
+    port = free_port()
+    commands = [
+        [str(bin_dir / "doccano"), "webserver", "--port", str(port)],
+        [str(bin_dir / "doccano"), "task"],
+    ]
+    ok = True
+    with running(commands, env, log) as processes:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/", 300, processes)
+        tool = Doccano(base)
+        # ours → doccano → ours
+        ours = annotated()
+        project = tool.project("ours-to-doccano")
+        tool.upload(project, "".join(write_doccano(ours)))
+        back = tool.export(project)
+        ok &= report("ours → doccano → ours (annotators and offsets)", offsets(back), offsets(ours))
+        ids = {(r.text, r.annotator): r.id for r in back} == {(r.text, r.annotator): r.id for r in ours}
+        ok &= ids
+        print(f"{'ok  ' if ids else 'FAIL'} document ids and annotators back through doccano's metadata")
+        # doccano → ours → doccano: spans drawn through its API
+        project = tool.project("doccano-to-ours")
+        tool.upload(
+            project,
+            "".join(json.dumps({"text": r.text, "doc": r.meta["doc"], "label": []}) + "\n" for r in documents()),
+        )
+        types = {
+            label: tool.call("POST", f"/v1/projects/{project}/span-types", json={"text": label})["id"]
+            for label in LABELS
+        }
+        examples = tool.call("GET", f"/v1/projects/{project}/examples", params={"limit": 100})["results"]
+        by_text = {e["text"]: e["id"] for e in examples}
+        for record in documents():
+            for span in record.spans or []:
+                body = {"label": types[span["label"]], "start_offset": span["start"], "end_offset": span["end"]}
+                tool.call("POST", f"/v1/projects/{project}/examples/{by_text[record.text]}/spans", json=body)
+        first = tool.export(project)
+        ok &= report(
+            "doccano's own export read by us", offsets(first, annotator="-"), offsets(documents(), annotator="-")
+        )
+        again = tool.project("doccano-to-ours-to-doccano")
+        tool.upload(again, "".join(write_doccano(first)))
+        second = tool.export(again)
+        ok &= report("doccano → ours → doccano → ours", offsets(second, annotator="-"), offsets(first, annotator="-"))
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/annotator-interop"))
+    parser.add_argument("--only", choices=["labelstudio", "doccano"])
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    ok = True
+    if args.only in (None, "labelstudio"):
+        ok &= label_studio(args.work)
+    if args.only in (None, "doccano"):
+        ok &= doccano(args.work)
+    print("all round trips kept every offset" if ok else "some offsets differ")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
