@@ -41,4 +41,10 @@ class JobDownloadView(APIView):
         if not job.output_file.name or job.status != Job.Status.SUCCEEDED:
             raise Http404("this job has no file (yet)")
         name = job.output_file.name.rsplit("/", 1)[-1]
-        return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=name)
+        try:
+            handle = job.output_file.open("rb")
+        except FileNotFoundError:
+            # The worker wrote it where this machine cannot see: MEDIA_ROOT is not shared
+            # storage (docs/operations.md), or the file was removed since.
+            raise Http404(f"the file of job {job.pk} is not in this server's MEDIA_ROOT") from None
+        return FileResponse(handle, as_attachment=True, filename=name)

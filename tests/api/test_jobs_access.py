@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.models import Job
 from tests.api.conftest import assign, save
 
 
@@ -60,3 +61,13 @@ def test_an_annotator_reads_their_own_export_only_while_a_member(
     assert reads(client_for(alice), job) == (200, 200)
     assert client_for(owner).delete("/api/projects/aleppo/members/alice/").status_code == 204
     assert reads(client_for(alice), job) == (404, 404)
+
+
+def test_a_download_whose_file_this_server_cannot_see_is_a_404_that_says_so(export_job, client_for, reviewer) -> None:  # type: ignore[no-untyped-def]
+    """On several machines without shared MEDIA_ROOT the worker's file is elsewhere: a clear
+    404, not a server error."""
+    job = Job.objects.get(pk=export_job["id"])
+    job.output_file.storage.delete(job.output_file.name)
+    response = client_for(reviewer).get(export_job["download_url"])
+    assert response.status_code == 404
+    assert "not in this server's MEDIA_ROOT" in response.json()["detail"]
