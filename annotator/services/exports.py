@@ -199,11 +199,14 @@ def _unlimited_records(
 ) -> Iterator[Record]:
     doc_fields = ("id", "external_id", "text", "meta")
     if source == "documents":
-        for ids in _pages(_documents(project), "id"):
-            for _, external_id, text, meta in (
-                _documents(project).filter(id__in=ids).order_by("id").values_list(*doc_fields)
-            ):
+        last = 0
+        while True:  # keyset pages of the documents themselves: one indexed query a page
+            page = list(_documents(project).filter(id__gt=last).order_by("id").values_list(*doc_fields)[:_CHUNK])
+            for _, external_id, text, meta in page:
                 yield Record(text=text, id=external_id, meta=meta)
+            if len(page) < _CHUNK:
+                return
+            last = page[-1][0]
     elif source == "gold":
         golds = _dated(
             Gold.objects.filter(document__in=_documents(project)),
