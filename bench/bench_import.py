@@ -84,7 +84,7 @@ def build_plain_file(path: Path, count: int, prefix: str) -> None:
             out.write(json.dumps({"id": f"{prefix}{n}", "text": " ".join(words) + f" ({prefix}{n})."}) + "\n")
 
 
-def import_child(slug: str, path: str) -> None:
+def import_child(slug: str, path: str, as_gold: bool = False) -> None:
     """In a fresh process (the environment names the database): the import command, then
     its wall and CPU time and this process's peak RSS as JSON."""
     sys.path.insert(0, str(ROOT))
@@ -94,7 +94,7 @@ def import_child(slug: str, path: str) -> None:
 
     django.setup()
     started, cpu = time.perf_counter(), time.process_time()
-    call_command("import_documents", slug, path, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("import_documents", slug, path, as_gold=as_gold, stdout=open(os.devnull, "w"))  # noqa: SIM115
     figures = {
         "seconds": time.perf_counter() - started,
         "cpu_seconds": time.process_time() - cpu,
@@ -103,10 +103,13 @@ def import_child(slug: str, path: str) -> None:
     print(json.dumps(figures))
 
 
-def run_child(slug: str, path: Path) -> dict:
+def run_child(slug: str, path: Path, *, as_gold: bool = False) -> dict:
     env = {**os.environ, "MAX_IMPORT_ROWS": str(10**8)}
     done = subprocess.run(
-        [sys.executable, __file__, "--import-child", slug, str(path)], env=env, capture_output=True, text=True
+        [sys.executable, __file__, "--import-child", slug, str(path), *(["--child-gold"] if as_gold else [])],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if done.returncode:
         raise SystemExit(done.stderr)
@@ -151,9 +154,10 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true", help="plain 600-character documents, in a child process")
     parser.add_argument("--existing", type=int, default=0, help="with --scale: documents in the project first")
     parser.add_argument("--import-child", nargs=2, metavar=("SLUG", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-gold", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.import_child:
-        import_child(*args.import_child)
+        import_child(*args.import_child, as_gold=args.child_gold)
         return
     if args.scale:
         scale(args)
