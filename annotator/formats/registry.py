@@ -160,7 +160,13 @@ def check_each(records: Iterable[Record]) -> Iterator[Record]:
     line (or file) and the field, before anything is stored."""
     for number, record in enumerate(records, start=1):
         stored = {"text": record.text, "id": record.id, "annotator": record.annotator, "meta": record.meta}
-        if _fine({**stored, "spans": record.spans}):
+        if (
+            _fine_text(record.text)
+            and _fine_text(record.id)
+            and _fine_text(record.annotator)
+            and _fine(record.meta, 1)
+            and (record.spans is None or _fine(record.spans, 1))
+        ):
             yield record
             continue
         try:
@@ -172,6 +178,10 @@ def check_each(records: Iterable[Record]) -> Iterator[Record]:
             where = repr(filename) if isinstance(filename, str) and not jsoncheck.text_problem(filename) else ""
             raise FormatError(f"{where or f'record {number}'}: {problem}") from None
         yield record
+
+
+def _fine_text(value: str | None) -> bool:
+    return value is None or (type(value) is str and jsoncheck.text_problem(value) is None)
 
 
 def _fine(value: Any, depth: int = 0) -> bool:
