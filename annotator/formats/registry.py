@@ -199,7 +199,7 @@ def _fine(value: Any, depth: int = 0) -> bool:
     if kind is list:
         return depth < jsoncheck.MAX_DEPTH and all(_fine(item, depth + 1) for item in value)
     if kind is int:
-        return -jsoncheck.MAX_INT <= value <= jsoncheck.MAX_INT
+        return bool(-jsoncheck.MAX_INT <= value <= jsoncheck.MAX_INT)
     if kind is float:
         return math.isfinite(value)
     return value is None or kind is bool

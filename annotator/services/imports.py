@@ -266,12 +266,12 @@ def _match_or_create_documents(run: _Run, lines: list[_Line]) -> None:
     project, report = run.project, run.report
     by_id = {doc.external_id: doc for doc in _known(project, "external_id", _wanted_ids(lines))}
     by_hash: dict[str, _Doc] = {}
-    for doc in _known(project, "content_hash", (line.digest for line in lines)):
-        by_hash.setdefault(doc.content_hash, doc)
+    for known in _known(project, "content_hash", (line.digest for line in lines)):
+        by_hash.setdefault(known.content_hash, known)
     new_lines: list[_Line] = []
     for line in lines:
         record, digest = line.record, line.digest
-        doc = by_id.get(record.id) if record.id else None
+        doc: _Doc | None = by_id.get(record.id) if record.id else None
         if doc is not None and doc.content_hash != digest:
             raise FormatError(f"id {record.id!r} is already in the project with a different text", line=record.line)
         how = "id"
@@ -294,8 +294,8 @@ def _match_or_create_documents(run: _Run, lines: list[_Line]) -> None:
     report.created += len(new_lines)
     unsaved = {line.document.external_id: line.document for line in lines if line.target and line.document}
     unsaved = {key: doc for key, doc in unsaved.items() if doc.pk is None}
-    for doc in _known(project, "external_id", unsaved):
-        unsaved[doc.external_id].pk = doc.pk
+    for stored in _known(project, "external_id", unsaved):
+        unsaved[stored.external_id].pk = stored.pk
 
 
 def _wanted_ids(lines: list[_Line]) -> Iterator[str]:
@@ -308,7 +308,7 @@ def _document_columns() -> tuple[str, list[Field[Any, Any]]]:
     the id, so a field added to Document later gets its default here too."""
     fields = [f for f in Document._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     # Names from the model's metadata, never from input; values go in %s.
     table = quote(Document._meta.db_table)
@@ -441,15 +441,18 @@ def _store_with_spans(
     and lose their old spans; missing rows are created. A row an earlier batch of this
     import wrote (`written_here`) means the file names the document twice for `who`. In
     bulk, inside the import's transaction."""
-    line_of = {line.document.pk: line for line in lines if line.document}
+    line_of: dict[int, _Line] = {}
+    for line in lines:
+        assert line.document is not None and line.document.pk is not None  # matched and stored
+        line_of[line.document.pk] = line
     rows: dict[int, Any] = {}
     for chunk in _chunks(list(line_of)):
         for row in model.objects.filter(**owned_by, document_id__in=chunk):
             if written_here(row):
-                line = line_of[row.document_id]
+                again = line_of[row.document_id]
                 raise FormatError(
-                    f"document {line.document.external_id!r} is annotated by {who} again (earlier in the file)",
-                    line=line.record.line,
+                    f"document {_doc(again).external_id!r} is annotated by {who} again (earlier in the file)",
+                    line=again.record.line,
                 )
             rows[row.document_id] = row
     span_model.objects.filter(**{f"{parent_field}__in": list(rows.values())}).delete()
@@ -466,6 +469,11 @@ def _store_with_spans(
         for span in line.spans
     ]
     span_model.objects.bulk_create(spans, batch_size=1000)
+
+
+def _doc(line: _Line) -> _Doc:
+    assert line.document is not None
+    return line.document
 
 
 def _span_fields(span: dict[str, Any]) -> dict[str, Any]:
