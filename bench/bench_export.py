@@ -9,6 +9,11 @@ Targets (issue 6): 10,000 documents to JSONL under 3 s with memory flat (streame
 built in memory); 1,000 documents of which 200 annotated under 0.25 s end to end through
 the API.
 Usage: .venv/bin/python bench/bench_export.py [--documents 10000] [--skip-api]
+
+`--scale`: N plain documents of about 600 characters (bench_import's), a tenth of them
+with gold, each format exported by the `export` command in a fresh process, with its
+wall and CPU time and peak RSS (issue 17: constant memory at a million documents).
+Usage: .venv/bin/python bench/bench_export.py --scale --documents 1000000 [--formats jsonl,csv]
 """
 
 from __future__ import annotations
@@ -175,13 +180,94 @@ def api_figures(documents: int, annotated: int) -> dict:
         server.wait(timeout=20)
 
 
+def export_child(slug: str, path: str, fmt: str, source: str) -> None:
+    """In a fresh process: the export command, its wall and CPU time, and peak RSS before
+    and after it (JSON)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from annotator.formats.registry import EXPORT_FORMATS  # noqa: F401  (every writer imported)
+
+    before = _peak_rss_kib()
+    started, cpu = time.perf_counter(), time.process_time()
+    call_command("export", slug, path, format=fmt, source=source, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    figures = {
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
+        "before_mb": before / 1024,
+        "peak_rss_mb": _peak_rss_kib() / 1024,
+        "bytes": Path(path).stat().st_size,
+    }
+    print(json.dumps(figures))
+
+
+def scale(args: argparse.Namespace) -> None:
+    from bench_import import build_plain_file, run_child
+
+    folder = fresh_django()
+    from annotator.services.projects import create_project
+
+    create_project(slug="scale", labels=LABELS)
+    path = folder / "docs.jsonl"
+    build_plain_file(path, args.documents, "d")
+    loaded = run_child("scale", path)
+    gold = folder / "gold.jsonl"
+    with path.open(encoding="utf-8") as source, gold.open("w", encoding="utf-8") as out:
+        for n, line in enumerate(source):
+            if n % 10:
+                continue
+            doc = json.loads(line)
+            at = doc["text"].find("Aleppo")
+            doc["spans"] = [] if at < 0 else [{"start": at, "end": at + 6, "label": "LOCATION"}]
+            out.write(json.dumps(doc) + "\n")
+    run_child("scale", gold, as_gold=True)
+    path.unlink()
+    gold.unlink()
+    print(
+        f"{args.documents} plain documents ({loaded['seconds']:.0f} s to import), a tenth with gold; "
+        f"{machine()}; {time.strftime('%Y-%m-%d')}"
+    )
+    formats = args.formats.split(",") if args.formats else ["jsonl", "csv", "conll", "labelstudio", "txt", "spacy"]
+    print("export command in a fresh process: wall, CPU, peak RSS (after Django set-up -> at the end)")
+    for source, count in (("documents", args.documents), ("gold", (args.documents + 9) // 10)):
+        for fmt in formats if source == "documents" else ["jsonl", "conll", "casualty-csv"]:
+            target = folder / f"out-{source}.{fmt}"
+            done = subprocess.run(
+                [sys.executable, __file__, "--export-child", "scale", str(target), fmt, source],
+                capture_output=True,
+                text=True,
+                env=dict(os.environ),
+            )
+            if done.returncode:
+                print(f"  {source:9s} {fmt:13s} failed: {done.stderr.strip().splitlines()[-1:]}")
+                continue
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            target.unlink()
+            print(
+                f"  {source:9s} {fmt:13s} {count:8d} records {figures['seconds']:7.1f} s wall "
+                f"{figures['cpu_seconds']:7.1f} s CPU {figures['bytes'] / 1e6:7.0f} MB out  peak RSS "
+                f"{figures['before_mb']:4.0f} -> {figures['peak_rss_mb']:5.0f} MB  (load {os.getloadavg()[0]:.1f})"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--skip-api", action="store_true")
     parser.add_argument("--formats", help="comma-separated formats to time (default: all)")
     parser.add_argument("--rss-child", nargs=3, metavar=("SLUG", "FORMAT", "LIMIT"), help=argparse.SUPPRESS)
+    parser.add_argument("--scale", action="store_true", help="plain documents, export command in a child process")
+    parser.add_argument("--export-child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.export_child:
+        export_child(*args.export_child)
+        return
+    if args.scale:
+        scale(args)
+        return
     if args.rss_child:
         slug, fmt, limit = args.rss_child
         rss_child(slug, fmt, int(limit))

@@ -12,10 +12,11 @@ See docs/formats.md.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from annotator import jsoncheck
 from annotator.exceptions import FormatError
@@ -166,13 +167,26 @@ def read_bytes(name: str, data: bytes, fmt: str) -> list[Record]:
 
 
 def checked(records: Iterable[Record]) -> list[Record]:
-    """The records, each checked by `annotator.jsoncheck`'s rules (every reader's output
+    """Every record of `records`, checked (see `check_each`)."""
+    return list(check_each(records))
+
+
+def check_each(records: Iterable[Record]) -> Iterator[Record]:
+    """The records as they come, each checked by `annotator.jsoncheck`'s rules (every reader's output
     passes here): text that cannot be stored (a lone surrogate, a NUL), JSON nested too
     deeply or numbers out of range in `meta` or a span's attrs fail the import, naming the
     line (or file) and the field, before anything is stored."""
-    kept = []
     for number, record in enumerate(records, start=1):
         stored = {"text": record.text, "id": record.id, "annotator": record.annotator, "meta": record.meta}
+        if (
+            _fine_text(record.text)
+            and _fine_text(record.id)
+            and _fine_text(record.annotator)
+            and _fine(record.meta, 1)
+            and (record.spans is None or _fine(record.spans, 1))
+        ):
+            yield record
+            continue
         try:
             jsoncheck.check_value({**stored, "spans": record.spans})
         except jsoncheck.BadJson as problem:
@@ -181,8 +195,135 @@ def checked(records: Iterable[Record]) -> list[Record]:
             filename = record.meta.get("filename") if isinstance(record.meta, dict) else None
             where = repr(filename) if isinstance(filename, str) and not jsoncheck.text_problem(filename) else ""
             raise FormatError(f"{where or f'record {number}'}: {problem}") from None
-        kept.append(record)
-    return kept
+        yield record
+
+
+def _fine_text(value: str | None) -> bool:
+    return value is None or (type(value) is str and jsoncheck.text_problem(value) is None)
+
+
+def _fine(value: Any, depth: int = 0) -> bool:
+    """Whether `value` meets `jsoncheck.check_value`'s rules, without building the path to
+    every value as it does (a third of a large import's time): a quick pass for the
+    common case; a value it doubts gets the full check, which names the problem."""
+    kind = type(value)
+    if kind is str:
+        return jsoncheck.text_problem(value) is None
+    if kind is dict:
+        return depth < jsoncheck.MAX_DEPTH and all(
+            type(key) is str and jsoncheck.text_problem(key) is None and _fine(item, depth + 1)
+            for key, item in value.items()
+        )
+    if kind is list:
+        return depth < jsoncheck.MAX_DEPTH and all(_fine(item, depth + 1) for item in value)
+    if kind is int:
+        return bool(-jsoncheck.MAX_INT <= value <= jsoncheck.MAX_INT)
+    if kind is float:
+        return math.isfinite(value)
+    return value is None or kind is bool
+
+
+# Streaming: records read as they come, for imports of files of any size in bounded memory.
+# jsonl, csv, conll and txt (a folder, or a zip read member by member) stream; labelstudio
+# (one JSON array: the standard library has no incremental JSON parser) and spacy (one
+# DocBin, a compressed msgpack blob) are read whole, as are single .txt files (one document).
+STREAMED = ("jsonl", "csv", "conll", "conll-meta", "txt")
+_BLOCK = 1 << 20
+
+
+def iter_path(path: Path, fmt: str | None = None) -> Iterator[Record]:
+    """The records of a file or folder, as `read_path` gives them, but read as they come.
+    A missing file, a folder of the wrong format or an unknown format fail now; a bad line
+    fails when it is reached."""
+    if not path.exists():
+        raise FormatError(f"{path}: no such file or folder")
+    if path.is_dir():
+        if fmt not in (None, "txt"):
+            raise FormatError(f"{path} is a folder: only the txt format reads folders")
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt")
+        if not files:
+            raise FormatError(f"{path}: no .txt files in the folder")
+        return check_each(read_txt(p.name, p.read_bytes()) for p in files)
+    fmt = fmt or detect_format(path.name)
+    _reader_of(fmt)
+    return _from_path(path, fmt)
+
+
+def _from_path(path: Path, fmt: str) -> Iterator[Record]:
+    with path.open("rb") as handle:
+        yield from iter_file(path.name, handle, fmt)
+
+
+def iter_file(name: str, handle: IO[bytes], fmt: str) -> Iterator[Record]:
+    """The records of an open binary file (seekable for a txt zip), checked, as they come;
+    the same records and errors as `read_bytes` of its content."""
+    _reader_of(fmt)
+    return check_each(_records_of_file(name, handle, fmt))
+
+
+def _reader_of(fmt: str) -> Reader | None:
+    if fmt == "txt":
+        return None
+    reader = READERS.get(fmt)
+    if reader is None:
+        raise FormatError(f"unknown import format {fmt!r} (known: {', '.join(sorted([*READERS, 'txt']))})")
+    return reader
+
+
+def _records_of_file(name: str, handle: IO[bytes], fmt: str) -> Iterator[Record]:
+    if fmt == "jsonl":
+        yield from read_jsonl(_split_lines(handle))
+    elif fmt == "csv":
+        yield from read_csv(_decoded_lines(_split_lines(handle, keepends=True)))
+    elif fmt in ("conll", "conll-meta"):
+        yield from read_conll(_decoded_lines(_split_on_newline(handle)))
+    elif fmt == "txt":
+        start = handle.read(4)
+        handle.seek(0)
+        if name.lower().endswith(".zip") or start == b"PK\x03\x04":
+            yield from read_txt_zip(handle)
+        else:
+            yield read_txt(name, handle.read())
+    else:  # a whole-file format (see STREAMED)
+        reader = _reader_of(fmt)
+        assert reader is not None
+        yield from reader(handle.read())
+
+
+def _split_lines(handle: IO[bytes], *, keepends: bool = False) -> Iterator[bytes]:
+    """The lines of a binary file as `bytes.splitlines` splits them (on \\n, \\r and \\r\\n),
+    a block at a time."""
+    pending = b""
+    while block := handle.read(_BLOCK):
+        lines = (pending + block).splitlines(keepends=True)
+        # The last line may go on in the next block, and a final \\r may be half of \\r\\n.
+        pending = lines.pop() if not lines[-1].endswith(b"\n") else b""
+        for line in lines:
+            yield line if keepends else line.rstrip(b"\r\n")
+    if pending:
+        yield pending if keepends else pending.rstrip(b"\r\n")
+
+
+def _split_on_newline(handle: IO[bytes]) -> Iterator[bytes]:
+    """The lines of a binary file split on \\n alone, without it (as str.split("\\n"))."""
+    pending = b""
+    while block := handle.read(_BLOCK):
+        lines = (pending + block).split(b"\n")
+        pending = lines.pop()
+        yield from lines
+    yield pending
+
+
+def _decoded_lines(lines: Iterable[bytes]) -> Iterator[str]:
+    """Each line as UTF-8 text (a byte order mark at the start dropped); a byte that is not
+    UTF-8 fails naming its line and its offset in the file."""
+    offset = 0
+    for number, line in enumerate(lines, start=1):
+        try:
+            yield line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise FormatError(f"not UTF-8 (byte {offset + error.start})", line=number) from None
+        offset += len(line)
 
 
 def export_format(fmt: str) -> ExportFormat:

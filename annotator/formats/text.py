@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import PurePath
+from typing import IO
 from urllib.parse import quote, unquote
 
 from annotator.exceptions import FormatError
@@ -89,13 +90,14 @@ MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 
 
-def read_txt_zip(data: bytes, *, max_bytes: int = MAX_UNZIPPED_BYTES) -> Iterator[Record]:
-    """Every .txt member of a zip, in archive order, its id the decoded file name. A zip
+def read_txt_zip(data: bytes | IO[bytes], *, max_bytes: int = MAX_UNZIPPED_BYTES) -> Iterator[Record]:
+    """Every .txt member of a zip (its bytes, or a seekable binary file, read member by
+    member), in archive order, its id the decoded file name. A zip
     that would unpack to more than `max_bytes`, or a member compressed more than
     MAX_COMPRESSION_RATIO to one, is refused before it is unpacked (sizes in the archive can
     lie, so reads are bounded too)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except (zipfile.BadZipFile, UnicodeDecodeError) as error:
         raise FormatError(f"not a zip file: {error}") from None
     # Archive order is the order the export wrote, so a re-import keeps the documents in order.

@@ -146,17 +146,20 @@ def export_records(*, project: Project, source: str, **filters: Unpack[ExportFil
     return _records(project=project, source=source, statuses=statuses, bounds=bounds, limit=filters.get("limit"))
 
 
-def _pages(keys: QuerySet[Any], key: str) -> Iterator[list[Any]]:
-    """Distinct values of `key`, ascending, `_CHUNK` at a time (keyset paging: each page is
-    one indexed query, never an OFFSET, whatever the depth)."""
-    last = None
+def _document_pages(project: Project) -> Iterator[list[int]]:
+    """The ids of the project's live documents, ascending, `_CHUNK` at a time: keyset paging
+    on the document id (each page one indexed range read that stops at `_CHUNK`, never an
+    OFFSET), whatever the depth. Every source pages by these, then reads its rows (gold,
+    annotations, suggestions) of a page's documents: paging over `document__in=<subquery>`
+    had SQLite list the whole project again for each page."""
+    last = 0
     while True:
-        page = keys if last is None else keys.filter(**{f"{key}__gt": last})
-        values = list(page.order_by(key).values_list(key, flat=True).distinct()[:_CHUNK])
-        if not values:
+        ids = list(_documents(project).filter(id__gt=last).order_by("id").values_list("id", flat=True)[:_CHUNK])
+        if ids:
+            yield ids
+        if len(ids) < _CHUNK:
             return
-        yield values
-        last = values[-1]
+        last = ids[-1]
 
 
 def _spans_by(
@@ -199,19 +202,17 @@ def _unlimited_records(
 ) -> Iterator[Record]:
     doc_fields = ("id", "external_id", "text", "meta")
     if source == "documents":
-        for ids in _pages(_documents(project), "id"):
-            for _, external_id, text, meta in (
-                _documents(project).filter(id__in=ids).order_by("id").values_list(*doc_fields)
-            ):
+        last = 0
+        while True:  # keyset pages of the documents themselves: one indexed query a page
+            page = list(_documents(project).filter(id__gt=last).order_by("id").values_list(*doc_fields)[:_CHUNK])
+            for _, external_id, text, meta in page:
                 yield Record(text=text, id=external_id, meta=meta)
+            if len(page) < _CHUNK:
+                return
+            last = page[-1][0]
     elif source == "gold":
-        golds = _dated(
-            Gold.objects.filter(document__in=_documents(project)),
-            submitted_field="updated_at",
-            updated_field="updated_at",
-            bounds=bounds,
-        )
-        for doc_ids in _pages(golds, "document_id"):
+        golds = _dated(Gold.objects.all(), submitted_field="updated_at", updated_field="updated_at", bounds=bounds)
+        for doc_ids in _document_pages(project):
             rows = list(
                 golds.filter(document_id__in=doc_ids)
                 .order_by("document_id")
@@ -221,11 +222,11 @@ def _unlimited_records(
             for gold_id, external_id, text, meta in rows:
                 yield Record(text=text, id=external_id, meta=meta, spans=spans.get(gold_id, []), annotator="gold")
     elif source == "all" or source.startswith("annotator:"):
-        annotations = Annotation.objects.filter(document__in=_documents(project), status__in=statuses)
+        annotations = Annotation.objects.filter(status__in=statuses)
         if source != "all":
             annotations = annotations.filter(annotator__username=source.split(":", 1)[1])
         annotations = _dated(annotations, submitted_field="submitted_at", updated_field="updated_at", bounds=bounds)
-        for doc_ids in _pages(annotations, "document_id"):
+        for doc_ids in _document_pages(project):
             rows = list(
                 annotations.filter(document_id__in=doc_ids)
                 .order_by("document_id", "annotator__username")
@@ -240,11 +241,10 @@ def _unlimited_records(
         current = ModelVersion.objects.current_for(project)
         if current is None:
             return
-        suggestions = Suggestion.objects.filter(model_version=current, document__in=_documents(project))
-        for doc_ids in _pages(suggestions, "document_id"):
+        for doc_ids in _document_pages(project):
             spans = _spans_by(Suggestion.objects.filter(model_version=current), "document_id", doc_ids, with_score=True)
             for doc_id, external_id, text, meta in (
-                Document.objects.filter(id__in=doc_ids).order_by("id").values_list(*doc_fields)
+                Document.objects.filter(id__in=list(spans)).order_by("id").values_list(*doc_fields)
             ):
                 yield Record(
                     text=text,

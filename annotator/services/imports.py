@@ -1,40 +1,81 @@
-"""Importing documents, and annotators' or gold annotations of them: all or nothing."""
+"""Importing documents, and annotators' or gold annotations of them: all or nothing, streamed.
+
+How a large file stays all or nothing in bounded memory: **one transaction over batches**.
+The records are read as they come (a generator from `annotator.formats.registry.iter_path`
+or `iter_file`), `_BATCH` at a time; each batch is checked, matched against the project by
+index lookups (external id, content hash) and written, all inside one `transaction.atomic()`.
+A bad line anywhere raises and the transaction rolls back: nothing of the file is stored.
+
+Why not a staging table: staging writes every row twice (into the staging table, then
+into the documents) and needs its own clean-up when a worker dies half-way, for nothing
+the transaction does not already give. SQLite has one writer at a time whichever way it
+is done, and on PostgreSQL the rows of an open transaction are invisible to others and
+cost no lock anyone else waits for (a concurrent import of the same external ids waits
+on the unique index, as it should). What a batch needs to see of the rows written by the
+batches before it (a document repeated further down the file, an annotator twice on one
+document), it finds with the same index lookups, since the transaction sees its own writes.
+
+Memory: one batch of records and their documents, never the project's texts or ids nor
+the whole file. The skipped list in the report keeps its first `_SKIPPED_KEPT` lines (and
+counts the rest). Plain documents are inserted with one parametrized `executemany`
+(annotator.sql), not `bulk_create`: building model instances and the ORM's insert was
+three quarters of an import's time (docs/benchmarks.md, #17).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
+from annotator import sql
 from annotator.exceptions import AnnotatorError, FormatError
 from annotator.formats import Record
 from annotator.models import Annotation, Document, Gold, GoldSpan, Membership, Project, Role, Span
-from annotator.models.documents import content_hash
+from annotator.models.documents import content_hash, random_queue_key
 from annotator.services import queue
 from annotator.services.users import RESERVED_NAMES, get_or_create_annotator
 from annotator.spans import check_spans
 
 GOLD = "gold"
-_CHUNK = 500
+_CHUNK = 500  # ids in one IN (...): under SQLite's 999 parameters
+_BATCH = 5000  # records read, checked and written at a time
+_SKIPPED_KEPT = 1000
 ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass
 class ImportReport:
-    """What an import stored and what it passed over."""
+    """What an import stored and what it passed over. `skipped` names the first
+    `_SKIPPED_KEPT` lines passed over; `skipped_count` counts them all."""
 
     created: int = 0
     annotations: int = 0
     gold: int = 0
     skipped: list[str] = field(default_factory=list)
+    skipped_count: int = 0
+    records: int = 0
+
+    def skip(self, message: str) -> None:
+        self.skipped_count += 1
+        if len(self.skipped) < _SKIPPED_KEPT:
+            self.skipped.append(message)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"created": self.created, "annotations": self.annotations, "gold": self.gold, "skipped": self.skipped}
+        return {
+            "created": self.created,
+            "annotations": self.annotations,
+            "gold": self.gold,
+            "skipped": self.skipped,
+            "skipped_count": self.skipped_count,
+        }
 
     def summary(self) -> str:
         parts = [f"{self.created} documents created"]
@@ -42,9 +83,18 @@ class ImportReport:
             parts.append(f"{self.annotations} annotations stored")
         if self.gold:
             parts.append(f"{self.gold} gold annotations stored")
-        if self.skipped:
-            parts.append(f"{len(self.skipped)} already in the project, skipped")
+        if self.skipped_count:
+            parts.append(f"{self.skipped_count} already in the project, skipped")
         return ", ".join(parts)
+
+
+@dataclass
+class _Doc:
+    """A document a line was matched to (or creates): its id is None until inserted."""
+
+    pk: int | None
+    external_id: str
+    content_hash: str
 
 
 @dataclass
@@ -52,7 +102,8 @@ class _Line:
     record: Record
     target: str | None  # a username, GOLD, or None for a document alone
     spans: list[dict[str, Any]] = field(default_factory=list)
-    document: Document | None = None
+    digest: str = ""
+    document: _Doc | None = None
 
 
 def _target_of(record: Record, *, as_annotator: str | None, as_gold: bool) -> str | None:
@@ -70,6 +121,28 @@ def _chunks(items: list[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
         yield items[i : i + size]
 
 
+def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    iterator = iter(records)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+@dataclass
+class _Run:
+    """What one import carries from batch to batch: no more than its settings, the users
+    it writes as and the moment that marks the rows it wrote."""
+
+    project: Project
+    labels: Any
+    as_annotator: str | None
+    as_gold: bool
+    create_annotators: bool
+    started: Any  # an aware datetime: submitted_at of the annotations this import writes
+    report: ImportReport
+    users: dict[str, User] = field(default_factory=dict)
+    opened: int = 0  # how far the batches' recounts moved the project's open count
+
+
 def import_documents(
     *,
     project: Project,
@@ -78,14 +151,21 @@ def import_documents(
     as_gold: bool = False,
     create_annotators: bool = False,
     on_progress: ProgressCallback | None = None,
+    expected: int | None = None,
+    batch_size: int = _BATCH,
 ) -> ImportReport:
     """Store the records' documents and, where a line belongs to an annotator (or the gold),
     its spans as that annotator's submitted annotation.
 
     A line's document is matched by external id, else by identical text, else created.
-    A plain line whose document is already there is reported and skipped. Every line is
-    read and checked before anything is written, and the writes are one transaction: a
-    bad line stores nothing and the error names it.
+    A plain line whose document is already there (before the import, or earlier in the
+    file) is reported and skipped. `records` may be a generator: it is read `batch_size`
+    records at a time, each batch checked and written inside one transaction, so a bad
+    line stores nothing and the error names it (see the module's docstring).
+
+    `on_progress(done, total)` hears after each batch how many records were read, of
+    `expected` (an estimate, e.g. the file's line count; never below `done`), and once
+    more when everything is stored, with `total == done`.
 
     Annotations are written only under the names of the project's members, unless
     `create_annotators` (the command line's `--as-annotator`, run by whoever runs the
@@ -97,14 +177,40 @@ def import_documents(
         raise AnnotatorError("give --as-annotator or --as-gold, not both")
     if as_annotator in RESERVED_NAMES:
         raise AnnotatorError(f"{as_annotator!r} is reserved and cannot be an annotator's name", field="annotator")
-    labels = project.label_schemas()
+    report = ImportReport()
+    with transaction.atomic():
+        run = _Run(
+            project=project,
+            labels=project.label_schemas(),
+            as_annotator=as_annotator,
+            as_gold=as_gold,
+            create_annotators=create_annotators,
+            started=timezone.now(),
+            report=report,
+        )
+        for batch in _batches(records, batch_size):
+            if report.records + len(batch) > settings.MAX_IMPORT_ROWS:
+                raise AnnotatorError(
+                    f"more than {settings.MAX_IMPORT_ROWS} documents in one import (MAX_IMPORT_ROWS); split the file"
+                )
+            _import_batch(run, batch)
+            report.records += len(batch)
+            if on_progress:
+                on_progress(report.records, max(expected or 0, report.records))
+        # New documents are open, and the batches' recounts moved the count: written once,
+        # last, so the project's open count row is locked only until the commit. (A first
+        # write of a project's count counts what this transaction sees, so two writes here
+        # could count the same documents twice.)
+        queue.add_open_documents(project.pk, report.created + run.opened)
+    if on_progress:
+        on_progress(report.records, report.records)
+    return report
+
+
+def _import_batch(run: _Run, records: list[Record]) -> None:
     lines: list[_Line] = []
     for record in records:
-        if len(lines) >= settings.MAX_IMPORT_ROWS:
-            raise AnnotatorError(
-                f"more than {settings.MAX_IMPORT_ROWS} documents in one import (MAX_IMPORT_ROWS); split the file"
-            )
-        target = _target_of(record, as_annotator=as_annotator, as_gold=as_gold)
+        target = _target_of(record, as_annotator=run.as_annotator, as_gold=run.as_gold)
         if record.spans is not None and target is None:
             raise FormatError(
                 "the line has spans but no annotator: give 'annotator' on the line, "
@@ -112,30 +218,26 @@ def import_documents(
                 line=record.line,
             )
         spans = record.spans or []
-        check_spans(record.text, spans, labels, line=record.line)
-        lines.append(_Line(record, target, spans))
-    if not create_annotators:
-        _check_members(project, lines)
-    report = ImportReport()
-    total = len(lines)
-    with transaction.atomic():
-        _match_or_create_documents(project, lines, report)
-        if on_progress:
-            on_progress(total // 2, total)
-        _store_annotations(project, [line for line in lines if line.target], report, create_annotators)
-        # New documents are open; imported annotations hold slots and imported gold closes
-        # documents. Last, so the project's open count is held only until the commit.
-        queue.refresh_documents(line.document.pk for line in lines if line.target and line.document)
-        queue.add_open_documents(project.pk, report.created)
-        if on_progress:
-            on_progress(total, total)
-    return report
+        if spans:  # nothing to check otherwise (and most lines of a large import have none)
+            check_spans(record.text, spans, run.labels, line=record.line)
+        lines.append(_Line(record, target, spans, content_hash(record.text)))
+    if not run.create_annotators:
+        _check_members(run.project, lines)
+    _match_or_create_documents(run, lines)
+    annotated = [line for line in lines if line.target]
+    if annotated:
+        _store_annotations(run, annotated)
+        # Imported annotations hold slots and imported gold closes documents.
+        moved = queue.recount_documents(line.document.pk for line in annotated if line.document and line.document.pk)
+        run.opened += moved.get(run.project.pk, 0)
 
 
 def _check_members(project: Project, lines: list[_Line]) -> None:
     """Every annotator a line names must be a member of the project already. The message is
     the same whether or not such an account exists, so an import cannot probe user names."""
     names = {line.target for line in lines if line.target not in (None, GOLD)}
+    if not names:
+        return
     members = set(
         Membership.objects.filter(project=project, user__username__in=names).values_list("user__username", flat=True)
     )
@@ -148,25 +250,38 @@ def _check_members(project: Project, lines: list[_Line]) -> None:
             )
 
 
-def _match_or_create_documents(project: Project, lines: list[_Line], report: ImportReport) -> None:
-    hashes = {id(line): content_hash(line.record.text) for line in lines}
-    wanted_ids = {line.record.id or hashes[id(line)][:16] for line in lines}
-    by_id: dict[str, Document] = {}
-    by_hash: dict[str, Document] = {}
-    for chunk in _chunks(sorted(wanted_ids)):
-        for known in Document.objects.filter(project=project, external_id__in=chunk).only(
-            "id", "external_id", "content_hash"
-        ):
-            by_id[known.external_id] = known
-    for chunk in _chunks(sorted(set(hashes.values()))):
-        for known in Document.objects.filter(project=project, content_hash__in=chunk).only(
-            "id", "external_id", "content_hash"
-        ):
-            by_hash.setdefault(known.content_hash, known)
-    new_docs: list[Document] = []
+# Completed with "(%s, %s, ...)", one placeholder a value.
+_KNOWN_SQL = {
+    "external_id": "SELECT id, external_id, content_hash FROM annotator_document "
+    "WHERE project_id = %s AND external_id IN ",
+    "content_hash": "SELECT id, external_id, content_hash FROM annotator_document "
+    "WHERE project_id = %s AND content_hash IN ",
+}
+
+
+def _known(project: Project, column: str, values: Iterable[str]) -> Iterator[_Doc]:
+    """The project's documents whose `column` (external_id or content_hash) is one of
+    `values`: one indexed lookup per chunk (plain SQL: the ORM's query building was most
+    of the lookup's time)."""
+    for chunk in _chunks(sorted(set(values))):
+        placeholders = "(" + ", ".join(["%s"] * len(chunk)) + ")"
+        for pk, external_id, digest in sql.rows(_KNOWN_SQL[column] + placeholders, [project.pk, *chunk]):
+            yield _Doc(pk, external_id, digest)
+
+
+def _match_or_create_documents(run: _Run, lines: list[_Line]) -> None:
+    """Match each line of a batch to a document by id, else by text, else create it. Only
+    the batch's ids and hashes are looked up (by index); documents written by earlier
+    batches of this import are found the same way, since the transaction sees its writes."""
+    project, report = run.project, run.report
+    by_id = {doc.external_id: doc for doc in _known(project, "external_id", _wanted_ids(lines))}
+    by_hash: dict[str, _Doc] = {}
+    for known in _known(project, "content_hash", (line.digest for line in lines)):
+        by_hash.setdefault(known.content_hash, known)
+    new_lines: list[_Line] = []
     for line in lines:
-        record, digest = line.record, hashes[id(line)]
-        doc = by_id.get(record.id) if record.id else None
+        record, digest = line.record, line.digest
+        doc: _Doc | None = by_id.get(record.id) if record.id else None
         if doc is not None and doc.content_hash != digest:
             raise FormatError(f"id {record.id!r} is already in the project with a different text", line=record.line)
         how = "id"
@@ -176,23 +291,66 @@ def _match_or_create_documents(project: Project, lines: list[_Line], report: Imp
             external_id = record.id or digest[:16]
             if external_id in by_id:  # a derived id that some other text already uses
                 external_id = digest
-            doc = Document(project=project, external_id=external_id, text=record.text, meta=record.meta)
-            doc.content_hash = digest  # bulk_create skips save(), which sets it
-            new_docs.append(doc)
+            doc = _Doc(None, external_id, digest)
+            new_lines.append(line)
             by_id[external_id] = doc
             by_hash[digest] = doc
         elif line.target is None:
-            report.skipped.append(f"line {record.line}: already in the project as {doc.external_id!r} (same {how})")
+            report.skip(f"line {record.line}: already in the project as {doc.external_id!r} (same {how})")
         line.document = doc
-    for chunk in _chunks(new_docs, 1000):
-        Document.objects.bulk_create(chunk)
-    report.created = len(new_docs)
+    if not new_lines:
+        return
+    _insert_documents(project, new_lines, run.started)
+    report.created += len(new_lines)
+    unsaved = {line.document.external_id: line.document for line in lines if line.target and line.document}
+    unsaved = {key: doc for key, doc in unsaved.items() if doc.pk is None}
+    for stored in _known(project, "external_id", unsaved):
+        unsaved[stored.external_id].pk = stored.pk
 
 
-def _store_annotations(project: Project, lines: list[_Line], report: ImportReport, create_annotators: bool) -> None:
+def _wanted_ids(lines: list[_Line]) -> Iterator[str]:
+    for line in lines:
+        yield line.record.id or line.digest[:16]
+
+
+def _document_columns() -> tuple[str, list[Field[Any, Any]]]:
+    """The INSERT for a document and the fields it names, in order: every concrete field but
+    the id, so a field added to Document later gets its default here too."""
+    fields = [f for f in Document._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    # Names from the model's metadata, never from input; values go in %s.
+    table = quote(Document._meta.db_table)
+    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", fields  # noqa: S608
+
+
+def _insert_documents(project: Project, lines: list[_Line], now: Any) -> None:
+    """One parametrized executemany for a batch's new documents (the ORM's bulk_create
+    spent most of its time building instances and SQL)."""
+    statement, fields = _document_columns()
+    # Every other field takes its default, the same for each row.
+    template = [f.get_db_prep_save(f.get_default(), connection) for f in fields]
+    at = {f.name: index for index, f in enumerate(fields)}
+    template[at["project"]] = project.pk
+    template[at["created_at"]] = sql.to_db_datetime(now)
+    id_at, text_at, meta_at, hash_at = at["external_id"], at["text"], at["meta"], at["content_hash"]
+    key_at = at["queue_key"]
+    rows = []
+    for line in lines:
+        assert line.document is not None
+        row = template.copy()
+        row[id_at], row[text_at], row[hash_at] = line.document.external_id, line.record.text, line.digest
+        row[meta_at] = sql.to_db_json(line.record.meta)
+        row[key_at] = random_queue_key()  # a default drawn per row, not once for the batch
+        rows.append(row)
+    sql.execute_many(statement, rows)
+
+
+def _store_annotations(run: _Run, lines: list[_Line]) -> None:
     seen: dict[tuple[int, str], int] = {}
     for line in lines:
-        assert line.document is not None and line.target is not None
+        assert line.document is not None and line.document.pk is not None and line.target is not None
         key = (line.document.pk, line.target)
         if key in seen:
             raise FormatError(
@@ -201,27 +359,32 @@ def _store_annotations(project: Project, lines: list[_Line], report: ImportRepor
                 line=line.record.line,
             )
         seen[key] = line.record.line
+    report = run.report
     gold_lines = [line for line in lines if line.target == GOLD]
     if gold_lines:
-        _store_gold(gold_lines)
-        report.gold = len(gold_lines)
+        _store_gold(gold_lines, run.started)
+        report.gold += len(gold_lines)
     by_user: dict[str, list[_Line]] = {}
     for line in lines:
         if line.target != GOLD:
             by_user.setdefault(line.target or "", []).append(line)
     for username, user_lines in by_user.items():
-        if create_annotators:
-            user = get_or_create_annotator(username)
-            Membership.objects.get_or_create(project=project, user=user, defaults={"role": Role.ANNOTATOR})
-        else:  # a member, checked by _check_members before anything was written
-            user = User.objects.get(username=username, memberships__project=project)
-        _store_user_annotations(user, user_lines)
+        _store_user_annotations(_user(run, username), user_lines, run.started)
         report.annotations += len(user_lines)
 
 
-def _store_user_annotations(user: Any, lines: list[_Line]) -> None:
-    now = timezone.now()
+def _user(run: _Run, username: str) -> User:
+    if username not in run.users:
+        if run.create_annotators:
+            user = get_or_create_annotator(username)
+            Membership.objects.get_or_create(project=run.project, user=user, defaults={"role": Role.ANNOTATOR})
+        else:  # a member, checked by _check_members before anything of the batch was written
+            user = User.objects.get(username=username, memberships__project=run.project)
+        run.users[username] = user
+    return run.users[username]
 
+
+def _store_user_annotations(user: Any, lines: list[_Line], now: Any) -> None:
     def refresh(annotation: Annotation) -> None:
         annotation.status = Annotation.Status.SUBMITTED
         annotation.version += 1
@@ -229,31 +392,38 @@ def _store_user_annotations(user: Any, lines: list[_Line]) -> None:
 
     _store_with_spans(
         lines,
+        who=user.username,
         model=Annotation,
         owned_by={"annotator": user},
+        # Submitted at this import's moment: a row so marked was written by an earlier batch.
+        written_here=lambda annotation: annotation.submitted_at == now,
         refresh=refresh,
         refreshed_fields=["status", "version", "submitted_at"],
-        new=lambda document: Annotation(
-            document=document, annotator=user, status=Annotation.Status.SUBMITTED, submitted_at=now
+        new=lambda document_id: Annotation(
+            document_id=document_id, annotator=user, status=Annotation.Status.SUBMITTED, submitted_at=now
         ),
         span_model=Span,
         parent_field="annotation",
     )
 
 
-def _store_gold(lines: list[_Line]) -> None:
+def _store_gold(lines: list[_Line], now: Any) -> None:
     def refresh(gold: Gold) -> None:
         gold.version += 1
         gold.origin = "imported"
         gold.adjudicator = None
+        gold.updated_at = now
 
     _store_with_spans(
         lines,
+        who=GOLD,
         model=Gold,
         owned_by={},
+        # Imported and saved since the import began: written by an earlier batch of it.
+        written_here=lambda gold: gold.origin == "imported" and gold.updated_at >= now,
         refresh=refresh,
-        refreshed_fields=["version", "origin", "adjudicator"],
-        new=lambda document: Gold(document=document, origin="imported"),
+        refreshed_fields=["version", "origin", "adjudicator", "updated_at"],
+        new=lambda document_id: Gold(document_id=document_id, origin="imported"),
         span_model=GoldSpan,
         parent_field="gold",
     )
@@ -268,38 +438,54 @@ def _store_gold(lines: list[_Line]) -> None:
 def _store_with_spans(
     lines: list[_Line],
     *,
+    who: str,
     model: type[Annotation] | type[Gold],
     owned_by: dict[str, Any],
+    written_here: Callable[[Any], bool],
     refresh: Callable[[Any], None],
     refreshed_fields: list[str],
-    new: Callable[[Document], Any],
+    new: Callable[[int], Any],
     span_model: type[Any],
     parent_field: str,
 ) -> None:
     """Each line's spans replace those of its document's `model` row (the user's annotation,
     `owned_by` that user, or the gold): rows already there are refreshed (a new version)
-    and lose their old spans; missing rows are created. In bulk, inside the import's
-    transaction."""
-    doc_ids = [line.document.pk for line in lines if line.document]
+    and lose their old spans; missing rows are created. A row an earlier batch of this
+    import wrote (`written_here`) means the file names the document twice for `who`. In
+    bulk, inside the import's transaction."""
+    line_of: dict[int, _Line] = {}
+    for line in lines:
+        assert line.document is not None and line.document.pk is not None  # matched and stored
+        line_of[line.document.pk] = line
     rows: dict[int, Any] = {}
-    for chunk in _chunks(doc_ids):
+    for chunk in _chunks(list(line_of)):
         for row in model.objects.filter(**owned_by, document_id__in=chunk):
+            if written_here(row):
+                again = line_of[row.document_id]
+                raise FormatError(
+                    f"document {_doc(again).external_id!r} is annotated by {who} again (earlier in the file)",
+                    line=again.record.line,
+                )
             rows[row.document_id] = row
     span_model.objects.filter(**{f"{parent_field}__in": list(rows.values())}).delete()
     for row in rows.values():
         refresh(row)
     model.objects.bulk_update(list(rows.values()), refreshed_fields, batch_size=500)
-    created = [new(line.document) for line in lines if line.document and line.document.pk not in rows]
+    created = [new(pk) for pk in line_of if pk not in rows]
     model.objects.bulk_create(created, batch_size=500)
     for row in created:
         rows[row.document_id] = row
     spans = [
-        span_model(**{parent_field: rows[line.document.pk]}, **_span_fields(span))
-        for line in lines
-        if line.document
+        span_model(**{parent_field: rows[pk]}, **_span_fields(span))
+        for pk, line in line_of.items()
         for span in line.spans
     ]
     span_model.objects.bulk_create(spans, batch_size=1000)
+
+
+def _doc(line: _Line) -> _Doc:
+    assert line.document is not None
+    return line.document
 
 
 def _span_fields(span: dict[str, Any]) -> dict[str, Any]:

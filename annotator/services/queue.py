@@ -103,9 +103,15 @@ def refresh_documents(document_ids: Iterable[int]) -> None:
     """Recount the given documents' state under their row locks and move their projects'
     open counts by the difference. Call inside the transaction that changed them, after
     the change."""
+    for project_id, delta in sorted(recount_documents(document_ids).items()):
+        add_open_documents(project_id, delta)
+
+
+def recount_documents(document_ids: Iterable[int]) -> dict[int, int]:
+    """Recount the given documents' state under their row locks; how much each project's
+    open count must move, which the caller applies with `add_open_documents` once (an
+    import sums its batches' moves, so it writes the count only at its end)."""
     ids = sorted(set(document_ids))
-    if not ids:
-        return
     moved: dict[int, int] = defaultdict(int)  # project id -> change of its open count
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
@@ -137,8 +143,7 @@ def refresh_documents(document_ids: Iterable[int]) -> None:
                 moved[project_id] += int(is_open) - int(was_open)
         for (taken, is_open), pks in changed.items():
             Document.objects.filter(pk__in=pks).update(slots_taken=taken, queue_open=is_open)
-    for project_id, delta in sorted(moved.items()):
-        add_open_documents(project_id, delta)
+    return moved
 
 
 # Set-based, for a whole project (its quota changed, or a repair): portable SQL.

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 
 from annotator.exceptions import AnnotatorError, Conflict, FormatError
-from annotator.formats.registry import READERS, detect_format, export_format, read_bytes
+from annotator.formats.registry import READERS, detect_format, export_format, iter_file
 from annotator.jobs import broker
 from annotator.jobs.records import create_job, project_of, record_leftover, report_progress
 from annotator.models import Document, Job, Membership, Project
@@ -98,24 +99,67 @@ def _safe_name(name: str | None) -> str:
 
 
 def run_import(*, job: Job) -> dict[str, Any]:
-    """The worker's half of an import: read the stored upload, parse it whole, import it
-    all or nothing, reporting progress on the job."""
+    """The worker's half of an import: read the stored upload as it comes (jsonl, csv,
+    conll and txt zips stream; see `formats.registry.STREAMED`), import it all or nothing,
+    reporting progress on the job after each batch."""
     params = job.params
+    fmt = params["format"]
     with job.input_file.open("rb") as handle:
-        data = handle.read()
-    records = read_bytes(params.get("filename") or "upload", data, params["format"])
-    report_progress(job, 0, len(records), f"read {len(records)} records; importing")
-    report = import_documents(
-        project=project_of(job),
-        records=records,
-        as_annotator=params.get("as_annotator"),
-        as_gold=bool(params.get("as_gold")),
-        on_progress=lambda done, total: report_progress(job, done, total, f"imported {done} of {total}"),
-    )
-    report_progress(job, len(records), len(records), report.summary())
+        expected = _line_count(handle) if fmt in ("jsonl", "csv") else None
+        handle.seek(0)
+        report_progress(job, 0, expected or 0, "importing")
+        with _progress_outside_the_transaction(job) as progress:
+            report = import_documents(
+                project=project_of(job),
+                records=iter_file(params.get("filename") or "upload", handle, fmt),
+                as_annotator=params.get("as_annotator"),
+                as_gold=bool(params.get("as_gold")),
+                on_progress=progress,
+                expected=expected,
+            )
+    report_progress(job, report.records, report.records, report.summary())
     result = report.as_dict()
     result["summary"] = report.summary()
     return result
+
+
+def _line_count(handle: IO[bytes]) -> int:
+    """Lines in a file, counted a block at a time: what an import's progress counts towards."""
+    count, last = 0, b"\n"
+    while block := handle.read(1 << 20):
+        count += block.count(b"\n")
+        last = block[-1:]
+    return count + (last != b"\n")
+
+
+@contextmanager
+def _progress_outside_the_transaction(job: Job) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback for an import, whose writes others can read while the import's
+    transaction is open: on PostgreSQL over a connection of its own (autocommit), at most
+    once a second. On SQLite the import holds the one write lock until it commits, so the
+    job's progress is written when it ends (None here)."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    statement = (
+        f"UPDATE {connection.ops.quote_name(Job._meta.db_table)} "  # noqa: S608 (the model's own table)
+        "SET progress_done = %s, progress_total = %s, message = %s WHERE id = %s"
+    )
+    last = 0.0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        if time.monotonic() - last < 1.0:
+            return
+        last = time.monotonic()
+        with side.cursor() as cursor:
+            cursor.execute(statement, [done, total, f"imported {done} of about {total}", job.pk])
+
+    try:
+        yield progress
+    finally:
+        side.close()
 
 
 def start_export(*, project: Project, user: User, source: str, fmt: str, filters: dict[str, Any] | None = None) -> Job:

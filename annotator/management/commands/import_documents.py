@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from annotator.formats.registry import read_path
+from annotator.formats.registry import iter_path
 from annotator.management.commands._base import ContractCommand, project_for
 from annotator.services.imports import import_documents
 
@@ -25,7 +25,7 @@ class Command(ContractCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         project = project_for(options["project"])
-        records = read_path(options["path"], options["format"])
+        records = iter_path(options["path"], options["format"])
         # Whoever runs the server may bring in annotators from elsewhere: missing users are
         # created (no usable password) and join the project. The API never does this.
         report = import_documents(
@@ -37,6 +37,6 @@ class Command(ContractCommand):
         )
         for skipped in report.skipped[:20]:
             self.stdout.write(f"skipped {skipped}")
-        if len(report.skipped) > 20:
-            self.stdout.write(f"... and {len(report.skipped) - 20} more skipped")
+        if report.skipped_count > 20:
+            self.stdout.write(f"... and {report.skipped_count - 20} more skipped")
         self.stdout.write(f"{project.slug}: {report.summary()}")

@@ -60,3 +60,27 @@ def test_documents_source_exports_texts_only_and_unknown_source_is_refused(proje
     assert len(exported(project, "documents")) == 5
     with pytest.raises(AnnotatorError, match="unknown source 'everything'"):
         export(project=project, source="everything", fmt="jsonl")
+
+
+@pytest.mark.parametrize("source", ["documents", "gold", "all", "annotator:alice"])
+def test_an_export_spanning_several_chunks_equals_the_one_chunk_export(project, monkeypatch, source: str) -> None:
+    import importlib.util
+
+    from annotator.formats.registry import EXPORT_FORMATS
+    from annotator.services import exports
+
+    gold = read_path(FIXTURES / "gold" / "dev.jsonl")
+    import_documents(project=project, records=gold, as_gold=True)
+    import_documents(project=project, records=gold[:25], as_annotator="alice")
+    import_documents(
+        project=project, records=[Record(r.text, r.id, spans=[], line=r.line) for r in gold[5:30]], as_annotator="bob"
+    )
+    formats = [f for f in EXPORT_FORMATS if f != "spacy" or importlib.util.find_spec("spacy") is not None]
+    whole = {}
+    for fmt in formats:
+        chunks = export(project=project, source=source, fmt=fmt)
+        whole[fmt] = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
+    monkeypatch.setattr(exports, "_CHUNK", 7)
+    for fmt in formats:
+        chunks = export(project=project, source=source, fmt=fmt)
+        assert b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks) == whole[fmt], fmt
