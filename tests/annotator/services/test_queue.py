@@ -17,6 +17,7 @@ from annotator.services.assignment import _PICK_SQL, candidates_for, next_for
 from annotator.services.deletion import delete_document, restore_document
 from annotator.services.imports import import_documents
 from annotator.services.project_admin import remove_member, update_project
+from annotator.services.projects import create_project
 from annotator.services.queue import (
     check_queue_state,
     open_documents,
@@ -24,6 +25,7 @@ from annotator.services.queue import (
     stored_queue_state,
 )
 from annotator.services.uploads import create_document
+from tests.conftest import LABELS
 
 
 def assert_stored_equals_recount(project) -> None:  # type: ignore[no-untyped-def]
@@ -245,3 +247,16 @@ def test_saving_a_document_never_writes_back_the_queue_state_it_was_loaded_with(
     document.save()
     assert_stored_equals_recount(project)
     assert Document.objects.get(pk=document.pk).meta == {"source": "wire"}
+
+
+def test_a_first_import_with_gold_into_a_fresh_project_counts_each_open_document_once(owner) -> None:  # type: ignore[no-untyped-def]
+    """No open count is stored for a new project yet: the import's recount of its gold and its
+    new documents, over several batches, must not count the same documents twice; and each
+    new document draws its own random key (the queue's random share)."""
+    project = create_project(slug="fresh", labels=LABELS, guidelines="", annotators_per_document=2, owner=owner)
+    plain = [Record(text=f"Shelling of Idlib, report {i}.", id=f"d{i}", line=i + 1) for i in range(6)]
+    gold = Record(text="Gold report: 3 killed.", id="g", line=7, annotator="gold", spans=[])
+    import_documents(project=project, records=[*plain, gold], batch_size=2)
+    assert open_documents(project.pk) == 6
+    assert_stored_equals_recount(project)
+    assert len(set(Document.objects.filter(project=project).values_list("queue_key", flat=True))) == 7
