@@ -263,8 +263,10 @@ SPECTACULAR_SETTINGS = {
 # --- The app ----------------------------------------------------------------------------
 # A deleted project or document can be restored for this many days, then it is purged.
 UNDO_WINDOW_DAYS = env_int("UNDO_WINDOW_DAYS", 14)
-# One import stores at most this many documents (a bigger file is split by the user).
-MAX_IMPORT_ROWS = env_int("MAX_IMPORT_ROWS", 200_000)
+# One import stores at most this many documents (a bigger file is split by the user). Imports
+# stream in batches, so memory does not grow with it; an upload through the API is bounded by
+# MAX_UPLOAD_BYTES first.
+MAX_IMPORT_ROWS = env_int("MAX_IMPORT_ROWS", 5_000_000)
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

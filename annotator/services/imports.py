@@ -25,6 +25,7 @@ three quarters of an import's time (docs/benchmarks.md, #17).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -188,15 +189,17 @@ def import_documents(
             started=timezone.now(),
             report=report,
         )
-        for batch in _batches(records, batch_size):
-            if report.records + len(batch) > settings.MAX_IMPORT_ROWS:
-                raise AnnotatorError(
-                    f"more than {settings.MAX_IMPORT_ROWS} documents in one import (MAX_IMPORT_ROWS); split the file"
-                )
-            _import_batch(run, batch)
-            report.records += len(batch)
-            if on_progress:
-                on_progress(report.records, max(expected or 0, report.records))
+        with _search_index_by_batch():
+            for batch in _batches(records, batch_size):
+                if report.records + len(batch) > settings.MAX_IMPORT_ROWS:
+                    raise AnnotatorError(
+                        f"more than {settings.MAX_IMPORT_ROWS} documents in one import (MAX_IMPORT_ROWS); "
+                        "split the file"
+                    )
+                _import_batch(run, batch)
+                report.records += len(batch)
+                if on_progress:
+                    on_progress(report.records, max(expected or 0, report.records))
         # New documents are open, and the batches' recounts moved the count: written once,
         # last, so the project's open count row is locked only until the commit. (A first
         # write of a project's count counts what this transaction sees, so two writes here
@@ -344,7 +347,36 @@ def _insert_documents(project: Project, lines: list[_Line], now: Any) -> None:
         row[meta_at] = sql.to_db_json(line.record.meta)
         row[key_at] = random_queue_key()  # a default drawn per row, not once for the batch
         rows.append(row)
-    sql.execute_many(statement, rows)
+    if connection.vendor == "sqlite":  # see _search_index_by_batch
+        last = sql.first_row(_LAST_DOCUMENT_SQL, [])
+        sql.execute_many(statement, rows)
+        sql.execute(_INDEX_NEW_DOCUMENTS_SQL, [last[0] if last else 0])
+    else:
+        sql.execute_many(statement, rows)
+
+
+# SQLite's full-text index (migration 0009) is kept by a trigger row by row, except while
+# the deferral table holds a row: an import then indexes each batch in one statement. New
+# rows take ids above the largest (INTEGER PRIMARY KEY without AUTOINCREMENT).
+_DEFER_INDEX_SQL = "INSERT INTO annotator_document_fts_deferred (since) VALUES (0)"
+_UNDEFER_INDEX_SQL = "DELETE FROM annotator_document_fts_deferred"
+_LAST_DOCUMENT_SQL = "SELECT COALESCE(MAX(id), 0) FROM annotator_document"
+_INDEX_NEW_DOCUMENTS_SQL = (
+    "INSERT INTO annotator_document_fts (rowid, external_id, text) "
+    "SELECT id, external_id, text FROM annotator_document WHERE id > %s"
+)
+
+
+@contextmanager
+def _search_index_by_batch() -> Iterator[None]:
+    """Inside the import's transaction: on SQLite the insert trigger stands down and each
+    batch indexes its own documents; a failed import rolls the deferral back with the rest."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    sql.execute(_DEFER_INDEX_SQL, [])
+    yield
+    sql.execute(_UNDEFER_INDEX_SQL, [])
 
 
 def _store_annotations(run: _Run, lines: list[_Line]) -> None:

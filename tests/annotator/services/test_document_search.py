@@ -4,10 +4,13 @@ languages, accents, emoji and any punctuation; only the project's live documents
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
+from annotator.formats import Record
 from annotator.models import Document
 from annotator.services.deletion import delete_document
 from annotator.services.document_queries import document_list
+from annotator.services.imports import import_documents
 from annotator.services.projects import create_project
 from annotator.services.uploads import create_document
 
@@ -88,3 +91,18 @@ def test_search_combines_with_the_status_filter_and_the_keyset(project, owner, t
     assert found(project, owner, "aleppo", status="unassigned") == ["english"]
     assert found(project, owner, "aleppo", status="gold") == []
     assert found(project, owner, "aleppo", after=texts["english"].pk) == []
+
+
+def test_an_import_indexes_its_documents_by_batch_and_single_documents_are_indexed_after_it(project, owner) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite an import indexes each batch in one statement while the insert trigger stands
+    down; afterwards the trigger indexes single documents again, and the index is whole."""
+    records = [Record(text=f"Barrel bombs on Daraya, report number {i}.", id=f"b{i}") for i in range(7)]
+    import_documents(project=project, records=records, batch_size=3)
+    create_document(project=project, text="Une frappe aérienne sur Maaret al-Numan.", external_id="single")
+    assert found(project, owner, "Daraya") == [f"b{i}" for i in range(7)]
+    assert found(project, owner, "aerienne") == ["single"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM annotator_document_fts_deferred")
+            assert cursor.fetchone()[0] == 0
+            cursor.execute("INSERT INTO annotator_document_fts(annotator_document_fts) VALUES ('integrity-check')")
