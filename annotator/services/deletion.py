@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from annotator.exceptions import Conflict
 from annotator.models import Document, Project
+from annotator.services.data_version import bump_data_version
 
 
 def undo_until(deleted_at: datetime) -> datetime:
@@ -44,15 +45,19 @@ def restore_project(*, project: Project) -> None:
     project.deleted_at = None
 
 
+@transaction.atomic
 def delete_document(*, document: Document) -> datetime:
     document.deleted_at = timezone.now()
     Document.objects.filter(pk=document.pk).update(deleted_at=document.deleted_at)
+    bump_data_version(document.project_id)  # the agreement report leaves it out now
     return undo_until(document.deleted_at)
 
 
+@transaction.atomic
 def restore_document(*, document: Document) -> None:
     _check_window("document", document.external_id, document.deleted_at)
     Document.objects.filter(pk=document.pk).update(deleted_at=None)
+    bump_data_version(document.project_id)
     document.deleted_at = None
 
 

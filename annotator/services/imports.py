@@ -15,6 +15,7 @@ from annotator.exceptions import AnnotatorError, FormatError
 from annotator.formats import Record
 from annotator.models import Annotation, Document, Gold, GoldSpan, Membership, Project, Role, Span
 from annotator.models.documents import content_hash
+from annotator.services.data_version import bump_data_version
 from annotator.services.users import RESERVED_NAMES, get_or_create_annotator
 from annotator.spans import check_spans
 
@@ -122,6 +123,8 @@ def import_documents(
         if on_progress:
             on_progress(total // 2, total)
         _store_annotations(project, [line for line in lines if line.target], report, create_annotators)
+        if any(line.target for line in lines):  # annotations or gold: what the agreement report reads
+            bump_data_version(project.pk)
         if on_progress:
             on_progress(total, total)
     return report
