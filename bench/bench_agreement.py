@@ -1,9 +1,11 @@
 """The full agreement report for 1,000 documents x 3 annotators, made by perturbing the
 development gold set (drop a span, shift a boundary to a neighbouring token, relabel, add a
 span at random; fixed seed). Times the pure module and, with --db, the service reading the
-annotations from a fresh SQLite database.
+annotations from a fresh SQLite database (seeded with plain bulk inserts), the report
+computed and stored as the agreement job does, and the stored report served again.
 
     .venv/bin/python bench/bench_agreement.py [--documents 1000] [--annotators 3] [--db]
+    .venv/bin/python bench/bench_agreement.py --documents 10000 --db   # issue #17's size
 """
 
 from __future__ import annotations
@@ -169,6 +171,13 @@ def time_service(documents: list[AnnotatedDocument], *, resamples: int) -> None:
     print(f"report through the service from SQLite ({report['documents']} documents): {seconds}")
     _, seconds = timed(lambda: documents_table(project=project))
     print(f"per-document table through the service: {seconds}")
+    from annotator.services.agreement import compute_and_store, request_report
+
+    _, seconds = timed(lambda: compute_and_store(project=project, resamples=resamples))
+    print(f"report computed and stored, as the agreement job does: {seconds}")
+    state, seconds = timed(lambda: request_report(project=project, user=None, resamples=resamples))
+    assert state.fresh, "the stored report should be fresh"
+    print(f"the stored report served again while fresh (the API's 200): {seconds}")
 
 
 if __name__ == "__main__":
