@@ -145,7 +145,8 @@ def seed_database(documents: list[AnnotatedDocument], *, slug: str = "bench") ->
                 annotation_id += 1
         cursor.executemany(
             f"INSERT INTO {Annotation._meta.db_table} (id, document_id, annotator_id, status, version, time_spent, "
-            "rejected_suggestions, created_at, updated_at, submitted_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "rejected_suggestions, created_at, updated_at, submitted_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             annotation_rows,
         )
         cursor.executemany(
