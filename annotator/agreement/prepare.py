@@ -142,10 +142,10 @@ def prepare(
         for *_, masks in masks_by_document
     ]
     token_counts = [tokens for _, _, tokens, _ in masks_by_document]
-    table, row_document, offsets = _value_table(codes_by_document, token_counts, len(unique))
+    table, row_document, first_rows = _value_table(codes_by_document, token_counts, len(unique))
     prepared_documents = []
     for (document, present, tokens, _), codes, offset in zip(
-        masks_by_document, codes_by_document, offsets, strict=True
+        masks_by_document, codes_by_document, first_rows, strict=True
     ):
         prepared_documents.append(
             PreparedDocument(

@@ -47,7 +47,7 @@ class AgreementView(APIView):
         query = AgreementQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         user = request.user if request.user.is_authenticated else None
-        state = agreement.request_report(project=project, user=user, **query.validated_data)  # type: ignore[arg-type]
+        state = agreement.request_report(project=project, user=user, **query.validated_data)
         if state.fresh:
             return Response(AgreementReportSerializer(state.report).data)
         assert state.job is not None  # a stale report always comes with the job computing the fresh one
