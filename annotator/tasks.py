@@ -9,7 +9,7 @@ from celery import Task, shared_task
 
 from annotator.jobs.records import mark_failed, run_job
 from annotator.models import Job
-from annotator.services import suggestions, training, uploads
+from annotator.services import agreement, suggestions, training, uploads
 
 
 @shared_task(name="annotator.tasks.run_import_job")
@@ -47,3 +47,9 @@ def run_training_job(self: Task, job_id: int) -> None:
 def refresh_suggestions_job(job_id: int) -> None:
     """Refresh the current model's suggestions for every unfinished document (queue `prediction`)."""
     run_job(job_id, lambda job: suggestions.refresh_suggestions(job=job))
+
+
+@shared_task(name="annotator.tasks.run_agreement_job")
+def run_agreement_job(job_id: int) -> None:
+    """Compute and store the project's agreement report for the Job (NumPy lives here, in the worker)."""
+    run_job(job_id, lambda job: agreement.run_agreement_job(job=job))

@@ -1,9 +1,11 @@
 """The full agreement report for 1,000 documents x 3 annotators, made by perturbing the
 development gold set (drop a span, shift a boundary to a neighbouring token, relabel, add a
 span at random; fixed seed). Times the pure module and, with --db, the service reading the
-annotations from a fresh SQLite database.
+annotations from a fresh SQLite database (seeded with plain bulk inserts), the report
+computed and stored as the agreement job does, and the stored report served again.
 
     .venv/bin/python bench/bench_agreement.py [--documents 1000] [--annotators 3] [--db]
+    .venv/bin/python bench/bench_agreement.py --documents 10000 --db   # issue #17's size
 """
 
 from __future__ import annotations
@@ -106,48 +108,77 @@ def main() -> None:
         time_service(documents, resamples=args.resamples)
 
 
+def seed_database(documents: list[AnnotatedDocument], *, slug: str = "bench") -> Any:
+    """Store the documents and every annotator's submitted annotation in the (fresh) database
+    with plain bulk inserts, one `executemany` a table: the ORM's bulk_create takes minutes
+    for half a million spans. Returns the project."""
+    from django.contrib.auth.models import User
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from annotator.models import Annotation, Document
+    from annotator.models import Span as SpanRow
+    from annotator.services.projects import create_project
+
+    project = create_project(slug=slug, labels=LABELS, annotators_per_document=3)
+    names = sorted({a for d in documents for a in d.annotations})
+    users = {name: User.objects.create(username=name).pk for name in names}
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        first = (Document.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+        cursor.executemany(
+            f"INSERT INTO {Document._meta.db_table} (id, project_id, external_id, text, meta, content_hash, "
+            "created_at, model_uncertainty) VALUES (%s, %s, %s, %s, %s, %s, %s, NULL)",
+            [(first + i, project.pk, d.id, d.text, "{}", str(i), now) for i, d in enumerate(documents)],
+        )
+        annotation_rows, span_rows = [], []
+        annotation_id = (Annotation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+        for i, d in enumerate(documents):
+            for name in sorted(d.annotations):
+                annotation_rows.append(
+                    (annotation_id, first + i, users[name], "submitted", 1, 0.0, "[]", now, now, now)
+                )
+                span_rows += [
+                    (annotation_id, s.start, s.end, s.label, json.dumps(dict(s.attrs)), "manual")
+                    for s in d.annotations[name]
+                ]
+                annotation_id += 1
+        cursor.executemany(
+            f"INSERT INTO {Annotation._meta.db_table} (id, document_id, annotator_id, status, version, time_spent, "
+            "rejected_suggestions, created_at, updated_at, submitted_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            annotation_rows,
+        )
+        cursor.executemany(
+            f'INSERT INTO {SpanRow._meta.db_table} (annotation_id, start, "end", label, attrs, origin) '
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            span_rows,
+        )
+    return project
+
+
 def time_service(documents: list[AnnotatedDocument], *, resamples: int) -> None:
     """Store the documents and annotations in a fresh SQLite database, then time the service
     (loading from the database plus the report, plus the scores against gold)."""
     from bench.common import fresh_django
 
     fresh_django()
-    from django.contrib.auth.models import User
-    from django.utils import timezone
-
-    from annotator.models import Annotation, Document
-    from annotator.models import Span as SpanRow
     from annotator.services.agreement import agreement_report as service_report
     from annotator.services.agreement import documents_table
-    from annotator.services.projects import create_project
 
-    project = create_project(slug="bench", labels=LABELS, annotators_per_document=3)
-    names = sorted({a for d in documents for a in d.annotations})
-    users = {name: User.objects.create(username=name) for name in names}
-    rows = Document.objects.bulk_create(
-        Document(project=project, external_id=d.id, text=d.text, content_hash=str(i)) for i, d in enumerate(documents)
-    )
-    now = timezone.now()
-    annotations = Annotation.objects.bulk_create(
-        Annotation(document=row, annotator=users[name], status="submitted", submitted_at=now)
-        for row, d in zip(rows, documents, strict=True)
-        for name in sorted(d.annotations)
-    )
-    spans = []
-    position = 0
-    for d in documents:
-        for name in sorted(d.annotations):
-            annotation = annotations[position]
-            position += 1
-            spans += [
-                SpanRow(annotation=annotation, start=s.start, end=s.end, label=s.label, attrs=dict(s.attrs))
-                for s in d.annotations[name]
-            ]
-    SpanRow.objects.bulk_create(spans, batch_size=2000)
+    project, seconds = timed(lambda: seed_database(documents))
+    print(f"seeded the database (plain bulk inserts): {seconds}")
     report, seconds = timed(lambda: service_report(project=project, resamples=resamples))
     print(f"report through the service from SQLite ({report['documents']} documents): {seconds}")
     _, seconds = timed(lambda: documents_table(project=project))
     print(f"per-document table through the service: {seconds}")
+    from annotator.services.agreement import compute_and_store, request_report
+
+    _, seconds = timed(lambda: compute_and_store(project=project, resamples=resamples))
+    print(f"report computed and stored, as the agreement job does: {seconds}")
+    state, seconds = timed(lambda: request_report(project=project, user=None, resamples=resamples))
+    assert state.fresh, "the stored report should be fresh"
+    print(f"the stored report served again while fresh (the API's 200): {seconds}")
 
 
 if __name__ == "__main__":

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from annotator.agreement.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from annotator.agreement.figures import FloatArray, Interval
 
-DEFAULT_RESAMPLES = 1000
-DEFAULT_SEED = 0
+__all__ = ["CONFIDENCE", "DEFAULT_RESAMPLES", "DEFAULT_SEED", "Bootstrap", "percentile_interval", "resample_weights"]
 CONFIDENCE = 0.95
 
 

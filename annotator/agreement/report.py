@@ -38,7 +38,7 @@ from annotator.agreement.measures.alpha_u import alpha_u_figure
 from annotator.agreement.measures.cohen import cohen_figure
 from annotator.agreement.measures.fleiss import fleiss_figure
 from annotator.agreement.measures.krippendorff import krippendorff_figure
-from annotator.agreement.measures.span_f1 import span_f1_figure
+from annotator.agreement.measures.span_f1 import label_groups, span_f1_figure
 from annotator.agreement.prepare import AnnotatedDocument, prepare
 
 CONVENTIONS: dict[str, Any] = {
@@ -77,13 +77,14 @@ def agreement_report(
     maps a label to the attribute names to compare among annotators who marked the same span."""
     prepared = prepare(documents, labels=labels, annotators=annotators)
     bootstrap = Bootstrap.draw(len(prepared.documents), resamples=resamples, seed=seed)
+    groups = label_groups(prepared)  # shared by both span F1 figures
     return {
         "annotators": list(prepared.annotators),
         "documents": len(documents),
         "labels": list(prepared.labels),
         "categories": list(prepared.categories),
-        "span_f1_exact": span_f1_figure(prepared, bootstrap, "exact"),
-        "span_f1_overlap": span_f1_figure(prepared, bootstrap, "overlap"),
+        "span_f1_exact": span_f1_figure(prepared, bootstrap, "exact", groups),
+        "span_f1_overlap": span_f1_figure(prepared, bootstrap, "overlap", groups),
         "cohen_kappa": cohen_figure(prepared, bootstrap),
         "fleiss_kappa": fleiss_figure(prepared, bootstrap),
         "krippendorff_alpha": krippendorff_figure(prepared, bootstrap),

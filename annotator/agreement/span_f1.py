@@ -87,16 +87,26 @@ class SpanF1:
         }
 
 
-def _matched_overlap(reference: list[Span], predicted: list[Span]) -> int:
-    """One-to-one matching of same-label spans sharing a character, largest overlap first."""
-    # Candidates come from a start-sorted view of `predicted` (with a running maximum of the
-    # ends, so the backward scan can stop early); the pairs and their order are those of
-    # comparing every span with every other, only found without the quadratic loop.
+OverlapIndex = tuple[list[int], list[int], list[int]]
+
+
+def overlap_index(predicted: Sequence[Span]) -> OverlapIndex:
+    """What `matched_overlap` looks spans up in, made once for a list of spans that is
+    compared with several others: the start order, the starts in that order and the running
+    maximum of the ends (so the backward scan can stop early)."""
     order = sorted(range(len(predicted)), key=lambda j: predicted[j].start)
     starts = [predicted[j].start for j in order]
     furthest: list[int] = []
     for j in order:
         furthest.append(max(predicted[j].end, furthest[-1] if furthest else predicted[j].end))
+    return order, starts, furthest
+
+
+def matched_overlap(reference: Sequence[Span], predicted: Sequence[Span], index: OverlapIndex | None = None) -> int:
+    """One-to-one matching of same-label spans sharing a character, largest overlap first."""
+    # The pairs and their order are those of comparing every span with every other, only
+    # found without the quadratic loop (see `overlap_index`).
+    order, starts, furthest = index or overlap_index(predicted)
     pairs = []
     for i, r in enumerate(reference):
         k = bisect_left(starts, r.end) - 1
@@ -130,7 +140,7 @@ def document_counts(
         if match == "exact":
             matched = len({s.key for s in ref} & {s.key for s in pred})
         else:
-            matched = _matched_overlap(ref, pred)
+            matched = matched_overlap(ref, pred)
         result[label] = LabelCounts(matched, len(ref), len(pred))
     return result
 

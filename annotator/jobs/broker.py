@@ -25,6 +25,7 @@ TASKS: dict[str, str] = {
     Job.Kind.EXPORT: "annotator.tasks.run_export_job",
     Job.Kind.TRAINING: "annotator.tasks.run_training_job",
     Job.Kind.SUGGESTIONS: "annotator.tasks.refresh_suggestions_job",
+    Job.Kind.AGREEMENT: "annotator.tasks.run_agreement_job",
 }
 
 

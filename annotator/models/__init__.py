@@ -1,5 +1,6 @@
 """The data model, one module per noun; everything importable from `annotator.models`."""
 
+from annotator.models.agreement import AgreementReport
 from annotator.models.annotations import Annotation, Span
 from annotator.models.documents import Document, QueueCount
 from annotator.models.gold import Gold, GoldSpan
@@ -12,6 +13,7 @@ from annotator.models.tokens import ApiToken
 __all__ = [
     "FINISHES",
     "HOLDS_SLOT",
+    "AgreementReport",
     "Annotation",
     "ApiToken",
     "Document",

@@ -14,6 +14,7 @@ class Job(models.Model):
         EXPORT = "export"
         TRAINING = "training"
         SUGGESTIONS = "suggestions"
+        AGREEMENT = "agreement"
 
     class Status(models.TextChoices):
         QUEUED = "queued"

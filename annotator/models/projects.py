@@ -43,6 +43,10 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Raised in the same transaction as every write that changes what the agreement report
+    # reads (a submitted annotation, a gold, a document deleted or restored, an import), so a
+    # stored report is fresh while this has not moved (services.agreement.fingerprint).
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = LiveQuerySet.as_manager()
 

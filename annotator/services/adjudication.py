@@ -19,6 +19,7 @@ from annotator.agreement.compare import compare_annotations
 from annotator.exceptions import AnnotatorError, StaleVersion
 from annotator.models import Annotation, Document, Gold, GoldSpan
 from annotator.services import queue, training
+from annotator.services.data_version import bump_data_version
 from annotator.spans import check_spans
 
 
@@ -162,6 +163,7 @@ def save_gold(
         gold.source_versions = {str(a.pk): read.get(a.pk, a.version) for a in sources}
         gold.save(update_fields=["source_versions"])
         project = document.project
+        bump_data_version(project.pk)  # the gold scores of the agreement report
         transaction.on_commit(lambda: training.maybe_start_training(project=project))
     return gold
 

@@ -3,22 +3,53 @@ from the database into the pure `annotator.agreement` module, which does every c
 
 One service for the command (`manage.py agreement`), the API (`projects/{slug}/agreement/`)
 and the per-document table and drill-down, so the figures are the same wherever they are read.
+
+The report is stored (`AgreementReport`) with the fingerprint of what it was computed from
+(`fingerprint`: the project's data version, its label set and its current model). The API
+serves the stored report while the fingerprint is unchanged; otherwise `request_report`
+queues an agreement job and a worker computes it (`run_agreement_job`). The computing
+modules need NumPy, which a web process never imports: they are imported inside the
+functions that compute, never at the top of this module.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-from typing import Any
+import json
+import time
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
-from annotator.agreement.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
-from annotator.agreement.report import AnnotatedDocument, document_detail, document_table
-from annotator.agreement.report import agreement_report as compute_report
+from django.contrib.auth.models import User
+from django.db import connection
+from django.utils import timezone
+
+from annotator import sql
+from annotator.agreement.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from annotator.agreement.span_f1 import span_f1
 from annotator.exceptions import NotFound
 from annotator.formats.csv_safety import safe_row
-from annotator.models import Annotation, Document, Gold, GoldSpan, ModelVersion, Project, Span, Suggestion
+from annotator.jobs import broker
+from annotator.jobs.records import create_job, project_of, report_progress
+from annotator.models import (
+    AgreementReport,
+    Annotation,
+    Document,
+    Gold,
+    GoldSpan,
+    Job,
+    ModelVersion,
+    Project,
+    Span,
+    Suggestion,
+)
 from annotator.spans import Span as SpanValue
+
+if TYPE_CHECKING:
+    from annotator.agreement.prepare import AnnotatedDocument
 
 
 def _label_names(project: Project) -> list[str]:
@@ -34,15 +65,82 @@ def _live_documents(project: Project) -> Any:
     return Document.objects.live().filter(project=project)
 
 
+_SUBMITTED_SQL = sql.statement(
+    """
+SELECT a.id, a.document_id, u.username FROM annotator_annotation a
+JOIN annotator_document d ON d.id = a.document_id JOIN auth_user u ON u.id = a.annotator_id
+WHERE d.project_id = %s AND {live:d} AND a.status = %s
+"""
+)
+_SUBMITTED_SPANS_SQL = sql.statement(
+    """
+SELECT s.annotation_id, s.start, s."end", s.label, s.attrs FROM annotator_span s
+JOIN annotator_annotation a ON a.id = s.annotation_id JOIN annotator_document d ON d.id = a.document_id
+WHERE d.project_id = %s AND {live:d} AND a.status = %s
+"""
+)
+_SUBMITTED_TEXTS_SQL = sql.statement(
+    """
+SELECT d.id, d.text FROM annotator_document d
+WHERE d.project_id = %s AND {live:d}
+  AND EXISTS (SELECT 1 FROM annotator_annotation a WHERE a.document_id = d.id AND a.status = %s)
+"""
+)
+
+
+_SPAN_ORDER = attrgetter("start", "end", "label")
+
+
+def _attrs(value: Any) -> dict[str, Any]:
+    """A span's attrs as the cursor gives them (JSON text; most are "{}", not worth parsing)."""
+    if not value or value == "{}":
+        return {}
+    return json.loads(value) if isinstance(value, str) else dict(value)
+
+
+def _load_project(project: Project) -> list[AnnotatedDocument]:
+    """Every submitted annotation of the project's live documents in three plain queries (one
+    a table, each read as it streams), not through the ORM, whose conversions cost more than
+    the queries at half a million spans."""
+    from annotator.agreement.prepare import AnnotatedDocument
+
+    status = Annotation.Status.SUBMITTED.value
+    owners: dict[int, list[SpanValue]] = {}
+    by_document: dict[int, dict[str, list[SpanValue]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_SUBMITTED_SQL, [project.pk, status])
+        for annotation_id, document_id, username in cursor:
+            spans: list[SpanValue] = []
+            owners[annotation_id] = spans
+            by_document.setdefault(document_id, {})[username] = spans
+        cursor.execute(_SUBMITTED_SPANS_SQL, [project.pk, status])
+        for annotation_id, start, end, label, attrs in cursor:
+            found = owners.get(annotation_id)
+            if found is not None:
+                found.append(SpanValue(start, end, label, _attrs(attrs)))
+        cursor.execute(_SUBMITTED_TEXTS_SQL, [project.pk, status])
+        texts = dict(cursor.fetchall())
+    for spans in owners.values():
+        spans.sort(key=_SPAN_ORDER)  # the ORM's order (SpanFields' ordering), which the figures follow
+    return [
+        AnnotatedDocument(str(document_id), texts[document_id], by_document[document_id])
+        for document_id in sorted(by_document)
+        if document_id in texts
+    ]
+
+
 def load_annotated_documents(*, project: Project, document_ids: list[int] | None = None) -> list[AnnotatedDocument]:
     """Every live document with at least one submitted annotation, each with the spans of the
     annotators who submitted it (a draft or a skip is left out: missing data). The document's
     `id` is its database id as a string."""
+    from annotator.agreement.prepare import AnnotatedDocument
+
+    if document_ids is None:
+        return _load_project(project)
     annotations = Annotation.objects.filter(
         document__project=project, document__deleted_at__isnull=True, status=Annotation.Status.SUBMITTED
     )
-    if document_ids is not None:
-        annotations = annotations.filter(document_id__in=document_ids)
+    annotations = annotations.filter(document_id__in=document_ids)
     owners: dict[int, tuple[int, str]] = {
         pk: (document_id, username)
         for pk, document_id, username in annotations.values_list("id", "document_id", "annotator__username")
@@ -67,13 +165,140 @@ def agreement_report(
     *, project: Project, resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
 ) -> dict[str, Any]:
     """The contract's report for the project's label set, with each annotator's and the current
-    model's span F1 against the gold ("vs_gold") and casualty-count attribute agreement."""
+    model's span F1 against the gold ("vs_gold") and casualty-count attribute agreement.
+    Computed here and now (NumPy: a worker or the command, never a web process)."""
+    from annotator.agreement.report import agreement_report as compute_report
+
     documents = load_annotated_documents(project=project)
     report = compute_report(
         documents, labels=_label_names(project), attributes=_attributes(project), resamples=resamples, seed=seed
     )
     report["vs_gold"] = gold_scores(project=project, documents=documents)
     return report
+
+
+# --- The stored report and its freshness -----------------------------------------------------
+
+
+def fingerprint(project: Project) -> str:
+    """What the report of the project depends on, in three small indexed reads: the data
+    version (`bump_data_version`), the label set (names, order, attribute schemas) and the
+    current model (whose suggestions are scored against the gold)."""
+    version = Project.objects.filter(pk=project.pk).values_list("data_version", flat=True).first() or 0
+    labels = list(project.labels.order_by("order", "name").values_list("name", "attributes"))
+    current = (
+        ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    digest = hashlib.sha256(json.dumps(labels, sort_keys=True).encode()).hexdigest()[:16]
+    return f"data {version}, model {current or 0}, labels {digest}"
+
+
+@dataclass(frozen=True)
+class ReportState:
+    """What the API answers: the stored report (None before the first one), whether it is
+    fresh, and the job computing the fresh one when it is not."""
+
+    report: dict[str, Any] | None
+    fresh: bool
+    job: Job | None = None
+    computed_at: Any = None
+
+
+def _stored(project: Project, resamples: int, seed: int) -> AgreementReport | None:
+    return AgreementReport.objects.filter(project=project, resamples=resamples, seed=seed).first()
+
+
+def _running(project: Project, resamples: int, seed: int, current: str) -> Job | None:
+    """An agreement job already queued or running for the same settings and data."""
+    active = Job.objects.filter(
+        project=project, kind=Job.Kind.AGREEMENT, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+    ).order_by("-pk")
+    for job in active[:20]:
+        params = job.params or {}
+        if (params.get("resamples"), params.get("seed"), params.get("fingerprint")) == (resamples, seed, current):
+            return job
+    return None
+
+
+def request_report(
+    *, project: Project, user: User | None, resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
+) -> ReportState:
+    """The stored report if it is fresh; else the stored one (or None) flagged stale, with
+    the agreement job that computes the fresh one (queued now unless one already is)."""
+    current = fingerprint(project)
+    stored = _stored(project, resamples, seed)
+    if stored is not None and stored.fingerprint == current:
+        return ReportState(stored.report, True, computed_at=stored.computed_at)
+    job = _running(project, resamples, seed, current)
+    if job is None:
+        job = create_job(
+            kind=Job.Kind.AGREEMENT,
+            project=project,
+            user=user,
+            params={"resamples": resamples, "seed": seed, "fingerprint": current},
+        )
+        broker.enqueue(job)
+        job.refresh_from_db()
+        if job.status == Job.Status.SUCCEEDED:  # run in-process (eager Celery): the answer is there
+            stored = _stored(project, resamples, seed)
+            if stored is not None and stored.fingerprint == current:
+                return ReportState(stored.report, True, computed_at=stored.computed_at)
+    return ReportState(
+        stored.report if stored else None, False, job, computed_at=stored.computed_at if stored else None
+    )
+
+
+def compute_and_store(
+    *, project: Project, resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED, job: Job | None = None
+) -> AgreementReport:
+    """Compute the report and store it with the fingerprint read *before* the data: a write
+    that lands meanwhile moves the fingerprint on, so the stored report is never taken for
+    fresher than the data it saw."""
+    current = fingerprint(project)
+    started = time.perf_counter()
+    if job is not None:
+        report_progress(job, 0, 2, "computing the agreement report")
+    report = agreement_report(project=project, resamples=resamples, seed=seed)
+    seconds = time.perf_counter() - started
+    if job is not None:
+        report_progress(job, 1, 2, "storing the report")
+    stored, _ = AgreementReport.objects.update_or_create(
+        project=project,
+        resamples=resamples,
+        seed=seed,
+        defaults={"fingerprint": current, "report": report, "computed_at": timezone.now(), "seconds": seconds},
+    )
+    if job is not None:
+        report_progress(job, 2, 2, "done")
+    return stored
+
+
+def run_agreement_job(*, job: Job) -> dict[str, Any]:
+    """The worker's side of `request_report`: compute and store; the job's result says how
+    long it took and what it stands on (the report itself is read from agreement/)."""
+    params = job.params or {}
+    stored = compute_and_store(
+        project=project_of(job),
+        resamples=int(params.get("resamples", DEFAULT_RESAMPLES)),
+        seed=int(params.get("seed", DEFAULT_SEED)),
+        job=job,
+    )
+    return {
+        "fingerprint": stored.fingerprint,
+        "documents": stored.report.get("documents", 0),
+        "seconds": round(stored.seconds, 3),
+    }
+
+
+def report_for_command(*, project: Project, resamples: int, seed: int) -> dict[str, Any]:
+    """The command's report: the stored one while fresh, else computed here (the command
+    is no web process) and stored for the API."""
+    stored = _stored(project, resamples, seed)
+    if stored is not None and stored.fingerprint == fingerprint(project):
+        return dict(stored.report)
+    return dict(compute_and_store(project=project, resamples=resamples, seed=seed).report)
 
 
 def _gold_by_document(project: Project) -> dict[int, list[SpanValue]]:
@@ -139,6 +364,8 @@ def gold_scores(*, project: Project, documents: list[AnnotatedDocument] | None =
 def documents_table(*, project: Project) -> list[dict[str, Any]]:
     """The per-document table (see `annotator.agreement.report.document_table`), each row with
     the document's database id and external id."""
+    from annotator.agreement.documents import document_table
+
     documents = load_annotated_documents(project=project)
     external = dict(
         _live_documents(project).filter(id__in=[int(d.id) for d in documents]).values_list("id", "external_id")
@@ -190,6 +417,8 @@ def documents_table_csv(*, project: Project) -> str:
 def document_drilldown(*, document: Document) -> dict[str, Any]:
     """One document's row of the table, each annotator's spans, the agreed spans and the
     disagreeing ones by kind. `NotFound` if nobody submitted it."""
+    from annotator.agreement.documents import document_detail
+
     documents = load_annotated_documents(project=document.project, document_ids=[document.pk])
     if not documents:
         raise NotFound(f"nobody has submitted document {document.pk} yet")

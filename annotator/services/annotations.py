@@ -21,6 +21,7 @@ from annotator.exceptions import AnnotatorError, Conflict, InvalidSpans, NotFoun
 from annotator.models import HOLDS_SLOT, Annotation, Document, Label, Project, Span, Suggestion
 from annotator.models.projects import label_schemas_of
 from annotator.services import queue, training
+from annotator.services.data_version import bump_data_version
 from annotator.services.locks import lock_document
 from annotator.spans import check_spans
 
@@ -173,6 +174,8 @@ def save_my_annotation(
         stored = sql.instances(Span, _SPANS_SQL, [annotation.pk])
         if moves_slot:  # a skip frees a slot, taking it back holds one again
             queue.refresh_documents([document.pk])
+        if Annotation.Status.SUBMITTED in (annotation.status, status):  # what the agreement report reads
+            bump_data_version(project.pk)
         if status == Annotation.Status.SUBMITTED:
             transaction.on_commit(lambda: training.maybe_start_training(project=project))
     # The row as the UPDATE left it, without reading it back: the version moved by one.

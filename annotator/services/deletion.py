@@ -18,6 +18,7 @@ from django.utils import timezone
 from annotator.exceptions import Conflict
 from annotator.models import Document, Project
 from annotator.services import queue
+from annotator.services.data_version import bump_data_version
 
 
 def undo_until(deleted_at: datetime) -> datetime:
@@ -50,6 +51,7 @@ def delete_document(*, document: Document) -> datetime:
     document.deleted_at = timezone.now()
     Document.objects.filter(pk=document.pk).update(deleted_at=document.deleted_at)
     queue.refresh_documents([document.pk])  # a deleted document leaves the queue
+    bump_data_version(document.project_id)  # the agreement report leaves it out now
     return undo_until(document.deleted_at)
 
 
@@ -58,6 +60,7 @@ def restore_document(*, document: Document) -> None:
     _check_window("document", document.external_id, document.deleted_at)
     Document.objects.filter(pk=document.pk).update(deleted_at=None)
     queue.refresh_documents([document.pk])
+    bump_data_version(document.project_id)
     document.deleted_at = None
 
 

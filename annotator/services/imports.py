@@ -42,6 +42,7 @@ from annotator.formats import Record
 from annotator.models import Annotation, Document, Gold, GoldSpan, Membership, Project, Role, Span
 from annotator.models.documents import content_hash, random_queue_key
 from annotator.services import queue
+from annotator.services.data_version import bump_data_version
 from annotator.services.users import RESERVED_NAMES, get_or_create_annotator
 from annotator.spans import check_spans
 
@@ -142,6 +143,7 @@ class _Run:
     report: ImportReport
     users: dict[str, User] = field(default_factory=dict)
     opened: int = 0  # how far the batches' recounts moved the project's open count
+    annotated: bool = False  # annotations or gold stored: what the agreement report reads
 
 
 def import_documents(
@@ -205,6 +207,8 @@ def import_documents(
         # write of a project's count counts what this transaction sees, so two writes here
         # could count the same documents twice.)
         queue.add_open_documents(project.pk, report.created + run.opened)
+        if run.annotated:  # once, last, like the open count
+            bump_data_version(project.pk)
     if on_progress:
         on_progress(report.records, report.records)
     return report
@@ -233,6 +237,7 @@ def _import_batch(run: _Run, records: list[Record]) -> None:
         # Imported annotations hold slots and imported gold closes documents.
         moved = queue.recount_documents(line.document.pk for line in annotated if line.document and line.document.pk)
         run.opened += moved.get(run.project.pk, 0)
+        run.annotated = True
 
 
 def _check_members(project: Project, lines: list[_Line]) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from annotator.agreement.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from annotator.agreement.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from api.serializers.fields import QuerySerializer
+from api.serializers.jobs import JobSerializer
 
 MAX_RESAMPLES = 5000
 
@@ -104,3 +105,14 @@ class DocumentDetailSerializer(DocumentRowSerializer):
     comparison = serializers.JSONField(
         help_text="{annotators, agreed, disagreements: {kind: [...]}, disagreement_count, majority}."
     )
+
+
+class AgreementPendingSerializer(serializers.Serializer):
+    """The answer (HTTP 202) while the report is being computed."""
+
+    stale = serializers.BooleanField(help_text="Always true: the data changed since `report` was computed.")
+    report = AgreementReportSerializer(
+        allow_null=True, help_text="The last report computed (stale), or null before the first one."
+    )
+    computed_at = serializers.DateTimeField(allow_null=True, help_text="When `report` was computed.")
+    job = JobSerializer(help_text="The agreement job computing the fresh report: poll jobs/{id}/, then ask again.")

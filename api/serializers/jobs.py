@@ -15,7 +15,9 @@ class JobProgressSerializer(serializers.Serializer):
 
 class JobSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The job's id: poll jobs/{id}/ for its progress.")
-    kind = serializers.ChoiceField(choices=Job.Kind.choices, help_text="import, export, training or suggestions.")
+    kind = serializers.ChoiceField(
+        choices=Job.Kind.choices, help_text="import, export, training, suggestions or agreement."
+    )
     status = serializers.ChoiceField(
         choices=Job.Status.choices, help_text="queued, running, succeeded or failed (then see `error`)."
     )

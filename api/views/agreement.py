@@ -14,7 +14,9 @@ from annotator.models import Role
 from annotator.services import agreement
 from api import access
 from api.negotiation import AnyAccept
+from api.presenters import job_data
 from api.serializers.agreement import (
+    AgreementPendingSerializer,
     AgreementQuerySerializer,
     AgreementReportSerializer,
     DocumentDetailSerializer,
@@ -28,17 +30,34 @@ class AgreementView(APIView):
     Krippendorff's alpha and alpha_u, each with items and a bootstrap 95% interval over
     documents), plus casualty-count attribute agreement (`attributes`) and each annotator's
     and the current model's span F1 against the gold (`vs_gold`). Same figures as
-    `manage.py agreement --json`."""
+    `manage.py agreement --json`.
+
+    The report is computed by a worker and stored until an annotation, a gold, the label set
+    or the current model of the project changes. 200 with the report while it is fresh;
+    otherwise 202 with the agreement job now computing it (poll `jobs/{id}/`, then ask
+    again) and the last report computed, flagged stale (null before the first)."""
 
     @extend_schema(
-        parameters=[AgreementQuerySerializer], responses={200: AgreementReportSerializer}, tags=["agreement"]
+        parameters=[AgreementQuerySerializer],
+        responses={200: AgreementReportSerializer, 202: AgreementPendingSerializer},
+        tags=["agreement"],
     )
     def get(self, request: Request, slug: str) -> Response:
         project, _ = access.project_for(request, slug, Role.REVIEWER)
         query = AgreementQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        report = agreement.agreement_report(project=project, **query.validated_data)
-        return Response(AgreementReportSerializer(report).data)
+        user = request.user if request.user.is_authenticated else None
+        state = agreement.request_report(project=project, user=user, **query.validated_data)
+        if state.fresh:
+            return Response(AgreementReportSerializer(state.report).data)
+        assert state.job is not None  # a stale report always comes with the job computing the fresh one
+        pending = {
+            "stale": True,
+            "report": state.report,
+            "computed_at": state.computed_at,
+            "job": job_data(state.job, request),
+        }
+        return Response(AgreementPendingSerializer(pending).data, status=202)
 
 
 class AgreementDocumentsView(APIView):

@@ -21,11 +21,24 @@ def annotated(project, alice, bob):  # type: ignore[no-untyped-def]
     return documents
 
 
-@pytest.mark.parametrize("who", ["owner", "reviewer"])
-def test_reviewers_and_owners_get_the_report(who, annotated, client_for, request) -> None:  # type: ignore[no-untyped-def]
-    response = client_for(request.getfixturevalue(who)).get("/api/projects/aleppo/agreement/?resamples=50")
+def computed_report(client, url, capture):  # type: ignore[no-untyped-def]
+    """The report at `url` as a client gets it: 202 while the job computes it (run here, in
+    the test's process, when the request's transaction commits), then 200 with the report."""
+    with capture(execute=True):
+        pending = client.get(url)
+    assert pending.status_code == 202, pending.content
+    assert pending.json()["job"]["kind"] == "agreement" and pending.json()["stale"] is True
+    response = client.get(url)
     assert response.status_code == 200, response.content
-    report = response.json()
+    return response.json()
+
+
+@pytest.mark.parametrize("who", ["owner", "reviewer"])
+def test_reviewers_and_owners_get_the_report(
+    who, annotated, client_for, request, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(request.getfixturevalue(who))
+    report = computed_report(client, "/api/projects/aleppo/agreement/?resamples=50", django_capture_on_commit_callbacks)
     assert report["annotators"] == ["alice", "bob"] and report["documents"] == 2
     exact = report["span_f1_exact"]
     assert exact["value"] == 0.5 and exact["items"] == 3 and exact["per_pair"]["alice|bob"]["documents"] == 1
@@ -80,12 +93,15 @@ def test_a_document_nobody_submitted_or_of_another_project_is_404(project, annot
     assert response.status_code == 404 and "nobody has submitted" in response.json()["error"]["message"]
 
 
-def test_the_api_serves_exactly_what_the_command_prints(annotated, client_for, reviewer, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_serves_exactly_what_the_command_prints(  # type: ignore[no-untyped-def]
+    annotated, client_for, reviewer, capsys, django_capture_on_commit_callbacks
+):
     import json
 
     from django.core.management import call_command
 
-    served = client_for(reviewer).get("/api/projects/aleppo/agreement/?resamples=40&seed=3").json()
+    url = "/api/projects/aleppo/agreement/?resamples=40&seed=3"
+    served = computed_report(client_for(reviewer), url, django_capture_on_commit_callbacks)
     call_command("agreement", "aleppo", "--json", "--resamples", "40", "--seed", "3")
     printed = json.loads(capsys.readouterr().out)
     assert served == printed

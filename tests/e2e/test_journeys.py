@@ -418,8 +418,9 @@ def test_a_refused_settings_save_is_reported_beside_the_button_and_can_be_revert
     assert mixed.annotators_per_document == 2
 
 
+@pytest.mark.worker  # the agreement page's report is computed by a worker
 def test_review_keeps_decisions_over_a_reload_warns_of_undecided_ones_and_pages_its_list(  # type: ignore[no-untyped-def]
-    server, page, mixed, alice, bob
+    server, page, mixed, alice, bob, celery_worker
 ):
     from annotator.formats.records import Record
     from annotator.models import Gold
@@ -450,8 +451,11 @@ def test_review_keeps_decisions_over_a_reload_warns_of_undecided_ones_and_pages_
     page.locator("[data-test=review-message]", has_text="Saved as gold").wait_for()
     assert Gold.objects.filter(document=document).exists()
 
-    # The agreement page says what its gold figures count and why an interval is missing.
+    # The agreement page says it is computing, then (the worker done) what its gold figures
+    # count and why an interval is missing.
     page.goto(f"{server}/projects/mixed/agreement")
+    page.locator("[data-test=vs-gold-note]").wait_for(timeout=60_000)
+    assert page.locator("[data-test=agreement-computing]").count() == 0
     assert "1 document has gold" in page.locator("[data-test=vs-gold-note]").inner_text()
     assert "fewer than two documents" in page.locator("[data-test=no-ci]").inner_text()
 

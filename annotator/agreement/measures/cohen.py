@@ -25,13 +25,17 @@ def cohen_figure(prepared: Prepared, bootstrap: Bootstrap) -> CohenFigure:
     used: set[int] = set()
     boot = np.full((bootstrap.resamples, len(prepared.pairs)), np.nan)
     for k, (a, b) in enumerate(prepared.pairs):
-        stats = np.zeros((len(prepared.documents), c * c))  # per document: the flattened confusion matrix
-        docs = 0
-        for i, doc in enumerate(prepared.documents):
-            if doc.has(a, b):
-                stats[i] = np.bincount(doc.codes[a] * c + doc.codes[b], minlength=c * c)
-                docs += 1
-                used.add(i)
+        # Per document: the flattened confusion matrix, from one `bincount` over the documents
+        # both submitted (each token's cell, offset by its document's block of c * c cells).
+        both = [i for i, doc in enumerate(prepared.documents) if doc.has(a, b)]
+        docs = len(both)
+        used.update(both)
+        stats = np.zeros((len(prepared.documents), c * c))
+        if both:
+            cells = np.concatenate(
+                [i * c * c + prepared.documents[i].codes[a] * c + prepared.documents[i].codes[b] for i in both]
+            )
+            stats = np.bincount(cells, minlength=len(prepared.documents) * c * c).astype(float).reshape(-1, c * c)
         confusion = stats.sum(axis=0).reshape(c, c)
         tokens = int(confusion.sum())
         value = cohen_kappa(confusion)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from annotator.agreement.bootstrap import Bootstrap
-from annotator.agreement.coefficients import binary_counts, fleiss_from_stats
-from annotator.agreement.figures import Figure, LabelValue, defined
+from annotator.agreement.coefficients import fleiss_from_stats
+from annotator.agreement.figures import Figure, FloatArray, LabelValue, defined
 from annotator.agreement.prepare import Prepared
 
 
@@ -15,22 +15,29 @@ def fleiss_figure(prepared: Prepared, bootstrap: Bootstrap) -> Figure:
     m = len(prepared.annotators)
     n_docs = len(prepared.documents)
     indicators = [prepared.label_indicator(i) for i in range(len(prepared.labels))]
-    # Per document sums, so that a resample is a weighted sum of them.
-    items = np.zeros(n_docs)
-    squares = np.zeros(n_docs)
-    totals = np.zeros((n_docs, len(prepared.categories)))
+    # Per document sums, so that a resample is a weighted sum of them: each a `bincount` over
+    # the rows of the documents everyone submitted (sums of whole numbers, exact in floats).
+    complete = np.zeros(n_docs, dtype=bool)
+    complete[list(prepared.complete)] = True
+    keep = complete[prepared.row_document]
+    table = prepared.value_table[keep]
+    row_document = prepared.row_document[keep]
+
+    def per_document(weights: FloatArray | None = None) -> FloatArray:
+        sums: FloatArray = np.bincount(row_document, weights=weights, minlength=n_docs).astype(float)
+        return sums
+
+    items = per_document()
+    squares = per_document((table.astype(float) ** 2).sum(axis=1))
+    totals = np.stack([per_document(table[:, j].astype(float)) for j in range(table.shape[1])], axis=1)
+    totals = totals.reshape(n_docs, len(prepared.categories))
+    raters = table.sum(axis=1).astype(float)
     label_squares = np.zeros((len(prepared.labels), n_docs))
     label_totals = np.zeros((len(prepared.labels), n_docs, 2))
-    for i in prepared.complete:
-        table = prepared.documents[i].value_counts
-        assert table is not None  # every annotator, and there are at least two
-        items[i] = len(table)
-        squares[i] = float((table.astype(float) ** 2).sum())
-        totals[i] = table.sum(axis=0)
-        for j, indicator in enumerate(indicators):
-            binary = binary_counts(table, indicator).astype(float)
-            label_squares[j, i] = (binary**2).sum()
-            label_totals[j, i] = binary.sum(axis=0)
+    for j, indicator in enumerate(indicators):
+        has = (table @ indicator).astype(float)  # `binary_counts`: (has not, has) per row
+        label_squares[j] = per_document((raters - has) ** 2 + has**2)
+        label_totals[j] = np.stack([per_document(raters - has), per_document(has)], axis=1)
     n_items = float(items.sum())
     value = defined(fleiss_from_stats(np.array(n_items), np.array(squares.sum()), totals.sum(axis=0), m))
     per_label: dict[str, LabelValue] = {}

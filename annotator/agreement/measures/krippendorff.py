@@ -8,30 +8,42 @@ from __future__ import annotations
 import numpy as np
 
 from annotator.agreement.bootstrap import Bootstrap
-from annotator.agreement.coefficients import alpha_from_coincidences, binary_counts, krippendorff_alpha
+from annotator.agreement.coefficients import (
+    alpha_from_coincidences,
+    binary_counts,
+    compress_value_counts,
+    krippendorff_alpha,
+)
 from annotator.agreement.figures import Figure, FloatArray, IntArray, LabelValue, defined
 from annotator.agreement.prepare import Prepared, PreparedDocument
 
 
 def krippendorff_figure(prepared: Prepared, bootstrap: Bootstrap) -> Figure:
     c = len(prepared.categories)
-    tables = [(i, doc.value_counts) for i, doc in enumerate(prepared.documents) if doc.value_counts is not None]
+    documents = [i for i, doc in enumerate(prepared.documents) if doc.value_counts is not None]
     # Per document coincidence matrices, so that a resample is a weighted sum of them.
     coincidence = np.zeros((len(prepared.documents), c, c))
-    for i, table in tables:
-        coincidence[i] = _coincidences(table, len(prepared.documents[i].present))
-    stacked: IntArray = np.vstack([table for _, table in tables]) if tables else np.zeros((0, c), dtype=np.int64)
-    value = krippendorff_alpha(stacked) if tables else None
+    for i in documents:
+        doc = prepared.documents[i]
+        assert doc.value_counts is not None
+        coincidence[i] = _coincidences(doc.value_counts, len(doc.present))
+    # Compressed once (`compress_value_counts`: the same coincidences from far fewer rows) for
+    # the overall figure and every label's, instead of once each over every token.
+    compact = compress_value_counts(prepared.value_table)
+    value = krippendorff_alpha(compact) if documents else None
     per_label: dict[str, LabelValue] = {}
+    items = len(prepared.value_table)
     for j, label in enumerate(prepared.labels):
-        label_value = krippendorff_alpha(binary_counts(stacked, prepared.label_indicator(j))) if tables else None
-        per_label[label] = {"value": defined(label_value), "items": len(stacked)}
-    boot: FloatArray = alpha_from_coincidences(np.einsum("bd,dij->bij", bootstrap.weights, coincidence))
+        label_value = krippendorff_alpha(binary_counts(compact, prepared.label_indicator(j))) if documents else None
+        per_label[label] = {"value": defined(label_value), "items": items}
+    # One matrix product (einsum would loop in C without BLAS): resamples x c x c.
+    resampled = (bootstrap.weights @ coincidence.reshape(len(coincidence), c * c)).reshape(-1, c, c)
+    boot: FloatArray = alpha_from_coincidences(resampled)
     return {
         "value": defined(value),
-        "items": len(stacked),
-        "documents": len(tables),
-        "ci95": bootstrap.interval(boot, documents=len(tables), value=value),
+        "items": items,
+        "documents": len(documents),
+        "ci95": bootstrap.interval(boot, documents=len(documents), value=value),
         "per_label": per_label,
     }
 

@@ -11,10 +11,80 @@ import numpy as np
 from annotator.agreement.bootstrap import Bootstrap
 from annotator.agreement.figures import SpanF1Figure, SpanF1PairValue, defined, mean, nanmean_rows
 from annotator.agreement.prepare import Prepared, PreparedDocument
-from annotator.agreement.span_f1 import LabelCounts, Match, SpanF1, document_counts
+from annotator.agreement.span_f1 import (
+    LabelCounts,
+    Match,
+    OverlapIndex,
+    SpanF1,
+    document_counts,
+    matched_overlap,
+    overlap_index,
+)
+from annotator.spans import Span
 
 
-def span_f1_figure(prepared: Prepared, bootstrap: Bootstrap, match: Match) -> SpanF1Figure:
+class _Group:
+    """One annotator's spans of one label in one document (in the order given), with what
+    the matches look them up in, each made once however many pairs the annotator is in:
+    the set of (start, end) for exact, `overlap_index` for overlap."""
+
+    __slots__ = ("_index", "_keys", "spans")
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+        self._keys: set[tuple[int, int]] | None = None
+        self._index: OverlapIndex | None = None
+
+    def matched(self, other: _Group, match: Match) -> int:
+        """How many of these spans `other`'s match (`span_f1.document_counts`' figure)."""
+        if match == "exact":
+            if self._keys is None:
+                self._keys = {(s.start, s.end) for s in self.spans}
+            if other._keys is None:
+                other._keys = {(s.start, s.end) for s in other.spans}
+            return len(self._keys & other._keys)
+        if other._index is None:
+            other._index = overlap_index(other.spans)
+        return matched_overlap(self.spans, other.spans, other._index)
+
+
+LabelGroups = list[dict[str, dict[str, _Group]]]  # per document: annotator -> label -> group
+
+
+def label_groups(prepared: Prepared) -> LabelGroups:
+    """Every annotation's spans grouped by label, for `span_f1_figure` (both matches share them)."""
+    groups: LabelGroups = []
+    for doc in prepared.documents:
+        by_annotator: dict[str, dict[str, _Group]] = {}
+        for a in doc.present:
+            by_label: dict[str, list[Span]] = {}
+            for span in doc.source.annotations[a]:
+                by_label.setdefault(span.label, []).append(span)
+            by_annotator[a] = {label: _Group(spans) for label, spans in by_label.items()}
+        groups.append(by_annotator)
+    return groups
+
+
+def _pair_counts(first: dict[str, _Group], second: dict[str, _Group], match: Match) -> list[tuple[str, int, int, int]]:
+    """(label, matched, first's spans, second's spans) per label either used: what
+    `span_f1.document_counts` counts, labels in its order, from the prepared groups."""
+    counts = []
+    for label, group in first.items():
+        other = second.get(label)
+        if other is None:
+            counts.append((label, 0, len(group.spans), 0))
+        else:
+            counts.append((label, group.matched(other, match), len(group.spans), len(other.spans)))
+    for label, other in second.items():
+        if label not in first:
+            counts.append((label, 0, 0, len(other.spans)))
+    return counts
+
+
+def span_f1_figure(
+    prepared: Prepared, bootstrap: Bootstrap, match: Match, groups: LabelGroups | None = None
+) -> SpanF1Figure:
+    """`groups`: `label_groups(prepared)`, when the caller computes both matches."""
     labels = prepared.labels
     n_docs = len(prepared.documents)
     per_pair: dict[str, SpanF1PairValue] = {}
@@ -25,19 +95,24 @@ def span_f1_figure(prepared: Prepared, bootstrap: Bootstrap, match: Match) -> Sp
     boot = np.full((bootstrap.resamples, len(prepared.pairs)), np.nan)
     items = 0
     used_docs: set[int] = set()
+    if groups is None:
+        groups = label_groups(prepared)
     for k, (a, b) in enumerate(prepared.pairs):
         stats = np.zeros((n_docs, 3))  # per document: matched, a's spans, b's spans
         result = SpanF1({label: LabelCounts() for label in labels})
         docs = 0
-        for i, doc in enumerate(prepared.documents):
-            if not doc.has(a, b):
+        for i, by_annotator in enumerate(groups):
+            if a not in by_annotator or b not in by_annotator:
                 continue
             docs += 1
             used_docs.add(i)
-            counts = document_counts(doc.source.annotations[a], doc.source.annotations[b], match=match)
-            for label, c in counts.items():
-                result.per_label.setdefault(label, LabelCounts()).add(c)
-                stats[i] += (c.matched, c.reference, c.predicted)
+            matched_sum = reference_sum = predicted_sum = 0
+            for label, matched, reference, predicted in _pair_counts(by_annotator[a], by_annotator[b], match):
+                result.per_label.setdefault(label, LabelCounts()).add(LabelCounts(matched, reference, predicted))
+                matched_sum += matched
+                reference_sum += reference
+                predicted_sum += predicted
+            stats[i] = (matched_sum, reference_sum, predicted_sum)
         micro = result.micro
         pair_values.append(micro.f1)
         pair_macros.append(result.macro)

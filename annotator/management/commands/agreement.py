@@ -9,9 +9,9 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from annotator.agreement.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from annotator.agreement.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from annotator.management.commands._base import ContractCommand, project_for
-from annotator.services.agreement import agreement_report, documents_table_csv
+from annotator.services.agreement import documents_table_csv, report_for_command
 
 MEASURES = [
     ("span_f1_exact", "Span F1, exact"),
@@ -103,7 +103,8 @@ class Command(ContractCommand):
         project = project_for(options["project"])
         if options["resamples"] < 0:
             raise CommandError("--resamples must be 0 or more")
-        report = agreement_report(project=project, resamples=options["resamples"], seed=options["seed"])
+        # The stored report while fresh, else computed here and stored for the API to serve.
+        report = report_for_command(project=project, resamples=options["resamples"], seed=options["seed"])
         target = options.get("documents_csv")
         if target:
             table = documents_table_csv(project=project)
