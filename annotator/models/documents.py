@@ -38,6 +38,18 @@ class Document(models.Model):
     # Written with the suggestions (services.suggestions): the current model's mean entropy of
     # its most uncertain tokens here; `next/` serves the highest first (active learning).
     model_uncertainty = models.FloatField(null=True, blank=True, editable=False)
+    # The model version whose suggestions (and uncertainty) the document has; another one
+    # than the current model means they are still to come (services.suggestions asks the
+    # worker for them when the document is served).
+    suggested_by = models.ForeignKey(
+        "annotator.ModelVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
 
     objects = DocumentQuerySet.as_manager()
 

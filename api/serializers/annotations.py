@@ -97,6 +97,9 @@ class NextSerializer(serializers.Serializer):
     suggestions_stale = serializers.BooleanField(
         help_text="A newer model is being trained or its suggestions refreshed (or waiting for the task queue)."
     )
+    suggestions_pending = serializers.BooleanField(
+        help_text="The current model's suggestions for this document are still being computed: load it again for them."
+    )
     remaining = serializers.IntegerField(
         help_text="Documents still open to you, the returned one included (0 when nothing is left)."
     )

@@ -91,6 +91,9 @@ class DocumentWithSuggestionsSerializer(DocumentSerializer):
     suggestions_stale = serializers.BooleanField(
         help_text="A newer model is being trained or its suggestions refreshed (or waiting for the task queue)."
     )
+    suggestions_pending = serializers.BooleanField(
+        help_text="The current model's suggestions for this document are still being computed: load it again for them."
+    )
 
 
 class DocumentCreateSerializer(InputSerializer):
