@@ -89,7 +89,8 @@ def stack_processes(root: int, redis_pidfile: Path) -> dict[str, list[int]]:
 def measure(root: int, redis_pidfile: Path) -> dict[str, object]:
     parts = stack_processes(root, redis_pidfile)
     mb = {part: round(sum(pss_kb(p) for p in pids) / 1024, 1) for part, pids in parts.items()}
-    return {"pss_mb": mb, "total_mb": round(sum(mb.values()), 1), "processes": {k: len(v) for k, v in parts.items()}}
+    each = {part: [round(pss_kb(p) / 1024, 1) for p in pids] for part, pids in parts.items()}
+    return {"pss_mb": mb, "total_mb": round(sum(mb.values()), 1), "each_mb": each}
 
 
 def http(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes]:

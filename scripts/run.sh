@@ -57,12 +57,13 @@ echo "· starting the Celery worker and the web server"
 : >var/log/celery.log
 # Each in a session of its own, so Ctrl-C reaches this script alone, which then stops them
 # (otherwise one could exit first and look like a crash).
-# The worker loads scikit-learn only for the tasks that train or predict, and a child that
-# grew past CELERY_MAX_MEMORY_KB (a training) is replaced after its task, so its memory goes
-# back. One child by default (the demo's footprint): a training then holds up the other
-# jobs until it ends; CELERY_CONCURRENCY=2 runs two at once.
+# The worker loads scikit-learn only for the tasks that train or predict (about 330 MB with
+# a model), and a child past CELERY_MAX_MEMORY_KB is replaced once its task ends, so that
+# memory goes back: the demo's footprint, paid for by a second or two of loading at every
+# prediction task (CELERY_MAX_MEMORY_KB=600000 keeps the model loaded). One child by
+# default: a training holds up the other jobs until it ends; CELERY_CONCURRENCY=2 runs two.
 setsid $PY -m celery -A annotator.celery worker -Q default,training,prediction \
-  --concurrency "${CELERY_CONCURRENCY:-1}" --max-memory-per-child "${CELERY_MAX_MEMORY_KB:-300000}" \
+  --concurrency "${CELERY_CONCURRENCY:-1}" --max-memory-per-child "${CELERY_MAX_MEMORY_KB:-150000}" \
   --without-gossip --without-mingle --loglevel INFO --logfile var/log/celery.log >>var/log/celery.log 2>&1 &
 pids+=($!)
 # --preload: the app is imported once, before the workers fork, and they share it (see

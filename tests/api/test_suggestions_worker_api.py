@@ -22,8 +22,8 @@ def small_batches(monkeypatch: pytest.MonkeyPatch, settings) -> None:  # type: i
     """Refreshes in batches of 3 (in the worker too), and a patient web (a cold worker loads
     scikit-learn and the model first)."""
     monkeypatch.setenv("SUGGESTIONS_BATCH", "3")
-    settings.SUGGESTIONS_WAIT_SECONDS = 30
-    settings.PREDICT_WAIT_SECONDS = 30
+    settings.SUGGESTIONS_WAIT_SECONDS = 120  # a cold child on a busy machine took 45 s
+    settings.PREDICT_WAIT_SECONDS = 120
 
 
 @pytest.fixture
