@@ -20,7 +20,7 @@ def promoted(project, settings):  # type: ignore[no-untyped-def]
     """A project with a current model whose suggestions are not computed yet, in batches of 4."""
     settings.SUGGESTIONS_BATCH = 4
     add_gold(project, 10)
-    more = [Record(text=text, id=f"more-{n}") for n, text in enumerate(texts(12, skip=40))]
+    more = [Record(text=text, id=f"more-{n}") for n, text in enumerate(texts(12, skip=12))]
     import_documents(project=project, records=more)
     train_now(project=project)
     return project
