@@ -68,7 +68,7 @@ setsid $PY -m celery -A annotator.celery worker -Q default,training,prediction \
 pids+=($!)
 # --preload: the app is imported once, before the workers fork, and they share it (see
 # annotator/wsgi.py; no database connection is open before the fork).
-setsid $PY -m gunicorn annotator.wsgi --preload --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-2}" --threads 4 \
+setsid $PY -m gunicorn annotator.wsgi --preload --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-3}" --threads 4 \
   --access-logfile var/log/access.log --error-logfile var/log/gunicorn.log \
   --control-socket "$PWD/var/gunicorn.ctl" --limit-request-line 8190 &
 pids+=($!)

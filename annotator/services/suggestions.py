@@ -64,17 +64,25 @@ def queue_refresh(*, project: Project, version_id: int) -> Job:
 
 
 def suggestions_to_serve(*, document: Document) -> tuple[ModelVersion | None, list[Suggestion], bool]:
-    """The current model version, its suggestions for `document`, and whether they are still
-    pending: a document without them yet is asked of the worker (ahead of the background
-    batches) and waited for up to `SUGGESTIONS_WAIT_SECONDS`."""
+    """The model version whose suggestions `document` is served with, those suggestions,
+    and whether the current model's are still pending. A document without the current
+    model's suggestions is asked of the worker (ahead of the background batches) and waited
+    for up to `SUGGESTIONS_WAIT_SECONDS`; if they do not come in time, the suggestions of
+    the model the document had (an older version) are served meanwhile, if any."""
     version, suggestions = current_suggestions_for(document=document)
-    if version is None or _suggested_by(document) == version.pk:
+    if version is None:
+        return None, [], False
+    had = _suggested_by(document)
+    if had == version.pk:
         return version, suggestions, False
-    wait = settings.SUGGESTIONS_WAIT_SECONDS
-    if broker.ask(SUGGEST_TASK, [version.pk, [document.pk]], wait=wait) is None:
-        return version, suggestions, True  # asked; the next load of the document has them
-    version, suggestions = current_suggestions_for(document=document)
-    return version, suggestions, version is not None and _suggested_by(document) != version.pk
+    if broker.ask(SUGGEST_TASK, [version.pk, [document.pk]], wait=settings.SUGGESTIONS_WAIT_SECONDS) is not None:
+        version, suggestions = current_suggestions_for(document=document)
+        if version is not None and _suggested_by(document) == version.pk:
+            return version, suggestions, False
+    older = ModelVersion.objects.defer("artifact").filter(pk=had).first() if had is not None else None
+    if older is None:
+        return version, suggestions, True
+    return older, sql.instances(Suggestion, _SUGGESTIONS_SQL, [document.pk, older.pk]), True
 
 
 def _suggested_by(document: Document) -> int | None:
