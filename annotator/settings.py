@@ -32,6 +32,11 @@ def env_int(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value in (None, "") else float(value)
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     return default if value is None else [item.strip() for item in value.split(",") if item.strip()]
@@ -159,6 +164,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "annotator.tasks.run_training_job": {"queue": "training"},
     "annotator.tasks.refresh_suggestions_job": {"queue": "prediction"},
+    "annotator.tasks.suggest_documents": {"queue": "prediction"},
+    "annotator.tasks.predict_text": {"queue": "prediction"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
@@ -219,6 +226,16 @@ if PROJECT_CREATORS not in ("staff", "all"):
 # Test hook only: a training sleeps this long after loading its data, so a test can kill
 # the worker mid-training. Always 0 in production.
 TAGGER_TRAINING_PAUSE_SECONDS = env_int("TAGGER_TRAINING_PAUSE_SECONDS", 0)
+
+# --- Suggestions (issue 17) ---------------------------------------------------------------
+# After a promotion the worker predicts the unfinished documents in jobs of this many (the
+# queue's first ones first). A document served before its batch is asked of the worker at
+# once and waited for this long (0: asked, not waited for; the next load has them).
+SUGGESTIONS_BATCH = env_int("SUGGESTIONS_BATCH", 500)
+SUGGESTIONS_WAIT_SECONDS = env_float("SUGGESTIONS_WAIT_SECONDS", 1.5)
+# `predict/` runs on a worker (web processes never load scikit-learn); it answers 503 when
+# no worker answered within this long.
+PREDICT_WAIT_SECONDS = env_float("PREDICT_WAIT_SECONDS", 10.0)
 
 # --- REST framework --------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,12 +1,23 @@
-"""WSGI entry point (gunicorn annotator.wsgi)."""
+"""WSGI entry point (gunicorn annotator.wsgi).
 
+The URL conf (every view, serializer and service the web uses) is loaded here rather than on
+each worker's first request: under `gunicorn --preload` (scripts/run.sh) the master imports
+it once and the forked workers share those pages. `gc.freeze()` keeps the collector from
+writing to every object of the master's heap in each worker, which would copy those pages.
+Nothing here opens a database connection before the fork (Django opens them per request)."""
+
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
 application = get_wsgi_application()
+get_resolver().url_patterns  # noqa: B018  (loads the URL conf now; see above)
 
 from annotator.celery import app as celery_app  # noqa: E402  (tasks queue from web requests)
+
+gc.freeze()
 
 __all__ = ["application", "celery_app"]

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from annotator.models import Annotation, Document, Invitation, Job, Membership, ModelVersion, Project
 from annotator.services.document_queries import project_progress
 from annotator.services.model_help import model_help
-from annotator.services.suggestions import current_suggestions_for, suggestions_stale
+from annotator.services.suggestions import suggestions_stale, suggestions_to_serve
 from api.access import sees_all
 
 
@@ -91,10 +91,11 @@ def document_data(document: Document) -> dict[str, Any]:
 
 def suggestions_data(document: Document) -> dict[str, Any]:
     """The current model's version and suggestions for the document, as the API shows them."""
-    model, suggestions = current_suggestions_for(document=document)
+    model, suggestions, pending = suggestions_to_serve(document=document)
     return {
         "model_version": {"id": model.pk, "version": model.version} if model else None,
-        "suggestions_stale": suggestions_stale(project=document.project),
+        "suggestions_stale": pending or suggestions_stale(project=document.project),
+        "suggestions_pending": pending,
         "suggestions": [
             {"id": s.pk, "start": s.start, "end": s.end, "label": s.label, "attrs": s.attrs or {}, "score": s.score}
             for s in suggestions
@@ -166,6 +167,7 @@ def next_data(annotation: Annotation | None, remaining: int) -> dict[str, Any]:
             "model_version": None,
             "suggestions": [],
             "suggestions_stale": False,
+            "suggestions_pending": False,
         }
     else:
         document = annotation.document

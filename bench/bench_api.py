@@ -313,16 +313,19 @@ def main() -> None:
     parser.add_argument("--trips", type=int, default=40, help="round trips per client, at most")
     parser.add_argument("--seconds", type=float, default=40, help="time limit per run")
     parser.add_argument("--postgres", metavar="DATABASE_URL", help="run on this PostgreSQL database (it is flushed)")
+    parser.add_argument("--preload", action="store_true", help="gunicorn --preload, as make run starts it")
     args = parser.parse_args()
 
     folder = fresh_django(args.postgres)
     tokens = seed(args.documents, 32)
     env = server_env()
     port = free_port()
-    server = start_server(port, args.workers, env, extra=("--threads", str(args.threads)))
+    extra = ("--threads", str(args.threads), *(["--preload"] if args.preload else []))
+    server = start_server(port, args.workers, env, extra=extra)
     database = "PostgreSQL" if args.postgres else "SQLite"
     kind = "sync workers" if args.threads == 1 else f"gthread workers x {args.threads} threads"
-    print(f"# API benchmark: {database}, gunicorn {args.workers} {kind}, {args.documents} documents, K={K}")
+    preload = ", --preload" if args.preload else ""
+    print(f"# API benchmark: {database}, gunicorn {args.workers} {kind}{preload}, {args.documents} documents, K={K}")
     print(f"# machine: {machine()}; load average {os.getloadavg()[0]:.1f}; data in {folder}")
     try:
         # Untimed: every gunicorn worker loads its URLconf, views and connections on its

@@ -57,10 +57,18 @@ echo "· starting the Celery worker and the web server"
 : >var/log/celery.log
 # Each in a session of its own, so Ctrl-C reaches this script alone, which then stops them
 # (otherwise one could exit first and look like a crash).
-setsid $PY -m celery -A annotator.celery worker -Q default,training,prediction --concurrency 2 \
-  --loglevel INFO --logfile var/log/celery.log >>var/log/celery.log 2>&1 &
+# The worker loads scikit-learn only for the tasks that train or predict (about 330 MB with
+# a model), and a child past CELERY_MAX_MEMORY_KB is replaced once its task ends, so that
+# memory goes back: the demo's footprint, paid for by a second or two of loading at every
+# prediction task (CELERY_MAX_MEMORY_KB=600000 keeps the model loaded). One child by
+# default: a training holds up the other jobs until it ends; CELERY_CONCURRENCY=2 runs two.
+setsid $PY -m celery -A annotator.celery worker -Q default,training,prediction \
+  --concurrency "${CELERY_CONCURRENCY:-1}" --max-memory-per-child "${CELERY_MAX_MEMORY_KB:-150000}" \
+  --without-gossip --without-mingle --loglevel INFO --logfile var/log/celery.log >>var/log/celery.log 2>&1 &
 pids+=($!)
-setsid $PY -m gunicorn annotator.wsgi --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-3}" --threads 4 \
+# --preload: the app is imported once, before the workers fork, and they share it (see
+# annotator/wsgi.py; no database connection is open before the fork).
+setsid $PY -m gunicorn annotator.wsgi --preload --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-3}" --threads 4 \
   --access-logfile var/log/access.log --error-logfile var/log/gunicorn.log \
   --control-socket "$PWD/var/gunicorn.ctl" --limit-request-line 8190 &
 pids+=($!)

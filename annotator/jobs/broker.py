@@ -4,7 +4,9 @@ imported, so services that enqueue need not know the task module."""
 
 from __future__ import annotations
 
+import json
 import logging
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +20,12 @@ from annotator.models import Job
 log = logging.getLogger(__name__)
 # Errors that mean "the broker (Redis) cannot be reached": the job waits, the request goes on.
 BROKER_DOWN = (BrokerError, ConnectionError, TimeoutError)
+
+# Redis serves a queue's priority 0 (the default) first; background work (the batches of a
+# suggestions refresh) goes behind, so a request that waits for the worker overtakes it.
+BACKGROUND_PRIORITY = 9
+# How long a worker's reply to a waiting web request is kept (the request gave up by then).
+REPLY_TTL_SECONDS = 60
 
 # The task that runs each kind of job (their queues: CELERY_TASK_ROUTES in settings).
 TASKS: dict[str, str] = {
@@ -68,6 +76,39 @@ def _send(job_id: int, task_name: str, args: list[Any], options: dict[str, Any] 
     # Only a job still queued: a fast worker may have claimed it (and written its own task id) already.
     Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(celery_task_id=result.id or "", message="")
     return True
+
+
+def ask(task_name: str, args: list[Any], *, wait: float) -> Any:
+    """Run the task `task_name(*args, reply_to=KEY)` on a worker and wait up to `wait`
+    seconds for what it hands back with `reply` (JSON data); None if nothing came in time
+    (at once with `wait` 0: sent, not waited for) or the broker cannot be reached. For the
+    web's short questions to the worker (a prediction), which have no Job row. Tests' eager
+    mode runs the task here and now."""
+    eager = bool(app.conf.task_always_eager)
+    key = None if eager else f"annotator:reply:{uuid.uuid4().hex}"
+    try:
+        result = _task(task_name).apply_async(args=args, kwargs={"reply_to": key})
+        if eager:
+            return result.get()
+        if wait <= 0:
+            return None
+        with app.connection_for_write() as connection:
+            answer = connection.default_channel.client.blpop([key], timeout=wait)
+    except BROKER_DOWN as error:
+        log.warning("could not ask the workers (%s): %s", task_name, error)
+        return None
+    return json.loads(answer[1]) if answer else None
+
+
+def reply(key: str | None, data: Any) -> Any:
+    """Hand `data` (JSON) back to the request waiting in `ask` (a task's last step); returns
+    `data`, which eager mode hands back directly."""
+    if key:
+        with app.connection_for_write() as connection:
+            client = connection.default_channel.client
+            client.rpush(key, json.dumps(data))
+            client.expire(key, REPLY_TTL_SECONDS)
+    return data
 
 
 def _send_again(job: Job) -> bool:

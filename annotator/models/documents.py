@@ -55,6 +55,18 @@ class Document(models.Model):
     slots_taken = models.PositiveIntegerField(default=0, editable=False)
     queue_open = models.BooleanField(default=True, editable=False)
     queue_key = models.IntegerField(default=random_queue_key, editable=False)
+    # The model version whose suggestions (and uncertainty) the document has; another one
+    # than the current model means they are still to come (services.suggestions asks the
+    # worker for them when the document is served).
+    suggested_by = models.ForeignKey(
+        "annotator.ModelVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
 
     objects = DocumentQuerySet.as_manager()
 

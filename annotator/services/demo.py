@@ -12,9 +12,9 @@ from django.db import transaction
 from annotator.formats.registry import read_path
 from annotator.models import Gold, ModelVersion, Project, Role, Suggestion
 from annotator.services.imports import ImportReport, import_documents
+from annotator.services.predictor import refresh_now
 from annotator.services.projects import add_member, create_project
-from annotator.services.suggestions import refresh_now
-from annotator.services.training import train_now
+from annotator.services.trainer import train_now
 
 DEMO_SLUG = "aleppo"
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"

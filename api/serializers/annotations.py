@@ -92,10 +92,17 @@ class NextSerializer(serializers.Serializer):
         allow_null=True, help_text="The document to annotate, or null when nothing is left for you."
     )
     annotation = AnnotationSerializer(allow_null=True, help_text="Your annotation of it (a draft), or null.")
-    model_version = ModelVersionRefSerializer(allow_null=True, help_text="The current model, null if none yet.")
+    model_version = ModelVersionRefSerializer(
+        allow_null=True,
+        help_text="The model whose suggestions follow: the current one (null if none yet), or the one before "
+        "while the current one's are pending.",
+    )
     suggestions = SuggestionSerializer(many=True, help_text="The current model's suggestions for the document.")
     suggestions_stale = serializers.BooleanField(
         help_text="A newer model is being trained or its suggestions refreshed (or waiting for the task queue)."
+    )
+    suggestions_pending = serializers.BooleanField(
+        help_text="The current model's suggestions for this document are still being computed: load it again for them."
     )
     remaining = serializers.IntegerField(
         help_text="Documents still open to you, the returned one included (0 when nothing is left)."

@@ -95,11 +95,16 @@ class DocumentSerializer(serializers.Serializer):
 
 class DocumentWithSuggestionsSerializer(DocumentSerializer):
     model_version = ModelVersionRefSerializer(
-        allow_null=True, help_text="The project's current model, whose suggestions follow; null if none yet."
+        allow_null=True,
+        help_text="The model whose suggestions follow: the current one (null if none yet), or the one before "
+        "while the current one's are pending.",
     )
     suggestions = SuggestionSerializer(many=True, help_text="The current model's suggestions for this document.")
     suggestions_stale = serializers.BooleanField(
         help_text="A newer model is being trained or its suggestions refreshed (or waiting for the task queue)."
+    )
+    suggestions_pending = serializers.BooleanField(
+        help_text="The current model's suggestions for this document are still being computed: load it again for them."
     )
 
 

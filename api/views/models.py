@@ -1,18 +1,21 @@
 """The tagger's endpoints: model versions with their metrics and help, training, prediction.
-The web process only queues training; workers train."""
+The web process only queues training and asks for predictions; workers train and predict
+(web processes never load scikit-learn)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator.models import ModelVersion, Role
 from annotator.services.model_help import model_help
-from annotator.services.suggestions import predict_texts
+from annotator.services.suggestions import predict_text
 from annotator.services.training import start_training
 from api import access
 from api.presenters import job_data, model_version_data
@@ -61,16 +64,23 @@ class TrainView(APIView):
         return Response(JobSerializer(job_data(job, request)).data, status=status.HTTP_202_ACCEPTED)
 
 
+class PredictionPending(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "prediction_pending"
+
+
 class PredictView(APIView):
-    """Label a text with the project's current model: spans with scores (409 without a model)."""
+    """Label a text with the project's current model: spans with scores (409 without a model).
+    A worker computes them; 503 if none answered within PREDICT_WAIT_SECONDS."""
 
     @extend_schema(request=PredictInputSerializer, responses={200: PredictOutputSerializer}, tags=["models"])
     def post(self, request: Request, slug: str) -> Response:
         project, _ = access.project_for(request, slug, Role.ANNOTATOR)
         given = PredictInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        text = given.validated_data["text"]
-        version, (prediction,) = predict_texts(project=project, texts=[text])
-        spans = [{**s.as_dict(), "text": text[s.start : s.end]} for s in prediction.spans]
-        body = {"model_version": version.version, "spans": spans, "uncertainty": round(prediction.uncertainty, 4)}
+        body = predict_text(project=project, text=given.validated_data["text"])
+        if body is None:
+            raise PredictionPending(
+                f"no worker answered within {settings.PREDICT_WAIT_SECONDS:g} s (busy or not running); try again"
+            )
         return Response(PredictOutputSerializer(body).data)

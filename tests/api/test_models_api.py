@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from annotator.models import Job, ModelVersion
-from annotator.services.suggestions import refresh_now
-from annotator.services.training import train_now
+from annotator.services.predictor import refresh_now
+from annotator.services.trainer import train_now
 from tests.annotator.services.tagger_data import add_gold, texts
 from tests.api.conftest import assign, save
 

@@ -7,7 +7,7 @@ from typing import Any
 from annotator.formats.jsonl import write_jsonl
 from annotator.formats.registry import read_path
 from annotator.management.commands._base import ContractCommand, project_for
-from annotator.services.suggestions import predict_records
+from annotator.services.predictor import predict_records
 
 
 class Command(ContractCommand):

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from annotator.models import ModelVersion
-from annotator.services.suggestions import refresh_now
-from annotator.services.training import train_now
+from annotator.services.predictor import refresh_now
+from annotator.services.trainer import train_now
 from tests.annotator.services.tagger_data import add_gold, texts
 
 

@@ -9,14 +9,9 @@ from annotator.formats import Record
 from annotator.models import Annotation, Document, ModelVersion, Span, Suggestion
 from annotator.services.active_learning import RANDOM_EVERY, rank_candidates
 from annotator.services.model_help import model_help
-from annotator.services.suggestions import (
-    current_suggestions_for,
-    predict_records,
-    predict_texts,
-    refresh_now,
-    unfinished_documents,
-)
-from annotator.services.training import train_now
+from annotator.services.predictor import predict_records, predict_texts, refresh_now
+from annotator.services.suggestions import current_suggestions_for, unfinished_documents
+from annotator.services.trainer import train_now
 from tests.annotator.services.tagger_data import add_gold, texts
 
 
@@ -53,9 +48,9 @@ def test_without_a_model_there_are_no_suggestions_and_predict_says_so(project) -
 
 def test_a_broken_model_leaves_the_project_working_without_suggestions(trained) -> None:
     ModelVersion.objects.filter(project=trained).update(artifact=b"broken", artifact_sha256="")
-    from annotator.services import suggestions
+    from annotator.services import predictor
 
-    suggestions._CACHE.clear()
+    predictor._CACHE.clear()
     with pytest.raises(Conflict, match="cannot be used: the model file cannot be read"):
         predict_texts(project=trained, texts=["Warplanes struck Aleppo."])
     document = Document.objects.filter(project=trained, gold__isnull=True).first()

@@ -10,12 +10,12 @@ from django.utils import timezone
 from annotator import evaluation, training_data
 from annotator.models import Annotation, Document, Job, ModelVersion, Suggestion
 from annotator.services import training
+from annotator.services.trainer import train_now
 from annotator.services.training import (
     fail_stale_trainings,
     maybe_start_training,
     new_documents_since_last_training,
     start_training,
-    train_now,
 )
 from annotator.spans import Span
 from annotator.training_data import training_documents
