@@ -103,9 +103,9 @@ def fit_linear(
     used, inverse = np.unique(X.indices, return_inverse=True)
     compact = sp.csr_matrix((X.data, inverse.astype(np.int32), X.indptr), shape=(X.shape[0], used.size))
     classifier.fit(compact, y, sample_weight=sample_weight)
-    weights = np.zeros((settings.n_features, classifier.coef_.shape[0]))
-    weights[used] = classifier.coef_.T
-    return LinearLayer(weights, classifier.intercept_.copy(), classifier.classes_)
+    coef = np.zeros((settings.n_features, classifier.coef_.shape[0]))
+    coef[used] = classifier.coef_.T
+    return LinearLayer(coef, classifier.intercept_.copy(), classifier.classes_)
 
 
 def probabilities(layer: LinearLayer, X: sp.csr_matrix, n_tags: int, extra: np.ndarray | None = None) -> np.ndarray:
