@@ -100,8 +100,11 @@ def fit_linear(
     # SGD on the columns the rows use only, renumbered in order: an unused column's weight
     # stays zero under every update, so the fit is the same, without the per-class costs of
     # a weight vector over the whole hashed space (most of a small training's time).
-    used, inverse = np.unique(X.indices, return_inverse=True)
-    compact = sp.csr_matrix((X.data, inverse.astype(np.int32), X.indptr), shape=(X.shape[0], used.size))
+    present = np.zeros(X.shape[1], dtype=bool)
+    present[X.indices] = True  # a mask, not np.unique: no sort of every nonzero
+    used = np.flatnonzero(present)
+    renumber = (np.cumsum(present) - 1).astype(np.int32)
+    compact = sp.csr_matrix((X.data, renumber[X.indices], X.indptr), shape=(X.shape[0], used.size))
     classifier.fit(compact, y, sample_weight=sample_weight)
     coef = np.zeros((settings.n_features, classifier.coef_.shape[0]))
     coef[used] = classifier.coef_.T
