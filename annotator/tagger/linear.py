@@ -97,8 +97,18 @@ def fit_linear(
         random_state=settings.random_state,
         average=True,
     )
-    classifier.fit(X, y, sample_weight=sample_weight)
-    return LinearLayer(np.ascontiguousarray(classifier.coef_.T), classifier.intercept_.copy(), classifier.classes_)
+    # SGD on the columns the rows use only, renumbered in order: an unused column's weight
+    # stays zero under every update, so the fit is the same, without the per-class costs of
+    # a weight vector over the whole hashed space (most of a small training's time).
+    present = np.zeros(X.shape[1], dtype=bool)
+    present[X.indices] = True  # a mask, not np.unique: no sort of every nonzero
+    used = np.flatnonzero(present)
+    renumber = (np.cumsum(present) - 1).astype(np.int32)
+    compact = sp.csr_matrix((X.data, renumber[X.indices], X.indptr), shape=(X.shape[0], used.size))
+    classifier.fit(compact, y, sample_weight=sample_weight)
+    coef = np.zeros((settings.n_features, classifier.coef_.shape[0]))
+    coef[used] = classifier.coef_.T
+    return LinearLayer(coef, classifier.intercept_.copy(), classifier.classes_)
 
 
 def probabilities(layer: LinearLayer, X: sp.csr_matrix, n_tags: int, extra: np.ndarray | None = None) -> np.ndarray:

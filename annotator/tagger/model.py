@@ -106,6 +106,29 @@ def as_spans(spans: Iterable[Span | Mapping[str, Any]]) -> list[Span]:
     return result
 
 
+class _Featurised:
+    """Tokens and feature matrices of texts, made once per `fit` and shared with the
+    reranker's fold models (the same articles, the pool's above all, would be featurised
+    again by each). A matrix depends on the gazetteer too: kept while it is the same."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, list[Token]] = {}
+        self._matrices: dict[str, sp.csr_matrix] = {}
+        self._gazetteer: dict[str, str] | None = None
+
+    def tokens(self, text: str) -> list[Token]:
+        if text not in self._tokens:
+            self._tokens[text] = tokenize(text)
+        return self._tokens[text]
+
+    def matrix(self, tagger: SpanTagger, text: str) -> sp.csr_matrix:
+        if tagger.gazetteer_ != self._gazetteer:
+            self._matrices, self._gazetteer = {}, dict(tagger.gazetteer_)
+        if text not in self._matrices:
+            self._matrices[text] = tagger._matrix(text, self.tokens(text))
+        return self._matrices[text]
+
+
 class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no type information
     """A BIO tagger over character spans.
 
@@ -225,10 +248,20 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
     ) -> SpanTagger:
         """Learn from `texts` and their spans (lists of `Span` or span dicts); `unlabelled`
         texts (optional) are used for self-training, see `self_training_pool`."""
+        return self._fit(texts, spans, unlabelled, _Featurised())
+
+    def _fit(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Iterable[Span | Mapping[str, Any]]],
+        unlabelled: Sequence[str] | None,
+        featurised: _Featurised,
+    ) -> SpanTagger:
+        """`fit`, with tokens and feature matrices shared with the reranker's fold models."""
         if len(texts) != len(spans):
             raise ValueError("texts and spans must have the same length")
         self._word_cache = None  # sums of the old weights would mislead a refitted tagger
-        token_lists = [tokenize(text) for text in texts]
+        token_lists = [featurised.tokens(text) for text in texts]
         tag_lists = [
             spans_to_bio(text, tokens, as_spans(doc_spans))
             for text, tokens, doc_spans in zip(texts, token_lists, spans, strict=True)
@@ -244,7 +277,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         self.stack_table_, self.confidence_ids_ = columns.table, columns.confidence
         self.gazetteer_ = build_gazetteer(token_lists, tag_lists, self.gazetteer_min_count)
         index = {tag: i for i, tag in enumerate(self.tags_)}
-        matrices = [self._matrix(text, tokens) for text, tokens in zip(texts, token_lists, strict=True)]
+        matrices = [featurised.matrix(self, text) for text in texts]
         targets = [np.array([index[tag] for tag in tags], dtype=np.int64) for tags in tag_lists]
         if not sum(m.shape[0] for m in matrices):
             raise ValueError("nothing to learn from: the training texts have no tokens")
@@ -255,7 +288,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
             texts, unlabelled, size=self.unlabelled_wanted(len(texts)), random_state=self.random_state
         )
         if pool:
-            pool_matrices = [self._matrix(text, tokenize(text)) for text in pool]
+            pool_matrices = [featurised.matrix(self, text) for text in pool]
             for _ in range(self.self_training_rounds):
                 guesses = [self._pseudo_labels(X) for X in pool_matrices]
                 self._fit_layers(
@@ -266,7 +299,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
                 )
         self.n_unlabelled_documents_ = len(pool)
         self.n_training_documents_ = len(texts)
-        self.reranker_ = self._fit_reranker(texts, spans, token_lists, targets, unlabelled)
+        self.reranker_ = self._fit_reranker(texts, spans, token_lists, targets, unlabelled, featurised)
         return self
 
     def unlabelled_wanted(self, n_labelled: int) -> int:
@@ -317,6 +350,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         token_lists: Sequence[Sequence[Token]],
         targets: Sequence[np.ndarray],
         unlabelled: Sequence[str] | None,
+        featurised: _Featurised,
     ) -> SpanReranker | None:
         """The span reranker (see `reranker`); None when off or under `rerank_min_documents`."""
         if not self.rerank or len(texts) < max(self.rerank_min_documents, 2 * self.rerank_folds):
@@ -328,7 +362,12 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
 
         def fold_model(used: np.ndarray) -> reranker.Tagging:
             part: SpanTagger = clone(self).set_params(rerank=False, max_iter=epochs)
-            part.fit([texts[i] for i in used], [plain[i] for i in used], unlabelled=unlabelled)
+            part._fit(
+                [texts[i] for i in used],
+                [plain[i] for i in used],
+                unlabelled,
+                featurised,
+            )
             return part._tagged
 
         return reranker.fit_reranker(

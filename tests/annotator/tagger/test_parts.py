@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.linear_model import SGDClassifier
 
 from annotator.tagger import linear, self_training
 from annotator.tagger.cache import WordScores
@@ -111,3 +112,18 @@ def test_transition_scores_favour_what_followed_in_training() -> None:
     scores = transition_scores([["O", "B-A", "I-A", "O"], ["B-A", "I-A"]], TAGS, weight=1.0)
     assert scores[1, 2] > 0 > scores[2, 1]  # I-A after B-A seen; B-A after I-A never
     assert np.allclose(transition_scores([["O", "B-A"]], TAGS, weight=0.0), 0.0)
+
+
+def test_a_layer_fitted_on_the_used_columns_has_the_weights_of_one_fitted_on_the_whole_space() -> None:
+    rng = np.random.default_rng(1)
+    ids = rng.choice([3, 17, 250, 900, 1023], size=(40, 3))
+    X = linear.csr_from_ids(np.repeat(np.arange(40), 3), ids.ravel(), 40, 1024)
+    y = (ids[:, 0] > 200).astype(np.int64) + (ids[:, 1] == 3)
+    settings = linear.SGDSettings(n_features=1024, alpha=1e-4, max_iter=5, random_state=0)
+    layer = linear.fit_linear([X], [y], [np.ones(40)], settings=settings, class_weights={0: 1.0, 1: 1.0, 2: 1.0})
+    whole = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=5, tol=None, random_state=0, average=True)
+    whole.fit(X, y)
+    assert layer.weights.shape == (1024, 3)
+    assert layer.weights[[3, 17, 250, 900, 1023]].any(axis=1).all()
+    assert np.allclose(layer.weights, whole.coef_.T)
+    assert np.allclose(layer.intercept, whole.intercept_)
