@@ -67,3 +67,29 @@ def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-d
     page.fill("input[name=password]", f"{username}-password-1")
     page.click("button[type=submit]")
     page.wait_for_url("**/projects")
+
+
+# A text that mixes scripts and emoji: offsets past an emoji, a flag and a ZWJ family must
+# reach the server as code points (Python `str` indices).
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+MIXED = (
+    "Les secours à Alep \U0001f691 ont compté 20 Menschen tués par l'armée syrienne \U0001f1f8\U0001f1fe "
+    f"et 45 enfants blessés. في حلب {FAMILY} ont fui vers Azaz."
+)
+
+
+@pytest.fixture
+def mixed(db, owner, alice, bob, reviewer):  # type: ignore[no-untyped-def]
+    """A project with one document in French, German, Arabic and emoji."""
+    from annotator.formats.records import Record
+    from annotator.models import Role
+    from annotator.services.imports import import_documents
+    from annotator.services.projects import add_member, create_project
+    from tests.conftest import LABELS
+
+    project = create_project(slug="mixed", labels=LABELS, guidelines="", annotators_per_document=2, owner=owner)
+    for user, role in ((alice, Role.ANNOTATOR), (bob, Role.ANNOTATOR), (reviewer, Role.REVIEWER)):
+        add_member(project=project, user=user, role=role)
+    import_documents(project=project, records=[Record(text=MIXED, id="mixed-1")])
+    browser_passwords(owner, alice, bob, reviewer)
+    return project

@@ -7,15 +7,9 @@ from __future__ import annotations
 import pytest
 
 from annotator.tokenize import tokenize
-from tests.e2e.conftest import browser_passwords, log_in
+from tests.e2e.conftest import FAMILY, MIXED, log_in
 
 pytestmark = [pytest.mark.e2e]
-
-FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
-MIXED = (
-    "Les secours à Alep \U0001f691 ont compté 20 Menschen tués par l'armée syrienne \U0001f1f8\U0001f1fe "
-    f"et 45 enfants blessés. في حلب {FAMILY} ont fui vers Azaz."
-)
 
 
 def where(phrase: str, text: str = MIXED) -> tuple[int, int]:
@@ -46,23 +40,6 @@ def select(page, phrase: str) -> None:  # type: ignore[no-untyped-def]
 def stored(annotation) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
     text = annotation.document.text
     return {(text[s.start : s.end], s.label) for s in annotation.spans.all()}
-
-
-@pytest.fixture
-def mixed(db, owner, alice, bob, reviewer):  # type: ignore[no-untyped-def]
-    """A project with one document in French, German, Arabic and emoji."""
-    from annotator.formats.records import Record
-    from annotator.models import Role
-    from annotator.services.imports import import_documents
-    from annotator.services.projects import add_member, create_project
-    from tests.conftest import LABELS
-
-    project = create_project(slug="mixed", labels=LABELS, guidelines="", annotators_per_document=2, owner=owner)
-    for user, role in ((alice, Role.ANNOTATOR), (bob, Role.ANNOTATOR), (reviewer, Role.REVIEWER)):
-        add_member(project=project, user=user, role=role)
-    import_documents(project=project, records=[Record(text=MIXED, id="mixed-1")])
-    browser_passwords(owner, alice, bob, reviewer)
-    return project
 
 
 def open_document(page, server: str, user: str) -> None:  # type: ignore[no-untyped-def]
