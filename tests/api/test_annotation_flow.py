@@ -60,6 +60,7 @@ def test_documents_with_gold_are_not_served(project, alice, client_for):
         "model_version": None,
         "suggestions": [],
         "suggestions_stale": False,
+        "suggestions_pending": False,
         "remaining": 0,
     }
 

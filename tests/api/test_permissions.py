@@ -112,7 +112,8 @@ ROWS = [
         (401, 404, 403, 200, 200),
         body={"spans": [], "source_annotation_ids": [], "version": 0},
     ),
-    Row("agreement", "get", "/api/projects/{slug}/agreement/", (401, 404, 403, 200, 200)),
+    # The first ask of a project's report starts the worker's computation (202 with the job).
+    Row("agreement", "get", "/api/projects/{slug}/agreement/", (401, 404, 403, 202, 202)),
     Row("agreement documents", "get", "/api/projects/{slug}/agreement/documents/", (401, 404, 403, 200, 200)),
     Row("agreement document", "get", "/api/projects/{slug}/agreement/documents/{mine}/", (401, 404, 403, 200, 200)),
     Row("models", "get", "/api/projects/{slug}/models/", (401, 404, 200, 200, 200)),
