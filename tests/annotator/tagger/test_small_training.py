@@ -13,8 +13,10 @@ from annotator.tagger import SpanTagger
 
 ROOT = Path(__file__).resolve().parents[3]
 LABELS = ["CASUALTY_COUNT", "LOCATION", "PERPETRATOR"]
-# Held-out micro span F1 of this split before #18 (10 documents, 30 pool articles).
-F1_BEFORE = 0.6105
+# Held-out micro span F1 of this split before #18's speed-ups (10 documents, 30 pool
+# articles), with #20's sentence rule (abbreviations such as "U.S." end no sentence), which
+# moved it from 0.6105; over six other shuffles that rule moved it by -0.004 on average.
+F1_BEFORE = 0.5874
 
 
 def load(path: Path) -> list[tuple[str, list[Span]]]:
