@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from annotator.models import Annotation, Document, Span
@@ -23,9 +24,6 @@ def annotate(
     A span is (phrase, label), at the phrase's first occurrence in the text, or a dict with
     start, end, label and optional attrs.
     """
-    annotation = Annotation.objects.create(
-        document=document, annotator=user, status=status, submitted_at=timezone.now() if status == "submitted" else None
-    )
     rows = []
     for given in spans:
         if isinstance(given, Mapping):
@@ -34,7 +32,16 @@ def annotate(
             phrase, label = given
             start = document.text.index(phrase)
             end, attrs = start + len(phrase), {}
-        rows.append(Span(annotation=annotation, start=start, end=end, label=label, attrs=attrs))
-    Span.objects.bulk_create(rows)
-    queue.refresh_documents([document.pk])
+        rows.append((start, end, label, attrs))
+    # One transaction, as every writer's: the recount locks the document's row.
+    with transaction.atomic():
+        submitted_at = timezone.now() if status == "submitted" else None
+        annotation = Annotation.objects.create(
+            document=document, annotator=user, status=status, submitted_at=submitted_at
+        )
+        Span.objects.bulk_create(
+            Span(annotation=annotation, start=start, end=end, label=label, attrs=attrs)
+            for start, end, label, attrs in rows
+        )
+        queue.refresh_documents([document.pk])
     return annotation
