@@ -19,7 +19,6 @@ through `on_loss`. With the `all` source each annotator's sentences are rows of 
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 from collections import Counter
@@ -27,31 +26,12 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from annotator.formats.conll import LossCallback, describe_loss, iob2_spans, sentences_around_spans, spans_of
 from annotator.formats.records import Record
+from annotator.formats.text import ZipSink
 from annotator.tokenize import tokenize
 
 
 def tag_names(labels: Sequence[str]) -> list[str]:
     return ["O", *(f"{prefix}-{label}" for label in labels for prefix in ("B", "I"))]
-
-
-class _Sink(io.RawIOBase):
-    """A write-only stream that hands over what was written since the last `take` (zipfile
-    writes data descriptors on a stream that cannot seek), so the zip streams."""
-
-    def __init__(self) -> None:
-        self._parts: list[bytes] = []
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self._parts.append(bytes(data))
-        return len(data)
-
-    def take(self) -> bytes:
-        data = b"".join(self._parts)
-        self._parts = []
-        return data
 
 
 def _member(name: str) -> zipfile.ZipInfo:
@@ -71,7 +51,7 @@ def write_hf(
     names = tag_names(labels)
     known = set(labels)
     ids = {name: number for number, name in enumerate(names)}
-    sink = _Sink()
+    sink = ZipSink()
     rows = 0
     documents = 0
     spans: Counter[str] = Counter()

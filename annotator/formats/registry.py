@@ -139,17 +139,26 @@ def detect_format(name: str) -> str:
     return _EXTENSIONS[suffix]
 
 
+def _txt_files(path: Path, fmt: str | None) -> list[Path] | None:
+    """The .txt files of a folder (None for a file); a missing path, a folder of another
+    format or one without .txt files fail here."""
+    if not path.exists():
+        raise FormatError(f"{path}: no such file or folder")
+    if not path.is_dir():
+        return None
+    if fmt not in (None, "txt"):
+        raise FormatError(f"{path} is a folder: only the txt format reads folders")
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt")
+    if not files:
+        raise FormatError(f"{path}: no .txt files in the folder")
+    return files
+
+
 def read_path(path: Path, fmt: str | None = None) -> list[Record]:
     """Every record of a file (or, for txt, of each .txt file in a folder), read whole first
     so a bad line is found before anything is stored."""
-    if not path.exists():
-        raise FormatError(f"{path}: no such file or folder")
-    if path.is_dir():
-        if fmt not in (None, "txt"):
-            raise FormatError(f"{path} is a folder: only the txt format reads folders")
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt")
-        if not files:
-            raise FormatError(f"{path}: no .txt files in the folder")
+    files = _txt_files(path, fmt)
+    if files is not None:
         return checked([read_txt(p.name, p.read_bytes()) for p in files])
     fmt = fmt or detect_format(path.name)
     return read_bytes(path.name, path.read_bytes(), fmt)
@@ -235,14 +244,8 @@ def iter_path(path: Path, fmt: str | None = None) -> Iterator[Record]:
     """The records of a file or folder, as `read_path` gives them, but read as they come.
     A missing file, a folder of the wrong format or an unknown format fail now; a bad line
     fails when it is reached."""
-    if not path.exists():
-        raise FormatError(f"{path}: no such file or folder")
-    if path.is_dir():
-        if fmt not in (None, "txt"):
-            raise FormatError(f"{path} is a folder: only the txt format reads folders")
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt")
-        if not files:
-            raise FormatError(f"{path}: no .txt files in the folder")
+    files = _txt_files(path, fmt)
+    if files is not None:
         return check_each(read_txt(p.name, p.read_bytes()) for p in files)
     fmt = fmt or detect_format(path.name)
     _reader_of(fmt)

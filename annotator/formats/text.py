@@ -44,7 +44,7 @@ def txt_name(record: Record, number: int) -> str:
     return f"{stem}.txt"
 
 
-class _Sink(io.RawIOBase):
+class ZipSink(io.RawIOBase):
     """A write-only stream that hands over what was written since the last call, so the
     zip is streamed instead of built in memory (zipfile writes data descriptors when the
     stream cannot seek)."""
@@ -66,7 +66,7 @@ class _Sink(io.RawIOBase):
 
 
 def write_txt_zip(records: Iterable[Record]) -> Iterator[bytes]:
-    sink = _Sink()
+    sink = ZipSink()
     seen: set[str] = set()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         previous: tuple[str | None, str] | None = None
