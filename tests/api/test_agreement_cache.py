@@ -25,6 +25,18 @@ def annotated(project, alice, bob):  # type: ignore[no-untyped-def]
     return documents
 
 
+def bob_now_disagrees(bob_client, document: Document) -> None:  # type: ignore[no-untyped-def]
+    """Bob resubmits the first document with "Syrian" as a PERPETRATOR instead of Aleppo."""
+    syrian = document.text.index("Syrian")
+    body = {
+        "spans": [{"start": syrian, "end": syrian + 6, "label": "PERPETRATOR"}],
+        "status": "submitted",
+        "version": 1,
+    }
+    saved = bob_client.put(f"/api/documents/{document.pk}/annotations/mine/", body, format="json")
+    assert saved.status_code == 200, saved.content
+
+
 def test_a_fresh_report_is_served_again_without_computing_it_again(  # type: ignore[no-untyped-def]
     annotated, client_for, reviewer, owner, django_capture_on_commit_callbacks
 ):
@@ -51,16 +63,7 @@ def test_a_submitted_save_makes_the_report_stale_until_the_new_one_is_computed( 
     with django_capture_on_commit_callbacks(execute=True):
         client_for(reviewer).get(URL)
     assert client_for(reviewer).get(URL).json()["span_f1_exact"]["value"] == 1.0
-    document = annotated[0]
-    syrian = document.text.index("Syrian")
-    body = {
-        "spans": [{"start": syrian, "end": syrian + 6, "label": "PERPETRATOR"}],
-        "status": "submitted",
-        "version": 1,
-    }
-    assert (
-        client_for(bob).put(f"/api/documents/{document.pk}/annotations/mine/", body, format="json").status_code == 200
-    )
+    bob_now_disagrees(client_for(bob), annotated[0])
     with django_capture_on_commit_callbacks(execute=True):
         stale = client_for(reviewer).get(URL)
     assert stale.status_code == 202
@@ -109,16 +112,7 @@ def test_a_real_worker_computes_the_report_once_and_again_after_a_submit(  # typ
     assert client.get(URL).status_code == 200 and client.get(URL).status_code == 200
     assert agreement_jobs() == 1
 
-    document = annotated[0]
-    syrian = document.text.index("Syrian")
-    body = {
-        "spans": [{"start": syrian, "end": syrian + 6, "label": "PERPETRATOR"}],
-        "status": "submitted",
-        "version": 1,
-    }
-    assert (
-        client_for(bob).put(f"/api/documents/{document.pk}/annotations/mine/", body, format="json").status_code == 200
-    )
+    bob_now_disagrees(client_for(bob), annotated[0])
     stale = client.get(URL)
     assert stale.status_code == 202 and stale.json()["report"]["span_f1_exact"]["value"] == 1.0
     assert _wait_for_job(client, stale.json()["job"]["id"])["status"] == "succeeded"
