@@ -277,12 +277,26 @@ def _listed_with(document: _Document, target: int) -> list[int]:
     for step in (-1, 1):
         current = target
         while (neighbour := _neighbour(document, current, step)) is not None:
+            # No word between counts too: the corpus lost its commas ("Rahbet Maarata Daret Ezza").
             words = [word for word in neighbour[1] if word not in _FILLER]
-            if not words or not all(word in _LISTED for word in words) or neighbour[0] in found:
+            if not all(word in _LISTED for word in words) or neighbour[0] in found:
                 break
             found.append(neighbour[0])
             current = neighbour[0]
     return found
+
+
+def _innermost(document: _Document, target: int) -> int:
+    """The span of the target's label that the target contains by "X in <target>" (with
+    only filler words besides "in"), followed inwards."""
+    current, seen = target, {target}
+    while (neighbour := _neighbour(document, current, -1)) is not None:
+        words = [word for word in neighbour[1] if word not in _FILLER]
+        if words != ["in"] or neighbour[0] in seen:
+            break
+        current = neighbour[0]
+        seen.add(current)
+    return current
 
 
 def _place_structure(document: _Document, target: int) -> list[str]:
@@ -388,17 +402,25 @@ class RelationClassifier:
             key = (item.relation.source, item.relation.type)
             if key not in best or item.score > best[key].score:
                 best[key] = item
+        document = _Document.of(text, spans)
         kept = {
             item.relation: item
             for item in scored
             if (item is best[(item.relation.source, item.relation.type)] and item.score >= self.threshold)
             or item.score >= self.also_threshold
         }
+        # The most specific place (rule 4): a link to "Aleppo" in "al-Jamilia neighbourhood
+        # in Aleppo" moves to "al-Jamilia", if that is a candidate of the same source.
+        by_relation = {item.relation: item for item in scored}
+        for relation, item in list(kept.items()):
+            inner = _innermost(document, relation.target)
+            moved = Relation(relation.source, inner, relation.type)
+            if inner != relation.target and moved in by_relation:
+                del kept[relation]
+                kept.setdefault(moved, ScoredRelation(moved, item.score))
         # Every place of a list gets its own link (the guidelines' rule 4): a linked target
         # carries the link to the spans listed with it ("in Raqqa and Deir Ezzor").
         if self.follow_lists:
-            document = _Document.of(text, spans)
-            by_relation = {item.relation: item for item in scored}
             for relation, item in list(kept.items()):
                 for sibling in _listed_with(document, relation.target):
                     extended = Relation(relation.source, sibling, relation.type)
