@@ -110,7 +110,11 @@ class AccountListView(APIView):
     """Every account (site admins): user name, e-mail, active or not, last login; 50 a page.
     POST makes an account with a password (never a staff one)."""
 
-    @extend_schema(parameters=[AccountListQuerySerializer], responses={200: AccountPageSerializer}, tags=["accounts"])
+    @extend_schema(
+        parameters=[AccountListQuerySerializer],
+        responses={200: AccountPageSerializer, 404: OpenApiResponse(ErrorSerializer, description="No such page.")},
+        tags=["accounts"],
+    )
     def get(self, request: Request) -> Response:
         _admin(request)
         query = AccountListQuerySerializer(data=request.query_params)
