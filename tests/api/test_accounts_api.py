@@ -383,3 +383,20 @@ def test_a_superuser_searches_too_and_anonymous_callers_are_asked_to_log_in(clie
 def test_a_search_without_a_prefix_is_400_naming_it(client_for, owner, project, query):
     response = client_for(owner).get("/api/usernames/" + query)
     assert response.status_code == 400 and error_field(response) == "prefix"
+
+
+def test_a_link_into_a_project_deleted_meanwhile_still_makes_the_account_without_a_membership(admin, project):
+    from annotator.services.deletion import delete_project
+
+    link = make_link(admin, project="aleppo", role="annotator")
+    delete_project(project=project)
+    assert APIClient().get(f"/api/join/{link['token']}/").json()["project_name"] is None
+    body = {"username": "zoe", "password": GOOD_PASSWORD}
+    response = APIClient().post(f"/api/join/{link['token']}/", body, format="json")
+    assert response.status_code == 201 and response.json()["projects"] == []
+    assert not Membership.objects.filter(user__username="zoe").exists()
+
+
+@pytest.mark.parametrize("path", ["/join/some-token", "/account", "/people"])
+def test_the_people_pages_are_routes_of_the_web_app(client, db, path):
+    assert client.get(path).status_code in (200, 503)  # 503: the web UI is not built here
