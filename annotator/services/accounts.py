@@ -26,7 +26,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotator.exceptions import AnnotatorError, Gone, NotFound
-from annotator.models import JoinLink, Membership, Project, Role
+from annotator.models import JoinLink, Project, Role
+from annotator.services.projects import add_member
 from annotator.services.tokens import revoke_all_tokens
 from annotator.services.users import RESERVED_NAMES
 
@@ -206,7 +207,7 @@ def join(*, token: str, username: str, password: str) -> User:
         raise AnnotatorError(f"this link is for the user name {link.username!r}", field="username")
     user = _new_user(username=link.username or username, password=password, email=link.email)
     if link.project is not None and link.project.deleted_at is None:
-        Membership.objects.create(project=link.project, user=user, role=link.role)
+        add_member(project=link.project, user=user, role=link.role)
     link.used_at = timezone.now()
     link.used_by = user
     link.save(update_fields=["used_at", "used_by"])
