@@ -86,3 +86,9 @@ class NotFound(AnnotatorError):
 
 class Conflict(AnnotatorError):
     code = "conflict"
+
+
+class Gone(AnnotatorError):
+    """Something that existed and can no longer be used: a used or expired join link."""
+
+    code = "gone"

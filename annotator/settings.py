@@ -200,6 +200,18 @@ API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 0)
 # The most live API tokens one user may hold (409 beyond: revoke some or reuse a name).
 API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 100)
 
+# --- Accounts (annotator/services/accounts.py) ---------------------------------------------
+# A join link (an admin's invitation to make an account) works this many days.
+JOIN_LINK_DAYS = env_int("JOIN_LINK_DAYS", 7)
+# Mail is optional: with EMAIL_HOST set, a join link made for an e-mail address is also sent
+# there; without it the admin copies the link from the page.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "annotator@localhost")
+
 # --- Jobs ----------------------------------------------------------------------------------
 # A running Job (import, export, training, suggestions) writes a heartbeat this often; one
 # silent for JOB_STALE_AFTER_SECONDS, and run by no worker, is taken for a lost worker

@@ -10,7 +10,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     # The web UI: its client-side routes (never /api/, /admin/, /static/ or /media/).
     path("", views_spa.app, name="app"),
-    re_path(r"^(?P<client_path>(?:login|projects)(?:/.*)?)$", views_spa.app, name="app-route"),
+    re_path(r"^(?P<client_path>(?:login|projects|join|account|people)(?:/.*)?)$", views_spa.app, name="app-route"),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)),
     re_path(r"^(?P<unknown_path>(?!(?:api|admin)(?:/|$)|static/|media/).+)$", views_spa.not_found, name="not-found"),
 ]

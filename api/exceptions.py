@@ -10,7 +10,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from annotator.exceptions import AnnotatorError, Conflict, FormatError, InvalidSpans, NotFound, StaleVersion
+from annotator.exceptions import AnnotatorError, Conflict, FormatError, Gone, InvalidSpans, NotFound, StaleVersion
 from annotator.services.uploads import UploadTooLarge
 from api.parsers import BadJsonInput
 
@@ -21,6 +21,7 @@ _STATUS = {
     StaleVersion: status.HTTP_409_CONFLICT,
     Conflict: status.HTTP_409_CONFLICT,
     NotFound: status.HTTP_404_NOT_FOUND,
+    Gone: status.HTTP_410_GONE,
 }
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     # The split view serves its setup script as a file, so the CSP needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("", include("api.routes.projects")),
+    path("", include("api.routes.accounts")),
     path("", include("api.routes.annotations")),
     path("", include("api.routes.jobs")),
     path("", include("api.routes.gold")),

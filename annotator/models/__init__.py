@@ -1,5 +1,6 @@
 """The data model, one module per noun; everything importable from `annotator.models`."""
 
+from annotator.models.accounts import JoinLink
 from annotator.models.agreement import AgreementReport
 from annotator.models.annotations import Annotation, Span
 from annotator.models.documents import Document, QueueCount
@@ -21,6 +22,7 @@ __all__ = [
     "GoldSpan",
     "Invitation",
     "Job",
+    "JoinLink",
     "Label",
     "Membership",
     "ModelVersion",

@@ -178,4 +178,5 @@ class MembershipRefSerializer(serializers.Serializer):
 class MeSerializer(serializers.Serializer):
     username = serializers.CharField(help_text="Who you are logged in as.")
     is_superuser = serializers.BooleanField(help_text="Superusers act as owners of every project.")
+    is_staff = serializers.BooleanField(help_text="A site admin: manages accounts and join links.")
     projects = MembershipRefSerializer(many=True, help_text="Your projects with your role in each.")

@@ -145,7 +145,12 @@ def _me(user: User) -> dict[str, Any]:
         {"slug": p.slug, "name": p.name, "role": "owner" if user.is_superuser else roles.get(p.pk)}
         for p in project_list_for(user=user)
     ]
-    return {"username": user.username, "is_superuser": user.is_superuser, "projects": projects}
+    return {
+        "username": user.username,
+        "is_superuser": user.is_superuser,
+        "is_staff": user.is_staff,
+        "projects": projects,
+    }
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")

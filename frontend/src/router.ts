@@ -8,6 +8,9 @@ export const router = createRouter({
   routes: [
     { path: "/", redirect: "/projects" },
     { path: "/login", component: () => import("./pages/LoginPage.vue"), meta: { public: true, title: "Log in" } },
+    { path: "/join/:token", component: () => import("./pages/JoinPage.vue"), props: true, meta: { public: true, title: "Join" } },
+    { path: "/account", component: () => import("./pages/AccountPage.vue"), meta: { title: "Your account" } },
+    { path: "/people", component: () => import("./pages/PeoplePage.vue"), meta: { title: "People" } },
     { path: "/projects", component: () => import("./pages/ProjectsPage.vue"), meta: { title: "Projects" } },
     { path: "/projects/:slug", component: () => import("./pages/ProjectPage.vue"), props: true, meta: { title: "Overview" } },
     { path: "/projects/:slug/settings", component: () => import("./pages/SettingsPage.vue"), props: true, meta: { title: "Settings" } },
@@ -34,5 +37,6 @@ router.afterEach((to) => {
 onUnauthenticated.handler = () => {
   session.me = null;
   const here = router.currentRoute.value;
-  if (!here.meta.public) router.push({ path: "/login", query: { next: here.fullPath } });
+  // The first auth/me/ (the guard's) runs before any route is current: the guard decides.
+  if (session.checked && !here.meta.public) router.push({ path: "/login", query: { next: here.fullPath } });
 };

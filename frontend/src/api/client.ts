@@ -61,6 +61,7 @@ export interface Project {
 export interface Me {
   username: string;
   is_superuser: boolean;
+  is_staff: boolean;
   projects: { slug: string; name: string; role: Role }[];
 }
 
