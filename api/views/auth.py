@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator.models import ApiToken, Membership
-from annotator.selectors import project_list_for
+from annotator.selectors import may_create_projects, project_list_for
 from annotator.services.login_limits import LoginThrottled, authenticate_limited
 from annotator.services.tokens import issue_token, revoke_token, token_list_for
 from api.access import caller
@@ -145,7 +145,12 @@ def _me(user: User) -> dict[str, Any]:
         {"slug": p.slug, "name": p.name, "role": "owner" if user.is_superuser else roles.get(p.pk)}
         for p in project_list_for(user=user)
     ]
-    return {"username": user.username, "is_superuser": user.is_superuser, "projects": projects}
+    return {
+        "username": user.username,
+        "is_superuser": user.is_superuser,
+        "may_create_projects": may_create_projects(user=user),
+        "projects": projects,
+    }
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")

@@ -16,6 +16,7 @@ def test_a_token_for_good_credentials_works_as_a_header(project, alice):
     assert me == {
         "username": "alice",
         "is_superuser": False,
+        "may_create_projects": False,
         "projects": [{"slug": "aleppo", "name": project.name, "role": "annotator"}],
     }
 

@@ -18,6 +18,7 @@ export interface ApiSpan {
 export interface AttributeRule {
   type?: "integer" | "choice" | "text" | "boolean";
   min?: number;
+  max?: number;
   choices?: string[];
 }
 
