@@ -76,7 +76,9 @@ class ProjectCreateSerializer(InputSerializer):
         help_text="Short name for URLs: lower-case letters, digits, - and _, at most 64 characters.",
     )
     name = serializers.CharField(max_length=200, required=False, help_text="Display name (defaults to the slug).")
-    guidelines = serializers.CharField(required=False, allow_blank=True, help_text="Annotation guidelines, Markdown.")
+    guidelines = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="Annotation guidelines, Markdown, as given."
+    )
     annotators_per_document = serializers.IntegerField(
         min_value=1, max_value=100, default=1, help_text="How many different annotators see each document."
     )
@@ -117,7 +119,9 @@ class ProjectTemplateSerializer(serializers.Serializer):
 
 class ProjectUpdateSerializer(InputSerializer):
     name = serializers.CharField(max_length=200, required=False, help_text="Display name.")
-    guidelines = serializers.CharField(required=False, allow_blank=True, help_text="Annotation guidelines, Markdown.")
+    guidelines = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="Annotation guidelines, Markdown, as given."
+    )
     annotators_per_document = serializers.IntegerField(
         min_value=1, max_value=100, required=False, help_text="How many different annotators see each document."
     )

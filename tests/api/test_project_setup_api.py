@@ -31,11 +31,13 @@ def create(client, **body):  # type: ignore[no-untyped-def]
 # --- Creating: what the form sends, and bad input ----------------------------------------------
 
 
-def test_a_project_created_with_bounded_attributes_keeps_them_as_given(client_for, owner):
-    response = create(client_for(owner), name="Idlib", guidelines="# Count\nEvery death.", retrain_every=7)
+def test_a_project_created_with_bounded_attributes_and_guidelines_keeps_them_as_given(client_for, owner):
+    guidelines = "    an indented code block first\n\n# Count\nEvery death.\n"
+    response = create(client_for(owner), name="Idlib", guidelines=guidelines, retrain_every=7)
     assert response.status_code == 201, response.content
     assert response.json()["labels"][0]["attributes"] == CASUALTY["attributes"]
     assert response.json()["retrain_every"] == 7
+    assert Project.objects.get(slug="idlib").guidelines == guidelines
 
 
 def test_a_label_name_may_be_written_in_any_script(client_for, owner):
