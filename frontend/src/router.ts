@@ -9,6 +9,7 @@ export const router = createRouter({
     { path: "/", redirect: "/projects" },
     { path: "/login", component: () => import("./pages/LoginPage.vue"), meta: { public: true, title: "Log in" } },
     { path: "/projects", component: () => import("./pages/ProjectsPage.vue"), meta: { title: "Projects" } },
+    { path: "/projects/new", component: () => import("./pages/NewProjectPage.vue"), meta: { title: "New project" } },
     { path: "/projects/:slug", component: () => import("./pages/ProjectPage.vue"), props: true, meta: { title: "Overview" } },
     { path: "/projects/:slug/settings", component: () => import("./pages/SettingsPage.vue"), props: true, meta: { title: "Settings" } },
     { path: "/projects/:slug/annotate/:docId?", component: () => import("./pages/AnnotatePage.vue"), props: true, meta: { title: "Annotate" } },

@@ -62,6 +62,8 @@ export interface Project {
 export interface Me {
   username: string;
   is_superuser: boolean;
+  /** Whether this user may create projects (setting PROJECT_CREATORS). */
+  may_create_projects?: boolean;
   projects: { slug: string; name: string; role: Role }[];
 }
 
