@@ -79,6 +79,11 @@ def test_the_owner_creates_duplicates_deletes_and_restores_a_project(server, pag
     # The settings page edits the same form, loaded from what was stored.
     assert page.locator("[data-test=label-name]").first.input_value() == LABEL
     assert page.locator("[data-test=attr-choices]").input_value() == "\n".join(CHOICES)
+    page.locator("[data-test=attr-max]").fill("9000")
+    page.locator("[data-test=save-settings]").click()
+    page.locator("[data-test=settings-message]").wait_for()
+    stored[LABEL].refresh_from_db()
+    assert stored[LABEL].attributes["nombre"] == {"type": "integer", "min": 0, "max": 9000}
 
     page.locator("[data-test=copy-slug]").fill("secours-alep-2")
     page.locator("[data-test=duplicate-project]").click()
@@ -88,6 +93,7 @@ def test_the_owner_creates_duplicates_deletes_and_restores_a_project(server, pag
     assert {label.name: label.attributes for label in copy.labels.all()} == {
         name: label.attributes for name, label in stored.items()
     }
+    assert copy.labels.get(name=LABEL).attributes["nombre"]["max"] == 9000
 
     page.goto(f"{server}/projects/secours-alep/settings")
     page.once("dialog", lambda dialog: dialog.accept())

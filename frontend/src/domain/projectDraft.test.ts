@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Label } from "../api/client";
-import { draftFrom, labelIndexOf, labelsForApi, slugProblem, suggestSlug } from "./projectDraft";
+import { draftFrom, draftProblem, labelIndexOf, labelsForApi, slugProblem, suggestSlug } from "./projectDraft";
 
 describe("project drafts", () => {
   it("round-trips a label set through the form rows", () => {
@@ -33,6 +33,15 @@ describe("project drafts", () => {
     expect(slugProblem("les-secours")).toBe("");
     expect(slugProblem("Alep")).not.toBe("");
     expect(slugProblem("new")).not.toBe("");
+  });
+
+  it("says when an attribute name is given twice, which JSON could not carry", () => {
+    const draft = draftFrom({ name: "x", slug: "x", guidelines: "", annotators_per_document: 1, retrain_every: 1, labels: [] });
+    const attr = { name: "n", type: "text" as const, choices: "", min: "", max: "" };
+    draft.labels = [{ name: "A", colour: "#000000", hotkey: "", attributes: [attr, { ...attr }] }];
+    expect(draftProblem(draft)).toBe("label A: attribute 'n' is given twice");
+    draft.labels[0].attributes[1].name = "m";
+    expect(draftProblem(draft)).toBe("");
   });
 
   it("finds the label an error points at", () => {

@@ -87,10 +87,8 @@ function bound(raw: string): number | string {
 export function ruleOf(a: AttrDraft): AttributeRule {
   const rule: AttributeRule = { type: a.type };
   if (a.type === "choice") {
-    rule.choices = a.choices
-      .split("\n")
-      .map((c) => c.trim())
-      .filter((c) => c);
+    // Blank lines are dropped; a choice is otherwise kept as typed (spans store it so).
+    rule.choices = a.choices.split("\n").filter((c) => c.trim());
   }
   if (a.type === "integer") {
     if (a.min.trim() !== "") rule.min = bound(a.min) as number;
@@ -99,7 +97,20 @@ export function ruleOf(a: AttrDraft): AttributeRule {
   return rule;
 }
 
-/** The label set as the API takes it. Attribute names given twice are left to the last. */
+/**
+ * What the server cannot be told: an attribute name given twice in one label (a JSON object
+ * keeps only one). "" when there is nothing.
+ */
+export function draftProblem(d: ProjectDraft): string {
+  for (const l of d.labels) {
+    const names = l.attributes.map((a) => a.name.trim());
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) return `label ${l.name}: attribute '${twice}' is given twice`;
+  }
+  return "";
+}
+
+/** The label set as the API takes it (check `draftProblem` first). */
 export function labelsForApi(labels: LabelDraft[]): Label[] {
   return labels.map((l) => ({
     name: l.name.trim(),
