@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.models import Label, Membership, Project
-from annotator.services.projects import KNOWN_LABELS
+from annotator.services.projects import KNOWN_LABELS, create_project
 from tests.e2e.conftest import FAMILY, MIXED, browser_passwords, log_in
 
 pytestmark = [pytest.mark.e2e]
@@ -110,7 +110,8 @@ def test_the_owner_creates_duplicates_deletes_and_restores_a_project(server, pag
     assert page.errors == []
 
 
-def test_the_conflict_casualty_template_is_one_click_away(server, page, owner):  # type: ignore[no-untyped-def]
+def test_the_conflict_casualty_template_is_one_click_away(server, page, owner, outsider):  # type: ignore[no-untyped-def]
+    create_project(slug="homs", labels=["LOCATION"], owner=outsider)  # a slug taken by someone else
     browser_passwords(owner)
     log_in(page, server, "olivia")
     page.goto(f"{server}/projects/new")
@@ -118,8 +119,14 @@ def test_the_conflict_casualty_template_is_one_click_away(server, page, owner): 
     page.locator("[data-test=use-template]").click()
     page.wait_for_function("() => document.querySelectorAll('[data-test=label]').length === 3")
     page.locator("[data-test=create-project]").click()
-    page.wait_for_url("**/projects/homs/settings")
-    project = Project.objects.get(slug="homs")
+    taken = page.locator("[data-test=slug-problem]")
+    taken.wait_for()
+    assert "not available" in taken.inner_text()
+    page.locator("[data-test=project-slug]").fill("homs-2")
+    assert taken.count() == 0
+    page.locator("[data-test=create-project]").click()
+    page.wait_for_url("**/projects/homs-2/settings")
+    project = Project.objects.get(slug="homs-2")
     assert {label.name: label.attributes for label in project.labels.all()} == {
         name: spec["attributes"] for name, spec in KNOWN_LABELS.items()
     }
