@@ -99,6 +99,8 @@ def _attr_problem(name: str, value: Any, rule: Mapping[str, Any]) -> str | None:
             return f"attribute {name!r} must be a whole number, not {value!r}"
         if "min" in rule and value < rule["min"]:
             return f"attribute {name!r} must be at least {rule['min']}, not {value}"
+        if "max" in rule and value > rule["max"]:
+            return f"attribute {name!r} must be at most {rule['max']}, not {value}"
     elif kind == "choice":
         if value not in rule.get("choices", []):
             choices = ", ".join(map(str, rule.get("choices", [])))

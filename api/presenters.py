@@ -12,6 +12,7 @@ from django.urls import reverse
 from rest_framework.request import Request
 
 from annotator.models import Annotation, Document, Invitation, Job, Membership, ModelVersion, Project
+from annotator.services import deletion
 from annotator.services.document_queries import project_progress
 from annotator.services.model_help import model_help
 from annotator.services.suggestions import suggestions_stale, suggestions_to_serve
@@ -72,6 +73,17 @@ def membership_ref_data(membership: Membership) -> dict[str, str]:
 
 def deleted_data(name: str, undo_until: datetime) -> dict[str, Any]:
     return {"deleted": name, "undo_until": undo_until}
+
+
+def deleted_project_data(project: Project) -> dict[str, Any]:
+    """A deleted project as its owner sees it in the list of those still restorable."""
+    assert project.deleted_at is not None
+    return {
+        "slug": project.slug,
+        "name": project.name,
+        "deleted_at": project.deleted_at,
+        "undo_until": deletion.undo_until(project.deleted_at),
+    }
 
 
 def restored_data(name: str) -> dict[str, str]:

@@ -72,8 +72,9 @@ class Label(models.Model):
     """One label of a project's label set, kept apart from the spans that use it."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="labels")
+    # A letter of any script, then letters, digits or _ (services.projects.LABEL_NAME).
     name = models.CharField(
-        max_length=64, validators=[RegexValidator(r"^[A-Za-z][A-Za-z0-9_]*$", "letters, digits and _")]
+        max_length=64, validators=[RegexValidator(r"^[^\W\d_]\w*$", "a letter, then letters, digits or _")]
     )
     colour = models.CharField(max_length=7, default="#888888", validators=[hex_colour])
     hotkey = models.CharField(max_length=1, blank=True)

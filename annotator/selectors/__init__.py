@@ -2,6 +2,7 @@
 
 from annotator.selectors.documents import annotation_states, live_document
 from annotator.selectors.projects import (
+    deleted_project_list_for,
     live_document_with_role,
     live_project_with_role,
     may_create_projects,
@@ -11,6 +12,7 @@ from annotator.selectors.projects import (
 
 __all__ = [
     "annotation_states",
+    "deleted_project_list_for",
     "live_document",
     "live_document_with_role",
     "live_project_with_role",

@@ -3,9 +3,12 @@ path's lookups of a project or document together with the caller's role."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from annotator import sql
 from annotator.models import Document, Membership, Project, Role
@@ -25,6 +28,16 @@ def project_list_for(*, user: AbstractBaseUser) -> QuerySet[Project]:
     if getattr(user, "is_superuser", False):
         return projects
     return projects.filter(memberships__user_id=user.pk).distinct()
+
+
+def deleted_project_list_for(*, user: AbstractBaseUser) -> QuerySet[Project]:
+    """Projects deleted within the undo window that `user` may restore (they own them;
+    a superuser, any), most recently deleted first."""
+    since = timezone.now() - timedelta(days=settings.UNDO_WINDOW_DAYS)
+    projects = Project.objects.filter(deleted_at__gte=since).order_by("-deleted_at")
+    if getattr(user, "is_superuser", False):
+        return projects
+    return projects.filter(memberships__user_id=user.pk, memberships__role=Role.OWNER)
 
 
 def may_create_projects(*, user: AbstractBaseUser | AnonymousUser) -> bool:

@@ -56,10 +56,6 @@ def update_project(*, project: Project, labels: Sequence[dict[str, Any]] | None 
 
 def _replace_labels(project: Project, labels: Sequence[dict[str, Any]]) -> None:
     rows = label_rows(list(labels))
-    hotkeys = [row["hotkey"] for row in rows if row["hotkey"]]
-    twice = sorted({key for key in hotkeys if hotkeys.count(key) > 1})
-    if twice:
-        raise AnnotatorError(f"hotkey {twice[0]!r} is given to two labels", field="labels")
     existing = {label.name: label for label in Label.objects.filter(project=project)}
     wanted = {row["name"] for row in rows}
     removed = sorted(set(existing) - wanted)

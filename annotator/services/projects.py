@@ -26,79 +26,133 @@ KNOWN_LABELS: dict[str, dict[str, Any]] = {
 }
 _PALETTE = ["#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#ff7f0e"]
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+# Paths of the web app that sit where a project's slug would (/projects/new).
+RESERVED_SLUGS = frozenset({"new"})
+# A label name is an identifier written into exports, filters and command lines: a letter of
+# any script, then letters, digits or _ (Python's \w, so "BLESSÉS" and "موقع" are names;
+# emoji, spaces and punctuation are not).
+LABEL_NAME = r"^[^\W\d_]\w{0,63}$"
+_LABEL = re.compile(LABEL_NAME)
+
+
+def check_slug(slug: str) -> None:
+    """The form of a project's slug (whether it is taken is the database's to say)."""
+    if not _SLUG.match(slug or ""):
+        raise AnnotatorError(f"slug {slug!r}: use lower-case letters, digits, - and _", field="slug")
+    if slug in RESERVED_SLUGS:
+        raise AnnotatorError(f"slug {slug!r} is reserved by the web app; choose another", field="slug")
+
+
+def _hotkey_problem(hotkey: Any) -> str | None:
+    # The annotate page takes punctuation, arrows and the like for itself (editing/keymap.ts);
+    # one letter or digit is what a label key can be, and keys differ regardless of case.
+    if not isinstance(hotkey, str) or (hotkey and (len(hotkey) != 1 or not hotkey.isalnum())):
+        return f"hotkey {hotkey!r}: a hotkey is one letter or digit (or empty for none)"
+    return None
 
 
 def label_rows(labels: Sequence[str | dict[str, Any]]) -> list[dict[str, Any]]:
     """The one check of a label set, for a new project and for a changed one: each name's
-    form, no name twice, each attribute schema (`check_attribute_schema`), at least one
-    label; with the defaults of known labels and free hotkeys and colours filled in."""
-    rows: list[dict[str, Any]] = []
-    used_hotkeys: set[str] = set()
-    for order, given in enumerate(labels):
-        spec = {"name": given} if isinstance(given, str) else dict(given)
+    form, no name twice, each hotkey one letter or digit and not given twice, each attribute
+    schema (`check_attribute_schema`), at least one label; with the defaults of known labels
+    and free hotkeys and colours filled in. Errors name the place (`path`, e.g.
+    ``labels[1].hotkey``)."""
+    specs = [{"name": given} if isinstance(given, str) else dict(given) for given in labels]
+    names: list[str] = []
+    given_keys: dict[str, str] = {}  # hotkey (lower case) -> the label that asked for it
+    for order, spec in enumerate(specs):
         name = str(spec.get("name", "")).strip()
+        where = f"labels[{order}]"
         if not _LABEL.match(name):
-            raise AnnotatorError(f"label {name!r}: a label name is a letter then letters, digits or _", field="labels")
-        if any(row["name"] == name for row in rows):
-            raise AnnotatorError(f"label {name} is given twice", field="labels")
-        defaults = KNOWN_LABELS.get(name, {})
-        attributes = spec.get("attributes", defaults.get("attributes", {})) or {}
-        check_attribute_schema(name, attributes)
-        hotkey = spec.get("hotkey", defaults.get("hotkey"))
-        if hotkey is None or hotkey in used_hotkeys:
-            hotkey = next((c for c in name.lower() + "123456789" if c.isalnum() and c not in used_hotkeys), "")
-        used_hotkeys.add(hotkey)
-        colour = spec.get("colour") or defaults.get("colour") or _PALETTE[order % len(_PALETTE)]
-        rows.append({"name": name, "colour": colour, "hotkey": hotkey, "attributes": attributes, "order": order})
-    if not rows:
+            raise AnnotatorError(
+                f"label {name!r}: a label name is a letter then letters, digits or _ (at most 64)",
+                field="labels",
+                path=f"{where}.name",
+            )
+        if name in names:
+            raise AnnotatorError(f"label {name} is given twice", field="labels", path=f"{where}.name")
+        names.append(name)
+        check_attribute_schema(name, spec.get("attributes") or {}, path=f"{where}.attributes")
+        hotkey = spec.get("hotkey")
+        if hotkey is None:
+            continue
+        problem = _hotkey_problem(hotkey)
+        if problem:
+            raise AnnotatorError(f"label {name}: {problem}", field="labels", path=f"{where}.hotkey")
+        if hotkey and hotkey.lower() in given_keys:
+            raise AnnotatorError(
+                f"hotkey {hotkey!r} is given to two labels ({given_keys[hotkey.lower()]} and {name})",
+                field="labels",
+                path=f"{where}.hotkey",
+            )
+        if hotkey:
+            given_keys[hotkey.lower()] = name
+    if not specs:
         raise AnnotatorError("a project needs at least one label", field="labels")
+    # Labels given no hotkey get their default one, else a free letter of their name.
+    used = set(given_keys)
+    rows: list[dict[str, Any]] = []
+    for order, (name, spec) in enumerate(zip(names, specs, strict=True)):
+        defaults = KNOWN_LABELS.get(name, {})
+        hotkey = spec.get("hotkey")
+        if hotkey is None:
+            hotkey = defaults.get("hotkey")
+            if hotkey is None or hotkey in used:
+                hotkey = next((c for c in name.lower() + "123456789" if c.isalnum() and c not in used), "")
+            used.add(hotkey)
+        attributes = spec["attributes"] if "attributes" in spec else defaults.get("attributes", {})
+        colour = spec.get("colour") or defaults.get("colour") or _PALETTE[order % len(_PALETTE)]
+        rows.append({"name": name, "colour": colour, "hotkey": hotkey, "attributes": attributes or {}, "order": order})
     return rows
 
 
 _ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
-_RULE_KEYS = {"type": ATTRIBUTE_TYPES, "choices": ("choice",), "min": ("integer",)}
+_RULE_KEYS = {"type": ATTRIBUTE_TYPES, "choices": ("choice",), "min": ("integer",), "max": ("integer",)}
 MAX_CHOICES = 200
 
 
-def check_attribute_schema(label: str, schema: Any) -> None:
+def check_attribute_schema(label: str, schema: Any, *, path: str = "attributes") -> None:
     """The one check of a label's attribute schema, ``{name: {"type": ..., "choices":
-    [...], "min": n}}``, so every span saved against it can be checked (`annotator.spans`)
-    and shown (the web app's attribute editor). Raises AnnotatorError naming the label,
-    the attribute and what is wrong (field `labels`)."""
+    [...], "min": n, "max": m}}``, so every span saved against it can be checked
+    (`annotator.spans`) and shown (the web app's attribute editor). Raises AnnotatorError
+    naming the label, the attribute and what is wrong (field `labels`, `path` the place)."""
 
-    def bad(message: str) -> AnnotatorError:
-        return AnnotatorError(f"label {label}: {message}", field="labels")
+    def bad(message: str, where: str = "") -> AnnotatorError:
+        return AnnotatorError(f"label {label}: {message}", field="labels", path=path + where)
 
     if not isinstance(schema, dict):
         raise bad("attributes must be an object {name: rule}")
     for name, rule in schema.items():
+        at = f".{name}"
         if not (isinstance(name, str) and _ATTRIBUTE_NAME.match(name)):
             raise bad(f"attribute name {name!r}: a letter or _ then letters, digits, _ or -, at most 64")
         if not isinstance(rule, dict):
-            raise bad(f"attribute {name!r}: its rule must be an object with a type")
+            raise bad(f"attribute {name!r}: its rule must be an object with a type", at)
         kind = rule.get("type", "text")
         if kind not in ATTRIBUTE_TYPES:
-            raise bad(f"attribute {name!r} needs a type among {', '.join(ATTRIBUTE_TYPES)}, not {kind!r}")
+            raise bad(f"attribute {name!r} needs a type among {', '.join(ATTRIBUTE_TYPES)}, not {kind!r}", at + ".type")
         for key in rule:
             if key not in _RULE_KEYS:
-                raise bad(f"attribute {name!r}: unknown rule {key!r} (known: {', '.join(_RULE_KEYS)})")
+                raise bad(f"attribute {name!r}: unknown rule {key!r} (known: {', '.join(_RULE_KEYS)})", f"{at}.{key}")
             if kind not in _RULE_KEYS[key]:
                 raise bad(f"attribute {name!r}: {key!r} applies to {' and '.join(_RULE_KEYS[key])} attributes only")
         if kind == "choice":
             choices = rule.get("choices")
+            where = at + ".choices"
             if not isinstance(choices, list) or not choices:
-                raise bad(f"attribute {name!r} needs choices: a non-empty list of strings")
+                raise bad(f"attribute {name!r} needs choices: a non-empty list of strings", where)
             if len(choices) > MAX_CHOICES:
-                raise bad(f"attribute {name!r}: at most {MAX_CHOICES} choices")
+                raise bad(f"attribute {name!r}: at most {MAX_CHOICES} choices", where)
             if not all(isinstance(choice, str) and choice.strip() for choice in choices):
-                raise bad(f"attribute {name!r}: each choice is a non-empty string")
+                raise bad(f"attribute {name!r}: each choice is a non-empty string", where)
             if len(set(choices)) != len(choices):
-                raise bad(f"attribute {name!r}: a choice is given twice")
-        if "min" in rule:
-            least = rule["min"]
-            if isinstance(least, bool) or not isinstance(least, int) or abs(least) > MAX_INT:
-                raise bad(f"attribute {name!r}: min must be a whole number, not {least!r}")
+                raise bad(f"attribute {name!r}: a choice is given twice", where)
+        for bound in ("min", "max"):
+            value = rule.get(bound)
+            if bound in rule and (isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_INT):
+                raise bad(f"attribute {name!r}: {bound} must be a whole number, not {value!r}", f"{at}.{bound}")
+        if "min" in rule and "max" in rule and rule["min"] > rule["max"]:
+            raise bad(f"attribute {name!r}: min {rule['min']} is above max {rule['max']}", at + ".max")
 
 
 @transaction.atomic
@@ -114,8 +168,7 @@ def create_project(
 ) -> Project:
     """A project with its label set; known labels (the default project's) get their colour,
     hotkey and attribute schema. Raises `Conflict` if the slug is taken."""
-    if not _SLUG.match(slug or ""):
-        raise AnnotatorError(f"slug {slug!r}: use lower-case letters, digits, - and _", field="slug")
+    check_slug(slug)
     if annotators_per_document < 1:
         raise AnnotatorError("annotators per document must be at least 1", field="annotators_per_document")
     if retrain_every < 1:
@@ -145,3 +198,26 @@ def add_member(*, project: Project, user: User, role: str) -> Membership:
         raise AnnotatorError(f"role {role!r}: one of {', '.join(Role.values)}", field="role")
     membership, _ = Membership.objects.update_or_create(project=project, user=user, defaults={"role": role})
     return membership
+
+
+@transaction.atomic
+def duplicate_project(*, source: Project, slug: str, name: str | None = None, owner: User | None = None) -> Project:
+    """A new project with `source`'s settings: its label set (colours, hotkeys, attribute
+    schemas), guidelines, quotas and tagger weights; no documents, annotations, models or
+    members (`owner` alone). Raises `Conflict` if the slug is taken."""
+    labels = [
+        {"name": label.name, "colour": label.colour, "hotkey": label.hotkey, "attributes": label.attributes}
+        for label in source.labels.all()
+    ]
+    project = create_project(
+        slug=slug,
+        labels=labels,
+        name=name or f"{source.name} (copy)"[:200],
+        guidelines=source.guidelines,
+        annotators_per_document=source.annotators_per_document,
+        retrain_every=source.retrain_every,
+        owner=owner,
+    )
+    project.tagger_label_weights = source.tagger_label_weights
+    project.save(update_fields=["tagger_label_weights"])
+    return project

@@ -26,6 +26,9 @@ urlpatterns: list = [
     path("projects/<slug:slug>/restore/", deletion.ProjectRestoreView.as_view(), name="project-restore"),
     path("documents/<int:pk>/restore/", deletion.DocumentRestoreView.as_view(), name="document-restore"),
     path("projects/", projects.ProjectListView.as_view(), name="project-list"),
+    path("deleted-projects/", projects.DeletedProjectListView.as_view(), name="deleted-project-list"),
+    path("project-templates/", projects.ProjectTemplateListView.as_view(), name="project-template-list"),
+    path("projects/<slug:slug>/duplicate/", projects.ProjectDuplicateView.as_view(), name="project-duplicate"),
     path("projects/<slug:slug>/", projects.ProjectDetailView.as_view(), name="project-detail"),
     path("projects/<slug:slug>/members/", projects.MemberListView.as_view(), name="member-list"),
     path(

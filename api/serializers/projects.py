@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from annotator.models import Role
+from annotator.services.projects import LABEL_NAME
 from api.serializers.fields import InputSerializer, JSONObjectField
 
 ROLE_HELP = "owner (manages the project), reviewer (reads everyone's work, writes gold) or annotator."
@@ -12,8 +13,9 @@ ROLE_HELP = "owner (manages the project), reviewer (reads everyone's work, write
 
 class LabelSerializer(InputSerializer):
     name = serializers.RegexField(
-        r"^[A-Za-z][A-Za-z0-9_]{0,63}$",
-        help_text="The label's name, a letter then letters, digits or _ (e.g. CASUALTY_COUNT). Unique per project.",
+        LABEL_NAME,
+        help_text="The label's name: a letter (of any script) then letters, digits or _, at most 64 "
+        "(e.g. CASUALTY_COUNT). Unique per project.",
     )
     colour = serializers.RegexField(
         r"^#[0-9a-fA-F]{6}$", required=False, help_text="Display colour #rrggbb; a default is chosen when left out."
@@ -22,12 +24,13 @@ class LabelSerializer(InputSerializer):
         max_length=1,
         required=False,
         allow_blank=True,
-        help_text="One key that applies this label in the annotation view; unique per project.",
+        help_text="One letter or digit that applies this label in the annotation view; unique per project "
+        "regardless of case; empty for none. Left out: the label's default or a free letter of its name.",
     )
     attributes = JSONObjectField(
         required=False,
         help_text='Attribute schema: {"name": {"type": "integer|choice|text|boolean", "choices": [...], '
-        '"min": 0}}. Spans of this label may carry these attributes (each may be null).',
+        '"min": 0, "max": 100}}. Spans of this label may carry these attributes (each may be null).',
     )
 
 
@@ -73,7 +76,9 @@ class ProjectCreateSerializer(InputSerializer):
         help_text="Short name for URLs: lower-case letters, digits, - and _, at most 64 characters.",
     )
     name = serializers.CharField(max_length=200, required=False, help_text="Display name (defaults to the slug).")
-    guidelines = serializers.CharField(required=False, allow_blank=True, help_text="Annotation guidelines, Markdown.")
+    guidelines = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="Annotation guidelines, Markdown, as given."
+    )
     annotators_per_document = serializers.IntegerField(
         min_value=1, max_value=100, default=1, help_text="How many different annotators see each document."
     )
@@ -84,25 +89,39 @@ class ProjectCreateSerializer(InputSerializer):
         many=True, allow_empty=False, help_text="The label set; known labels get their default colour and schema."
     )
 
-    def validate_labels(self, labels: list[dict]) -> list[dict]:
-        return _distinct_labels(labels)
+
+class ProjectDuplicateSerializer(InputSerializer):
+    slug = serializers.RegexField(
+        r"^[a-z0-9][a-z0-9_-]{0,63}$",
+        help_text="The new project's slug: lower-case letters, digits, - and _, at most 64 characters.",
+    )
+    name = serializers.CharField(
+        max_length=200, required=False, help_text="The new project's name (defaults to the old one's, with (copy))."
+    )
 
 
-def _distinct_labels(labels: list[dict]) -> list[dict]:
-    names = [label["name"] for label in labels]
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        raise serializers.ValidationError(f"label {twice[0]} is given twice")
-    keys = [label["hotkey"] for label in labels if label.get("hotkey")]
-    twice = sorted({key for key in keys if keys.count(key) > 1})
-    if twice:
-        raise serializers.ValidationError(f"hotkey {twice[0]!r} is given to two labels")
-    return labels
+class DeletedProjectSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="The deleted project's slug (POST projects/{slug}/restore/ restores it).")
+    name = serializers.CharField(help_text="Its name.")
+    deleted_at = serializers.DateTimeField(help_text="When it was deleted.")
+    undo_until = serializers.DateTimeField(help_text="Until when it can be restored; after that it is purged.")
+
+
+class ProjectTemplateSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The template's key.")
+    name = serializers.CharField(help_text="What it is for.")
+    description = serializers.CharField(help_text="What it sets up.")
+    labels = LabelSerializer(many=True, help_text="Its label set with colours, hotkeys and attribute schemas.")
+    guidelines = serializers.CharField(help_text="Its annotation guidelines, Markdown.")
+    annotators_per_document = serializers.IntegerField(help_text="Suggested annotators per document.")
+    retrain_every = serializers.IntegerField(help_text="Suggested retrain threshold.")
 
 
 class ProjectUpdateSerializer(InputSerializer):
     name = serializers.CharField(max_length=200, required=False, help_text="Display name.")
-    guidelines = serializers.CharField(required=False, allow_blank=True, help_text="Annotation guidelines, Markdown.")
+    guidelines = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="Annotation guidelines, Markdown, as given."
+    )
     annotators_per_document = serializers.IntegerField(
         min_value=1, max_value=100, required=False, help_text="How many different annotators see each document."
     )
@@ -116,9 +135,6 @@ class ProjectUpdateSerializer(InputSerializer):
         help_text="The whole new label set (replaces the old, matched by name). Removing a label that "
         "spans use is refused with 409 naming it.",
     )
-
-    def validate_labels(self, labels: list[dict]) -> list[dict]:
-        return _distinct_labels(labels)
 
 
 class MemberSerializer(InputSerializer):
@@ -179,4 +195,7 @@ class MeSerializer(serializers.Serializer):
     username = serializers.CharField(help_text="Who you are logged in as.")
     is_superuser = serializers.BooleanField(help_text="Superusers act as owners of every project.")
     is_staff = serializers.BooleanField(help_text="A site admin: manages accounts and join links.")
+    may_create_projects = serializers.BooleanField(
+        help_text="Whether you may create projects (setting PROJECT_CREATORS: staff accounts, or everyone)."
+    )
     projects = MembershipRefSerializer(many=True, help_text="Your projects with your role in each.")

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator.models import ApiToken, Membership
-from annotator.selectors import project_list_for
+from annotator.selectors import may_create_projects, project_list_for
 from annotator.services.login_limits import LoginThrottled, authenticate_limited
 from annotator.services.tokens import issue_token, revoke_token, token_list_for
 from api.access import caller
@@ -149,6 +149,7 @@ def _me(user: User) -> dict[str, Any]:
         "username": user.username,
         "is_superuser": user.is_superuser,
         "is_staff": user.is_staff,
+        "may_create_projects": may_create_projects(user=user),
         "projects": projects,
     }
 

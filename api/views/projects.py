@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -12,18 +15,22 @@ from rest_framework.views import APIView
 
 from annotator.exceptions import AnnotatorError, Conflict
 from annotator.models import Membership, Role
-from annotator.selectors import may_create_projects, project_list_for, role_for
+from annotator.selectors import deleted_project_list_for, may_create_projects, project_list_for, role_for
 from annotator.services import deletion, invitations, project_admin
-from annotator.services.projects import create_project
+from annotator.services.projects import create_project, duplicate_project
+from annotator.services.templates import project_templates
 from api import access, presenters
 from api.presenters import project_data
 from api.serializers.deletion import DeletedSerializer
 from api.serializers.projects import (
+    DeletedProjectSerializer,
     MemberAddedSerializer,
     MemberSerializer,
     PendingInvitationSerializer,
     ProjectCreateSerializer,
+    ProjectDuplicateSerializer,
     ProjectSerializer,
+    ProjectTemplateSerializer,
     ProjectUpdateSerializer,
     RoleSerializer,
 )
@@ -46,21 +53,68 @@ class ProjectListView(APIView):
 
     @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer}, tags=["projects"])
     def post(self, request: Request) -> Response:
-        if not may_create_projects(user=access.caller(request)):
-            raise PermissionDenied("only staff accounts may create projects here (setting PROJECT_CREATORS)")
+        _check_may_create(request)
         given = ProjectCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
+        with _slug_not_available(given.validated_data["slug"]):
             project = create_project(owner=access.caller(request), **given.validated_data)
-        except Conflict as error:
-            # One answer for every taken slug (a project the caller cannot see, a deleted
-            # one, or their own), phrased as bad input: it does not say whose it is.
-            if error.details.get("field") != "slug":
-                raise
-            slug = given.validated_data["slug"]
-            raise AnnotatorError(f"slug {slug!r} is not available; choose another", field="slug") from None
         data = project_data(project, user=access.caller(request), role=Role.OWNER)
         return Response(ProjectSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+def _check_may_create(request: Request) -> None:
+    if not may_create_projects(user=access.caller(request)):
+        raise PermissionDenied(
+            "only staff accounts may create projects on this site (setting PROJECT_CREATORS); ask an administrator"
+        )
+
+
+@contextmanager
+def _slug_not_available(slug: str) -> Iterator[None]:
+    """One answer for every taken slug (a project the caller cannot see, a deleted one, or
+    their own), phrased as bad input: it does not say whose it is."""
+    try:
+        yield
+    except Conflict as error:
+        if error.details.get("field") != "slug":
+            raise
+        raise AnnotatorError(f"slug {slug!r} is not available; choose another", field="slug") from None
+
+
+class ProjectDuplicateView(APIView):
+    """A new project with this one's settings (owner, and allowed to create projects): label
+    set, attributes, guidelines, quotas. Documents, annotations, models and members stay
+    behind; the caller owns the copy."""
+
+    @extend_schema(request=ProjectDuplicateSerializer, responses={201: ProjectSerializer}, tags=["projects"])
+    def post(self, request: Request, slug: str) -> Response:
+        source, _ = access.project_for(request, slug, Role.OWNER)
+        _check_may_create(request)
+        given = ProjectDuplicateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        with _slug_not_available(given.validated_data["slug"]):
+            project = duplicate_project(source=source, owner=access.caller(request), **given.validated_data)
+        data = project_data(project, user=access.caller(request), role=Role.OWNER)
+        return Response(ProjectSerializer(data).data, status=status.HTTP_201_CREATED)
+
+
+class DeletedProjectListView(APIView):
+    """Projects you own that were deleted and can still be restored (within the undo window),
+    most recent first. POST projects/{slug}/restore/ brings one back."""
+
+    @extend_schema(responses={200: DeletedProjectSerializer(many=True)}, tags=["projects"])
+    def get(self, request: Request) -> Response:
+        projects = deleted_project_list_for(user=access.caller(request))
+        data = [presenters.deleted_project_data(p) for p in projects]
+        return Response(DeletedProjectSerializer(data, many=True).data)
+
+
+class ProjectTemplateListView(APIView):
+    """Settings a new project can start from (label set, attributes, guidelines, quotas)."""
+
+    @extend_schema(responses={200: ProjectTemplateSerializer(many=True)}, tags=["projects"])
+    def get(self, request: Request) -> Response:
+        return Response(ProjectTemplateSerializer(project_templates(), many=True).data)
 
 
 class ProjectDetailView(APIView):

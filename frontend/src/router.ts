@@ -12,6 +12,7 @@ export const router = createRouter({
     { path: "/account", component: () => import("./pages/AccountPage.vue"), meta: { title: "Your account" } },
     { path: "/people", component: () => import("./pages/PeoplePage.vue"), meta: { title: "People" } },
     { path: "/projects", component: () => import("./pages/ProjectsPage.vue"), meta: { title: "Projects" } },
+    { path: "/projects/new", component: () => import("./pages/NewProjectPage.vue"), meta: { title: "New project" } },
     { path: "/projects/:slug", component: () => import("./pages/ProjectPage.vue"), props: true, meta: { title: "Overview" } },
     { path: "/projects/:slug/settings", component: () => import("./pages/SettingsPage.vue"), props: true, meta: { title: "Settings" } },
     { path: "/projects/:slug/annotate/:docId?", component: () => import("./pages/AnnotatePage.vue"), props: true, meta: { title: "Annotate" } },

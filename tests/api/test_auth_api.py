@@ -17,6 +17,7 @@ def test_a_token_for_good_credentials_works_as_a_header(project, alice):
         "username": "alice",
         "is_superuser": False,
         "is_staff": False,
+        "may_create_projects": False,
         "projects": [{"slug": "aleppo", "name": project.name, "role": "annotator"}],
     }
 

@@ -18,6 +18,7 @@ export interface ApiSpan {
 export interface AttributeRule {
   type?: "integer" | "choice" | "text" | "boolean";
   min?: number;
+  max?: number;
   choices?: string[];
 }
 
@@ -62,6 +63,8 @@ export interface Me {
   username: string;
   is_superuser: boolean;
   is_staff: boolean;
+  /** Whether this user may create projects (setting PROJECT_CREATORS). */
+  may_create_projects?: boolean;
   projects: { slug: string; name: string; role: Role }[];
 }
 

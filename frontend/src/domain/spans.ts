@@ -22,6 +22,7 @@ export interface Span {
 export interface AttributeRule {
   type?: "integer" | "choice" | "text" | "boolean";
   min?: number;
+  max?: number;
   choices?: string[];
 }
 export type Schema = Record<string, AttributeRule>;
@@ -37,6 +38,7 @@ function attrProblem(name: string, value: unknown, rule: AttributeRule): string 
   if (kind === "integer") {
     if (typeof value !== "number" || !Number.isInteger(value)) return `attribute '${name}' must be a whole number, not ${JSON.stringify(value)}`;
     if (rule.min !== undefined && value < rule.min) return `attribute '${name}' must be at least ${rule.min}, not ${value}`;
+    if (rule.max !== undefined && value > rule.max) return `attribute '${name}' must be at most ${rule.max}, not ${value}`;
   } else if (kind === "choice") {
     if (!(rule.choices ?? []).includes(value as string))
       return `attribute '${name}' must be one of ${(rule.choices ?? []).join(", ")}, not ${JSON.stringify(value)}`;
