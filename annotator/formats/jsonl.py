@@ -17,7 +17,8 @@ from annotator import jsoncheck
 from annotator.exceptions import FormatError
 from annotator.formats.records import Record
 
-_KNOWN_KEYS = {"id", "text", "meta", "spans", "label", "labels", "annotator"}
+# `comments` (ours) and `Comments` (doccano's) are discussion threads, not metadata.
+_KNOWN_KEYS = {"id", "text", "meta", "spans", "label", "labels", "annotator", "comments", "Comments"}
 
 
 def read_jsonl(lines: Iterable[str | bytes]) -> Iterator[Record]:
@@ -64,7 +65,10 @@ def record_from_object(obj: Any, line: int) -> Record:
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
         raise FormatError("'annotator' must be a non-empty string", line=line)
     spans = _spans_of(obj, text, line)
-    return Record(text=text, id=doc_id, meta=meta, spans=spans, annotator=annotator, line=line)
+    comments = obj.get("comments", obj.get("Comments"))
+    if comments is not None and not isinstance(comments, list):
+        raise FormatError("'comments' must be a list", line=line)
+    return Record(text=text, id=doc_id, meta=meta, spans=spans, annotator=annotator, line=line, comments=comments)
 
 
 def _spans_of(obj: dict[str, Any], text: str, line: int) -> list[dict[str, Any]] | None:
@@ -121,6 +125,8 @@ def record_to_object(record: Record) -> dict[str, Any]:
         obj["spans"] = record.spans
     if record.annotator is not None:
         obj["annotator"] = record.annotator
+    if record.comments:
+        obj["comments"] = record.comments
     return obj
 
 
