@@ -18,7 +18,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from annotator.exceptions import AnnotatorError, NotFound
-from annotator.models import Annotation, Comment, Document
+from annotator.models import Annotation, Comment, Document, Membership, Project
 from annotator.spans import is_offset, range_problem
 
 MAX_BODY = 10_000
@@ -173,8 +173,60 @@ def export_threads(*, document_ids: Iterable[int]) -> dict[int, list[tuple[str |
     found: dict[int, list[tuple[str | None, dict[str, Any]]]] = {}
     for pk, doc_id, author, owner, body, start, end, resolved_at, created in threads:
         thread: dict[str, Any] = {"id": pk, "author": author, "body": body, "created_at": created.isoformat()}
+        if owner is not None:
+            thread["annotator"] = owner
         if start is not None:
             thread.update(start=start, end=end)
         thread.update(resolved=resolved_at is not None, replies=replies.get(pk, []))
         found.setdefault(doc_id, []).append((owner, thread))
     return found
+
+
+def import_threads(*, project: Project, threads: list[tuple[int, list[dict[str, Any]]]]) -> int:
+    """Store imported comment threads (`export_threads`' shape, checked by the reader) on
+    their documents: (document id, threads) pairs. Written only as the project's members:
+    a thread whose author is not one is left out, and so is a reply; a thread's annotator
+    who is not a member leaves it to reviewers and owners. A thread the document already
+    has (same author, text and pin) is not stored twice, so importing an export again, or
+    several annotators' files of the same documents, adds nothing. Returns how many
+    comments were stored. Runs inside the import's transaction."""
+    names = {
+        name
+        for _, given in threads
+        for thread in given
+        for name in (thread["author"], thread.get("annotator"), *(r["author"] for r in thread.get("replies", [])))
+        if name
+    }
+    members = dict(
+        Membership.objects.filter(project=project, user__username__in=names).values_list("user__username", "user_id")
+    )
+    existing: set[tuple[Any, ...]] = set(
+        Comment.objects.filter(document_id__in=[doc for doc, _ in threads], parent__isnull=True).values_list(
+            "document_id", "author_id", "body", "start", "end"
+        )
+    )
+    now, stored = timezone.now(), 0
+    for document_id, given in threads:
+        for thread in given:
+            author = members.get(thread["author"])
+            key = (document_id, author, thread["body"], thread.get("start"), thread.get("end"))
+            if author is None or key in existing:
+                continue
+            existing.add(key)
+            root = Comment.objects.create(
+                document_id=document_id,
+                author_id=author,
+                annotator_id=members.get(thread.get("annotator") or ""),
+                body=thread["body"],
+                start=thread.get("start"),
+                end=thread.get("end"),
+                resolved_at=now if thread.get("resolved") is True else None,
+            )
+            replies = [
+                Comment(document_id=document_id, parent=root, author_id=members[r["author"]], body=r["body"])
+                for r in thread.get("replies", [])
+                if r["author"] in members
+            ]
+            Comment.objects.bulk_create(replies)
+            stored += 1 + len(replies)
+    return stored

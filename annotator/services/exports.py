@@ -202,7 +202,7 @@ def _with_comments(records: Iterator[Record], project: Project) -> Iterator[Reco
         )
         threads = export_threads(document_ids=ids.values())
         for record in page:
-            found = threads.get(ids.get(record.id, 0), [])
+            found = threads.get(ids.get(record.id or "", 0), [])
             per_annotator = record.annotator not in (None, "gold", "model")
             chosen = [t for owner, t in found if not per_annotator or owner == record.annotator]
             record.comments = chosen or None

@@ -184,3 +184,43 @@ def test_exports_carry_the_threads_each_reader_may_see(shared, client_for, alice
     assert [c["comment"] for c in zwj["Comments"]] == ["Pinned", "Answer", "Among reviewers"]
     assert [c["user"] for c in zwj["Comments"]] == ["alice", "rita", "rita"]
     assert all(line["Comments"] == [] for line in everything if line["id"] != "zwj-4")
+
+
+def test_an_exported_project_imports_back_with_its_comment_threads(
+    shared, project, client_for, owner, alice, reviewer
+) -> None:
+    from annotator.formats.jsonl import write_jsonl
+    from annotator.services.exports import export_records
+    from annotator.services.imports import import_documents
+    from annotator.services.projects import add_member, create_project
+    from tests.conftest import LABELS
+
+    thread = start_thread(client_for(alice), shared, body="Pinned", start=15, end=34)
+    client_for(reviewer).post(comments_url(shared), {"body": "Answer", "reply_to": thread["id"]}, format="json")
+    client_for(reviewer).patch(f"{comments_url(shared)}{thread['id']}/", {"resolved": True}, format="json")
+    start_thread(client_for(reviewer), shared, body="Among reviewers")
+    exported = "".join(write_jsonl(export_records(project=project, source="documents")))
+
+    copy = create_project(slug="copy", labels=LABELS, owner=owner)
+    add_member(project=copy, user=alice, role="annotator")  # rita is not a member: her words stay out
+    import_documents(project=copy, records=read_jsonl(exported.splitlines()))
+    import_documents(project=copy, records=read_jsonl(exported.splitlines()))  # again: nothing twice
+    [stored] = Comment.objects.filter(document__project=copy)
+    assert (stored.author, stored.annotator, stored.body, stored.start, stored.end) == (alice, alice, "Pinned", 15, 34)
+    assert stored.resolved_at is not None and not stored.replies.exists()
+
+    add_member(project=copy, user=reviewer, role="reviewer")
+    import_documents(project=copy, records=read_jsonl(exported.splitlines()))
+    again = [json.loads(line) for line in write_jsonl(export_records(project=copy, source="documents"))]
+    zwj = next(line for line in again if line["id"] == "zwj-4")
+    # Rita's thread comes in now that she is a member; alice's, already there, is not doubled.
+    assert [(c["author"], c["body"]) for c in zwj["comments"]] == [("alice", "Pinned"), ("rita", "Among reviewers")]
+
+
+def test_an_import_rejects_a_comment_pinned_inside_the_family_naming_the_line(project) -> None:
+    from annotator.exceptions import FormatError
+    from annotator.formats.registry import read_bytes
+
+    line = {"id": "x", "text": MIXED, "comments": [{"author": "alice", "body": "b", "start": 16, "end": 34}]}
+    with pytest.raises(FormatError, match=f"line 1: comment 0: start 16 is inside the character '{FAMILY}'"):
+        read_bytes("x.jsonl", json.dumps(line).encode(), "jsonl")

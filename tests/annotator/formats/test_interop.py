@@ -57,9 +57,9 @@ def test_doccano_1_8_export_gives_the_same_spans_as_label_studio() -> None:
     doccano = read_path(INTEROP / "doccano-1.8.4-export.jsonl")
     studio = read_path(INTEROP / "labelstudio-1.23.2-export.json")
     assert spans_by_text(doccano) == spans_by_text(studio)
-    # Its `Comments` are the document's discussion, read as comments rather than metadata.
+    # Its `Comments` are the document's discussion, not metadata (and have no authors to import).
     assert doccano[0].meta == {"doc": "ascii-1"}
-    assert doccano[0].comments == []
+    assert doccano[0].comments is None
 
 
 # What Label Studio 1.23 accepts on import (fixtures/interop/README.md and its
