@@ -128,6 +128,24 @@ def is_offset(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def range_problem(text: str, start: int, end: int) -> str | None:
+    """Why [start, end) cannot be a span's stretch of `text` (the offset rules above: inside
+    the text, start before end, no boundary inside a word or a character), or None. Comments
+    pinned to the text obey the same rules."""
+    if start < 0 or end > len(text):
+        return f"offsets outside the text (its length is {len(text)})"
+    if start >= end:
+        return "start must be before end"
+    if boundary_inside_word(text, start):
+        return f"start {start} is inside the word {_word_at(text, start)!r}"
+    if boundary_inside_word(text, end):
+        return f"end {end} is inside the word {_word_at(text, end)!r}"
+    if cluster := cluster_at(text, start) or cluster_at(text, end):
+        which = "start" if cluster[0] < start < cluster[1] else "end"
+        return f"{which} {start if which == 'start' else end} is inside the character '{text[slice(*cluster)]}'"
+    return None
+
+
 def span_problems(
     text: str,
     spans: Sequence[Mapping[str, Any]],
@@ -164,21 +182,8 @@ def span_problems(
             allowed = ", ".join(sorted(names))
             bad(f"unknown label {label!r} (the project's labels: {allowed})")
             continue
-        if start < 0 or end > len(text):
-            bad(f"offsets outside the text (its length is {len(text)})")
-            continue
-        if start >= end:
-            bad("start must be before end")
-            continue
-        if boundary_inside_word(text, start):
-            bad(f"start {start} is inside the word {_word_at(text, start)!r}")
-            continue
-        if boundary_inside_word(text, end):
-            bad(f"end {end} is inside the word {_word_at(text, end)!r}")
-            continue
-        if cluster := cluster_at(text, start) or cluster_at(text, end):
-            which = "start" if cluster[0] < start < cluster[1] else "end"
-            bad(f"{which} {start if which == 'start' else end} is inside the character '{text[slice(*cluster)]}'")
+        if reason := range_problem(text, start, end):
+            bad(reason)
             continue
         attrs = span.get("attrs") or {}
         if not isinstance(attrs, Mapping):

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from rest_framework.request import Request
 
-from annotator.models import Annotation, Document, Invitation, Job, Membership, ModelVersion, Project
+from annotator.models import Annotation, Comment, Document, Invitation, Job, Membership, ModelVersion, Project
 from annotator.services import deletion
 from annotator.services.document_queries import project_progress
 from annotator.services.model_help import model_help
@@ -121,9 +121,11 @@ def document_list_items(
     *,
     user: User,
     all_visible: bool,
+    unresolved: dict[int, int] | None = None,
 ) -> list[dict[str, Any]]:
     """A page of the document list; `states` are (document id, annotator's name, their id,
-    status) of the page's annotations (`selectors.annotation_states`)."""
+    status) of the page's annotations (`selectors.annotation_states`), `unresolved` the
+    page's unresolved comment threads the caller sees (`services.comments.unresolved_counts`)."""
     held: dict[int, list[dict[str, str]]] = {d.pk: [] for d in documents}
     mine: dict[int, str] = {}
     for doc_id, username, user_id, state in states:
@@ -140,6 +142,7 @@ def document_list_items(
             "preview": d.text[:200],
             "length": len(d.text),
             "created_at": d.created_at,
+            "unresolved_comments": (unresolved or {}).get(d.pk, 0),
         }
         for d in documents
     ]
@@ -255,3 +258,25 @@ _VERSION_FIELDS = (
 
 def model_version_data(version: ModelVersion) -> dict[str, Any]:
     return {**{name: getattr(version, name) for name in _VERSION_FIELDS}, "help": model_help(version=version)}
+
+
+def thread_data(thread: Comment) -> dict[str, Any]:
+    """A comment thread (its first comment, with its replies) as ThreadSerializer shows it."""
+    pinned = thread.start is not None and thread.end is not None
+    return {
+        "id": thread.pk,
+        "author": thread.author.username,
+        "annotator": thread.annotator.username if thread.annotator else None,
+        "body": thread.body,
+        "start": thread.start,
+        "end": thread.end,
+        "quote": thread.document.text[thread.start : thread.end] if pinned else None,
+        "resolved": thread.resolved_at is not None,
+        "resolved_by": thread.resolved_by.username if thread.resolved_by else None,
+        "resolved_at": thread.resolved_at,
+        "created_at": thread.created_at,
+        "replies": [
+            {"id": r.pk, "author": r.author.username, "body": r.body, "created_at": r.created_at}
+            for r in thread.replies.all()
+        ],
+    }

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("api.routes.agreement")),
     path("", include("api.routes.models")),
     path("", include("api.routes.exports")),
+    path("", include("api.routes.comments")),
     # Last: an unknown path under /api/ is the API's JSON 404, in DEBUG too (where Django
     # would otherwise answer with its HTML page listing every URL pattern).
     re_path(r"^[\s\S]*$", unknown_api_path, name="api-not-found"),

@@ -15,8 +15,9 @@ them. A meta key that would take the place of one of those (`id`, `text`, `label
 stays under `meta`.
 
 What doccano's sequence labelling cannot carry: attributes (left out) and the model's
-scores (left out). Records of the `all` source become one line per (document, annotator):
-doccano makes an example of each. Relations, once records carry them, are doccano's
+scores (left out). Comments are doccano's `Comments` column (``[{"id", "comment", "user"}]``,
+one per comment, replies after their thread's first). Records of the `all` source become one
+line per (document, annotator): doccano makes an example of each. Relations, once records carry them, are doccano's
 relation-extraction shape (``"entities": [{"id", "start_offset", "end_offset", "label"}],
 "relations": [{"id", "from_id", "to_id", "type"}]``).
 
@@ -32,7 +33,9 @@ from typing import Any
 from annotator.formats.records import Record
 
 # Keys with a meaning of their own in a line (ours or doccano's): meta keys named so stay in `meta`.
-_RESERVED = frozenset({"id", "text", "meta", "spans", "label", "labels", "annotator", "entities", "relations"})
+_RESERVED = frozenset(
+    {"id", "text", "meta", "spans", "label", "labels", "annotator", "entities", "relations", "comments", "Comments"}
+)
 
 
 def record_to_doccano(record: Record) -> dict[str, Any]:
@@ -45,6 +48,13 @@ def record_to_doccano(record: Record) -> dict[str, Any]:
         line["meta"] = nested
     if record.annotator is not None:
         line["annotator"] = record.annotator
+    # As doccano's export writes them (ExportedComment.to_dict, {"id", "comment"}), with the
+    # author as `user`: every comment of the document, a thread's replies after it.
+    line["Comments"] = [
+        {"id": thread["id"], "comment": comment["body"], "user": comment["author"]}
+        for thread in record.comments or []
+        for comment in (thread, *thread.get("replies", []))
+    ]
     return line
 
 

@@ -16,8 +16,11 @@ from typing import Any
 from annotator import jsoncheck
 from annotator.exceptions import FormatError
 from annotator.formats.records import Record
+from annotator.spans import is_offset, range_problem
 
-_KNOWN_KEYS = {"id", "text", "meta", "spans", "label", "labels", "annotator"}
+# `comments` (ours) and `Comments` (doccano's) are discussion threads, not metadata; doccano's
+# carry neither thread nor author in doccano's own files, so only ours are read.
+_KNOWN_KEYS = {"id", "text", "meta", "spans", "label", "labels", "annotator", "comments", "Comments"}
 
 
 def read_jsonl(lines: Iterable[str | bytes]) -> Iterator[Record]:
@@ -64,7 +67,42 @@ def record_from_object(obj: Any, line: int) -> Record:
     if annotator is not None and (not isinstance(annotator, str) or not annotator.strip()):
         raise FormatError("'annotator' must be a non-empty string", line=line)
     spans = _spans_of(obj, text, line)
-    return Record(text=text, id=doc_id, meta=meta, spans=spans, annotator=annotator, line=line)
+    comments = _comments_of(obj.get("comments"), text, line)
+    return Record(text=text, id=doc_id, meta=meta, spans=spans, annotator=annotator, line=line, comments=comments)
+
+
+def _comments_of(given: Any, text: str, line: int) -> list[dict[str, Any]] | None:
+    """The line's comment threads, each checked for its shape: `author` and `body` strings,
+    `start`/`end` a stretch of the text (or both absent), `replies` a list of the same
+    author/body objects. Whether an author may be stored is for the import to say."""
+    if given is None:
+        return None
+    if not isinstance(given, list):
+        raise FormatError("'comments' must be a list", line=line)
+    for index, thread in enumerate(given):
+        where = f"comment {index}"
+        _check_comment(thread, where, line)
+        start, end = thread.get("start"), thread.get("end")
+        if start is not None or end is not None:
+            if not (is_offset(start) and is_offset(end)):
+                raise FormatError(f"{where}: start and end must be whole numbers (code points)", line=line)
+            reason = range_problem(text, start, end)
+            if reason:
+                raise FormatError(f"{where}: {reason}", line=line)
+        replies = thread.get("replies", [])
+        if not isinstance(replies, list):
+            raise FormatError(f"{where}: 'replies' must be a list", line=line)
+        for number, reply in enumerate(replies):
+            _check_comment(reply, f"{where} reply {number}", line)
+    return given
+
+
+def _check_comment(comment: Any, where: str, line: int) -> None:
+    if not isinstance(comment, dict):
+        raise FormatError(f"{where} must be an object with author and body", line=line)
+    for key in ("author", "body"):
+        if not isinstance(comment.get(key), str) or not comment[key].strip():
+            raise FormatError(f"{where}: '{key}' must be a non-empty string", line=line)
 
 
 def _spans_of(obj: dict[str, Any], text: str, line: int) -> list[dict[str, Any]] | None:
@@ -121,6 +159,8 @@ def record_to_object(record: Record) -> dict[str, Any]:
         obj["spans"] = record.spans
     if record.annotator is not None:
         obj["annotator"] = record.annotator
+    if record.comments:
+        obj["comments"] = record.comments
     return obj
 
 

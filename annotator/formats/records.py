@@ -21,3 +21,6 @@ class Record:
     line: int = 0
     # The model version that made the spans, where the annotator is "model".
     model_version: str | None = None
+    # Comment threads on the document (services.comments.export_threads' shape), or None:
+    # written by jsonl (`comments`) and doccano (`Comments`), read back by jsonl, never imported.
+    comments: list[dict[str, Any]] | None = None

@@ -3,6 +3,7 @@
 from annotator.models.accounts import JoinLink
 from annotator.models.agreement import AgreementReport
 from annotator.models.annotations import Annotation, Span
+from annotator.models.comments import Comment
 from annotator.models.documents import Document, QueueCount
 from annotator.models.gold import Gold, GoldSpan
 from annotator.models.jobs import Job
@@ -17,6 +18,7 @@ __all__ = [
     "AgreementReport",
     "Annotation",
     "ApiToken",
+    "Comment",
     "Document",
     "Gold",
     "GoldSpan",

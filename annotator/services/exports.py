@@ -23,6 +23,7 @@ from annotator.exceptions import AnnotatorError
 from annotator.formats import Record
 from annotator.formats.registry import export_format
 from annotator.models import Annotation, Document, Gold, GoldSpan, ModelVersion, Project, Span, Suggestion
+from annotator.services.comments import export_threads
 
 SOURCES = ("gold", "all", "model", "annotator:<username>", "documents")
 STATUSES = tuple(Annotation.Status.values)
@@ -187,10 +188,41 @@ def _spans_by(
     return grouped
 
 
+def _with_comments(records: Iterator[Record], project: Project) -> Iterator[Record]:
+    """The records with their documents' comment threads (`Record.comments`), read a page of
+    `_CHUNK` documents at a time. An annotator's record carries that annotator's threads
+    only (blind annotation: theirs to see); gold, model and document records carry all."""
+    page: list[Record] = []
+
+    def flush() -> Iterator[Record]:
+        ids = dict(
+            Document.objects.filter(project=project, external_id__in={r.id for r in page}).values_list(
+                "external_id", "id"
+            )
+        )
+        threads = export_threads(document_ids=ids.values())
+        for record in page:
+            found = threads.get(ids.get(record.id or "", 0), [])
+            per_annotator = record.annotator not in (None, "gold", "model")
+            chosen = [t for owner, t in found if not per_annotator or owner == record.annotator]
+            record.comments = chosen or None
+            yield record
+        page.clear()
+
+    for record in records:
+        page.append(record)
+        if len(page) >= _CHUNK:
+            yield from flush()
+    if page:
+        yield from flush()
+
+
 def _records(
     *, project: Project, source: str, statuses: list[str], bounds: dict[str, dt.datetime | None], limit: int | None
 ) -> Iterator[Record]:
-    records = _unlimited_records(project=project, source=source, statuses=statuses, bounds=bounds)
+    records = _with_comments(
+        _unlimited_records(project=project, source=source, statuses=statuses, bounds=bounds), project
+    )
     for count, record in enumerate(records, start=1):
         yield record
         if limit and count >= limit:

@@ -42,6 +42,7 @@ from annotator.formats import Record
 from annotator.models import Annotation, Document, Gold, GoldSpan, Membership, Project, Role, Span
 from annotator.models.documents import content_hash, random_queue_key
 from annotator.services import queue
+from annotator.services.comments import import_threads
 from annotator.services.data_version import bump_data_version
 from annotator.services.users import RESERVED_NAMES, get_or_create_annotator
 from annotator.spans import check_spans
@@ -238,6 +239,19 @@ def _import_batch(run: _Run, records: list[Record]) -> None:
         moved = queue.recount_documents(line.document.pk for line in annotated if line.document and line.document.pk)
         run.opened += moved.get(run.project.pk, 0)
         run.annotated = True
+    commented = [line for line in lines if line.record.comments and line.document]
+    if commented:
+        _store_comments(run, commented)
+
+
+def _store_comments(run: _Run, lines: list[_Line]) -> None:
+    """The lines' comment threads (jsonl's `comments`), on their documents, found by id
+    where a new document's id is not known yet."""
+    unsaved = {line.document.external_id: line.document for line in lines if line.document and not line.document.pk}
+    for stored in _known(run.project, "external_id", unsaved):
+        unsaved[stored.external_id].pk = stored.pk
+    found = [(line.document.pk, line.record.comments or []) for line in lines if line.document and line.document.pk]
+    import_threads(project=run.project, threads=found)
 
 
 def _check_members(project: Project, lines: list[_Line]) -> None:

@@ -34,6 +34,10 @@ class DocumentListItemSerializer(serializers.Serializer):
     preview = serializers.CharField(help_text="The first 200 characters of the text.")
     length = serializers.IntegerField(help_text="The text's length in characters (code points).")
     created_at = serializers.DateTimeField(help_text="When the document was added.")
+    unresolved_comments = serializers.IntegerField(
+        help_text="Comment threads on the document not yet resolved, of those the caller sees "
+        "(annotators: their own threads)."
+    )
 
 
 class DocumentListQuerySerializer(QuerySerializer):

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from annotator.models import Role
 from annotator.selectors import annotation_states
 from annotator.services import deletion, uploads
+from annotator.services.comments import unresolved_counts
 from annotator.services.document_queries import document_list, with_status
 from api import access, presenters
 from api.serializers.deletion import DeletedSerializer
@@ -68,8 +69,10 @@ class DocumentListView(APIView):
             more, page_ids = len(page_ids) > size, page_ids[:size]
         shown = with_status(project=project, ids=page_ids)
         states = annotation_states(document_ids=page_ids)
+        unresolved = unresolved_counts(document_ids=page_ids, user=user, sees_all=all_visible)
         items = DocumentListItemSerializer(
-            presenters.document_list_items(shown, states, user=user, all_visible=all_visible), many=True
+            presenters.document_list_items(shown, states, user=user, all_visible=all_visible, unresolved=unresolved),
+            many=True,
         ).data
         if cursor is None:
             return pages.get_paginated_response(items)

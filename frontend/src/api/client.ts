@@ -150,6 +150,7 @@ export interface DocumentListItem {
   preview: string;
   length: number;
   created_at: string;
+  unresolved_comments?: number;
 }
 
 export interface Page<T> {

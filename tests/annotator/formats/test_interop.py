@@ -57,7 +57,9 @@ def test_doccano_1_8_export_gives_the_same_spans_as_label_studio() -> None:
     doccano = read_path(INTEROP / "doccano-1.8.4-export.jsonl")
     studio = read_path(INTEROP / "labelstudio-1.23.2-export.json")
     assert spans_by_text(doccano) == spans_by_text(studio)
-    assert doccano[0].meta == {"doc": "ascii-1", "Comments": []}
+    # Its `Comments` are the document's discussion, not metadata (and have no authors to import).
+    assert doccano[0].meta == {"doc": "ascii-1"}
+    assert doccano[0].comments is None
 
 
 # What Label Studio 1.23 accepts on import (fixtures/interop/README.md and its
@@ -150,6 +152,7 @@ def test_our_doccano_export_is_label_triples_and_comes_back_through_doccano_unch
         "label": [[0, 10, "LOCATION"], [22, 35, "CASUALTY_COUNT"], [46, 51, "LOCATION"], [55, 67, "PERPETRATOR"]],
         "source": "AFP",
         "annotator": "alice",
+        "Comments": [],
     }
     # doccano keeps the other keys as the example's meta and writes them back at the top
     # level, after its own id (which a meta `id` replaces), with its `Comments`.
@@ -157,7 +160,7 @@ def test_our_doccano_export_is_label_triples_and_comes_back_through_doccano_unch
         {
             "id": 100 + n,
             "text": line["text"],
-            **{k: v for k, v in line.items() if k not in ("text", "label")},
+            **{k: v for k, v in line.items() if k not in ("text", "label", "Comments")},
             "label": line["label"],
             "Comments": [],
         }
@@ -167,4 +170,4 @@ def test_our_doccano_export_is_label_triples_and_comes_back_through_doccano_unch
     assert [(r.id, r.annotator, r.text, r.spans) for r in back] == [
         (r.id, "alice", r.text, [{**s, "attrs": {}} for s in r.spans or []]) for r in records
     ]
-    assert back[0].meta == {"source": "AFP", "Comments": []}
+    assert back[0].meta == {"source": "AFP"}
