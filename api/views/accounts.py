@@ -98,7 +98,7 @@ class _Throttled:
     login_attempts_limited = True
 
     @staticmethod
-    def throttled(error: LoginThrottled, what: str) -> Throttled:
+    def too_many_guesses(error: LoginThrottled, what: str) -> Throttled:
         return Throttled(wait=error.retry_after, detail=f"Too many failed {what} from this address; wait and retry.")
 
 
@@ -226,7 +226,7 @@ class JoinView(_Throttled, APIView):
         try:
             check_login_allowed(request._request, username=key)
         except LoginThrottled as error:
-            raise self.throttled(error, "join links") from None
+            raise self.too_many_guesses(error, "join links") from None
         try:
             return accounts.usable_join_link(token, lock=lock)
         except (NotFound, Gone):
@@ -269,7 +269,7 @@ class PasswordView(_Throttled, APIView):
         try:
             check_login_allowed(request._request, username=user.get_username())
         except LoginThrottled as error:
-            raise self.throttled(error, "logins") from None
+            raise self.too_many_guesses(error, "logins") from None
         if not user.check_password(given.validated_data["old_password"]):
             record_failed_login(request._request, username=user.get_username())
             raise AnnotatorError("the current password is wrong", field="old_password")
