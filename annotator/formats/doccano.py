@@ -17,9 +17,10 @@ stays under `meta`.
 What doccano's sequence labelling cannot carry: attributes (left out) and the model's
 scores (left out). Comments are doccano's `Comments` column (``[{"id", "comment", "user"}]``,
 one per comment, replies after their thread's first). Records of the `all` source become one
-line per (document, annotator): doccano makes an example of each. Relations, once records carry them, are doccano's
-relation-extraction shape (``"entities": [{"id", "start_offset", "end_offset", "label"}],
-"relations": [{"id", "from_id", "to_id", "type"}]``).
+line per (document, annotator): doccano makes an example of each. A record with relations is
+written in doccano's relation-extraction shape instead of `label` (``"entities": [{"id",
+"start_offset", "end_offset", "label"}], "relations": [{"id", "from_id", "to_id", "type"}]``,
+the entity id being the span's index), which doccano's relation projects import.
 
 Read: `annotator.formats.jsonl.read_jsonl` reads these lines (and doccano's own export).
 """
@@ -41,7 +42,17 @@ _RESERVED = frozenset(
 def record_to_doccano(record: Record) -> dict[str, Any]:
     line: dict[str, Any] = {} if record.id is None else {"id": record.id}
     line["text"] = record.text
-    line["label"] = [[span["start"], span["end"], span["label"]] for span in record.spans or []]
+    if record.relations is None:
+        line["label"] = [[span["start"], span["end"], span["label"]] for span in record.spans or []]
+    else:
+        line["entities"] = [
+            {"id": index, "start_offset": span["start"], "end_offset": span["end"], "label": span["label"]}
+            for index, span in enumerate(record.spans or [])
+        ]
+        line["relations"] = [
+            {"id": index, "from_id": relation["from"], "to_id": relation["to"], "type": relation["type"]}
+            for index, relation in enumerate(record.relations)
+        ]
     nested = {key: value for key, value in record.meta.items() if key in _RESERVED}
     line.update((key, value) for key, value in record.meta.items() if key not in _RESERVED)
     if nested:

@@ -24,3 +24,8 @@ class Record:
     # Comment threads on the document (services.comments.export_threads' shape), or None:
     # written by jsonl (`comments`) and doccano (`Comments`), read back by jsonl, never imported.
     comments: list[dict[str, Any]] | None = None
+    # Typed links between the record's spans, by their index in `spans`
+    # (``{"from": 0, "to": 2, "type": "BY"}``, maybe with a `score`), or None where the
+    # line carries none: files name spans by an `id` of their own, mapped to indices on
+    # reading and written as the index.
+    relations: list[dict[str, Any]] | None = None

@@ -39,6 +39,7 @@ from django.utils import timezone
 from annotator import sql
 from annotator.exceptions import AnnotatorError, FormatError
 from annotator.formats import Record
+from annotator.formats.jsonl import relation_object
 from annotator.models import Annotation, Document, Gold, GoldSpan, Membership, Project, Role, Span
 from annotator.models.documents import content_hash, random_queue_key
 from annotator.services import queue
@@ -363,7 +364,7 @@ def _insert_documents(project: Project, lines: list[_Line], now: Any) -> None:
         assert line.document is not None
         row = template.copy()
         row[id_at], row[text_at], row[hash_at] = line.document.external_id, line.record.text, line.digest
-        row[meta_at] = sql.to_db_json(line.record.meta)
+        row[meta_at] = sql.to_db_json(_meta_with_relations(line.record))
         row[key_at] = random_queue_key()  # a default drawn per row, not once for the batch
         rows.append(row)
     if connection.vendor == "sqlite":  # see _search_index_by_batch
@@ -541,3 +542,12 @@ def _doc(line: _Line) -> _Doc:
 
 def _span_fields(span: dict[str, Any]) -> dict[str, Any]:
     return {"start": span["start"], "end": span["end"], "label": span["label"], "attrs": span.get("attrs") or {}}
+
+
+def _meta_with_relations(record: Record) -> dict[str, Any]:
+    """Until relations are stored (#21), a line's relations stay in the document's meta as
+    the file gave them (by span index), as they did before the reader knew them: kept and
+    exported, not lost."""
+    if not record.relations:
+        return record.meta
+    return {**record.meta, "relations": [relation_object(relation) for relation in record.relations]}

@@ -135,3 +135,12 @@ def test_an_import_over_the_row_limit_stores_nothing(project, settings) -> None:
     with pytest.raises(AnnotatorError, match="more than 3 documents in one import"):
         import_documents(project=project, records=records)
     assert counts() == before
+
+
+def test_relations_of_a_file_are_kept_in_the_documents_meta_until_they_are_stored(project) -> None:  # type: ignore[no-untyped-def]
+    # Issue #21 stores relations; until then they travel in meta, by span index, not lost.
+    path = FIXTURES / "gold" / "relations" / "dev.jsonl"
+    import_documents(project=project, records=read_path(path), as_gold=True)
+    first = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
+    stored = Document.objects.get(project=project, external_id=first["id"]).meta["relations"]
+    assert stored == [{"from_id": r["from_id"], "to_id": r["to_id"], "type": r["type"]} for r in first["relations"]]

@@ -1,0 +1,87 @@
+"""Relations in JSONL and doccano: read by span id, written by index, and a file written
+and read back gives back the same file; bad relations name the line and the relation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.exceptions import FormatError
+from annotator.formats.doccano import write_doccano
+from annotator.formats.jsonl import read_jsonl, write_jsonl
+
+GOLD = Path(__file__).resolve().parents[3] / "fixtures" / "gold" / "relations" / "dev.jsonl"
+MIXED = "حلب: 12 civilians 👨‍👩‍👧 killed by regime forces 🇸🇾 in Alep-Est, Zoé said."
+
+
+def mixed_line(**extra: object) -> str:
+    count = MIXED.index("12 civilians")
+    actor = MIXED.index("regime forces")
+    place = MIXED.index("Alep-Est")
+    line = {
+        "id": "mixed-1",
+        "text": MIXED,
+        "spans": [
+            {"id": 7, "start": count, "end": count + 12, "label": "CASUALTY_COUNT"},
+            {"id": "p", "start": actor, "end": actor + 13, "label": "PERPETRATOR"},
+            {"id": 9, "start": place, "end": place + 8, "label": "LOCATION"},
+        ],
+        "relations": [{"from_id": 7, "to_id": "p", "type": "BY"}, {"from_id": 7, "to_id": 9, "type": "AT"}],
+        **extra,
+    }
+    return json.dumps(line, ensure_ascii=False)
+
+
+def test_relations_are_read_by_span_id_and_kept_as_indices() -> None:
+    (record,) = read_jsonl([mixed_line()])
+    assert record.relations == [{"from": 0, "to": 1, "type": "BY"}, {"from": 0, "to": 2, "type": "AT"}]
+    assert record.spans is not None and MIXED[record.spans[2]["start"] : record.spans[2]["end"]] == "Alep-Est"
+
+
+def test_the_relation_gold_round_trips_through_jsonl_and_doccano() -> None:
+    lines = GOLD.read_text(encoding="utf-8").splitlines()
+    records = list(read_jsonl(lines))
+    assert sum(len(r.relations or []) for r in records) == 305
+    written = "".join(write_jsonl(records))
+    assert "".join(write_jsonl(read_jsonl(written.splitlines()))) == written
+    for original, again in zip(records, read_jsonl(written.splitlines()), strict=True):
+        assert again.relations == original.relations and again.spans == original.spans
+    doccano = "".join(write_doccano(records))
+    assert "".join(write_doccano(read_jsonl(doccano.splitlines()))) == doccano
+    first = json.loads(doccano.splitlines()[0])
+    assert "label" not in first and first["relations"][0].keys() == {"id", "from_id", "to_id", "type"}
+
+
+def test_a_line_without_relations_is_written_as_before() -> None:
+    line = json.loads(mixed_line())
+    del line["relations"]
+    (record,) = read_jsonl([json.dumps(line, ensure_ascii=False)])
+    written = json.loads("".join(write_jsonl([record])))
+    assert "relations" not in written and all("id" not in span for span in written["spans"])
+    assert "label" in json.loads("".join(write_doccano([record])))
+
+
+@pytest.mark.parametrize(
+    ("relations", "message"),
+    [
+        ([{"from_id": 7, "to_id": 8, "type": "BY"}], "relation 0: to_id 8 is no span id of this line"),
+        ([{"from_id": 7, "to_id": 7, "type": "BY"}], "relation 0 links a span to itself"),
+        ([{"from_id": 7, "type": "BY"}], "relation 0 has no 'to_id'"),
+        ([{"from_id": 7, "to_id": 9, "type": ""}], "relation 0: 'type' must be a non-empty string"),
+        ([{"from_id": 7, "to_id": 9, "type": "AT"}] * 2, "relation 1 repeats a link"),
+        ({"from_id": 7}, "'relations' must be a list"),
+    ],
+)
+def test_a_bad_relation_names_the_line_and_the_relation(relations: object, message: str) -> None:
+    with pytest.raises(FormatError) as caught:
+        list(read_jsonl(["", mixed_line(relations=relations)]))
+    assert caught.value.line == 2 and message in str(caught.value)
+
+
+def test_a_span_id_used_twice_is_refused() -> None:
+    line = json.loads(mixed_line())
+    line["spans"][1]["id"] = 7
+    with pytest.raises(FormatError, match="span 1: id 7 is used twice"):
+        list(read_jsonl([json.dumps(line, ensure_ascii=False)]))
