@@ -5,7 +5,7 @@ from annotator.models.annotations import Annotation, Span
 from annotator.models.documents import Document, QueueCount
 from annotator.models.gold import Gold, GoldSpan
 from annotator.models.jobs import Job
-from annotator.models.ml import ModelVersion, Suggestion
+from annotator.models.ml import ModelVersion, Promotion, Suggestion
 from annotator.models.projects import Invitation, Label, Membership, Project, Role
 from annotator.models.statuses import FINISHES, HOLDS_SLOT
 from annotator.models.tokens import ApiToken
@@ -25,6 +25,7 @@ __all__ = [
     "Membership",
     "ModelVersion",
     "Project",
+    "Promotion",
     "QueueCount",
     "Role",
     "Span",
