@@ -142,13 +142,13 @@ def condition_figures(*, project: Project) -> list[DocumentFigures]:
             for annotation in group:
                 from_model = [s for s in annotation.spans.all() if s.suggestion_id and s.origin != Span.Origin.MANUAL]
                 accepted += len(from_model)
-                named = {version_of.get(s.suggestion_id) for s in from_model}
-                named |= {version_of.get(i) for i in annotation.rejected_suggestions or []}
-                named.discard(None)
+                acted_on = [s.suggestion_id for s in from_model] + list(annotation.rejected_suggestions or [])
+                named = {version_of[i] for i in acted_on if i in version_of}
                 # The version whose suggestions the annotator acted on, else the one the
                 # document has now: its suggestions are what was shown.
                 version = min(named) if named else document.suggested_by_id
-                shown += shown_by.get((document_id, version), 0)
+                if version is not None:
+                    shown += shown_by.get((document_id, version), 0)
         figures.append(
             DocumentFigures(
                 control=document.control,
