@@ -76,3 +76,44 @@ def should_promote(new: dict[str, Any], current: dict[str, Any] | None) -> bool:
     if current is None or current.get("error") is not None:
         return True
     return (new.get("value") or 0.0) >= (current.get("value") or 0.0)
+
+
+PROMOTION_RULE = (
+    "a new model becomes current unless its micro span F1 on the held-out documents is below the current "
+    "model's on the same documents (a tie promotes; a missing score counts as 0; with no current model, or one "
+    "that cannot be loaded, the new model is promoted)"
+)
+
+
+def promotion_decision(
+    new: dict[str, Any], current: dict[str, Any] | None, *, current_version: int | None
+) -> dict[str, Any]:
+    """`should_promote`'s decision with the figures it rests on and, in words, the rule as it
+    applied: `promoted`, `f1` (the new model's), `current_version` and `current_f1` (the
+    current model's on the same held-out documents), `held_out_documents`, `rule`, `reason`."""
+    promoted = should_promote(new, current)
+    f1 = new.get("value")
+    current_f1 = None if current is None else current.get("value")
+    held = new.get("held_out_documents", 0)
+    mine = f"its span F1 {_figure(f1)} on {held} held-out document{'s' if held != 1 else ''}"
+    if current is None or current_version is None:
+        reason = f"promoted: there was no current model ({mine})"
+    elif current.get("error") is not None:
+        reason = f"promoted: the current model v{current_version} could not be loaded ({current['error']})"
+    elif promoted:
+        reason = f"promoted: {mine} is not below v{current_version}'s {_figure(current_f1)} on the same documents"
+    else:
+        reason = f"kept v{current_version}: {mine} is below v{current_version}'s {_figure(current_f1)} there"
+    return {
+        "promoted": promoted,
+        "f1": f1,
+        "current_version": current_version,
+        "current_f1": current_f1,
+        "held_out_documents": held,
+        "rule": PROMOTION_RULE,
+        "reason": reason,
+    }
+
+
+def _figure(value: float | None) -> str:
+    return "none (counted as 0)" if value is None else f"{value:.3f}"

@@ -11,7 +11,18 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from rest_framework.request import Request
 
-from annotator.models import Annotation, Comment, Document, Invitation, Job, Membership, ModelVersion, Project
+from annotator.evaluation import promotion_decision
+from annotator.models import (
+    Annotation,
+    Comment,
+    Document,
+    Invitation,
+    Job,
+    Membership,
+    ModelVersion,
+    Project,
+    Promotion,
+)
 from annotator.services import deletion
 from annotator.services.document_queries import project_progress
 from annotator.services.model_help import model_help
@@ -26,6 +37,7 @@ def project_data(project: Project, *, user: User, role: str) -> dict[str, Any]:
         "guidelines": project.guidelines,
         "annotators_per_document": project.annotators_per_document,
         "retrain_every": project.retrain_every,
+        "control_share": project.control_share,
         "labels": [
             {"name": label.name, "colour": label.colour, "hotkey": label.hotkey, "attributes": label.attributes}
             for label in project.labels.all()
@@ -101,10 +113,22 @@ def document_data(document: Document) -> dict[str, Any]:
     }
 
 
+_NO_SUGGESTIONS: dict[str, Any] = {
+    "model_version": None,
+    "suggestions_stale": False,
+    "suggestions_pending": False,
+    "suggestions": [],
+}
+
+
 def suggestions_data(document: Document) -> dict[str, Any]:
-    """The current model's version and suggestions for the document, as the API shows them."""
+    """The current model's version and suggestions for the document, as the API shows them.
+    A control document is served to everyone without any (services.control)."""
+    if document.control:
+        return {**_NO_SUGGESTIONS, "control": True}
     model, suggestions, pending = suggestions_to_serve(document=document)
     return {
+        "control": False,
         "model_version": {"id": model.pk, "version": model.version} if model else None,
         "suggestions_stale": pending or suggestions_stale(project=document.project),
         "suggestions_pending": pending,
@@ -183,6 +207,7 @@ def next_data(annotation: Annotation | None, remaining: int) -> dict[str, Any]:
             "suggestions": [],
             "suggestions_stale": False,
             "suggestions_pending": False,
+            "control": False,
         }
     else:
         document = annotation.document
@@ -256,8 +281,40 @@ _VERSION_FIELDS = (
 )
 
 
-def model_version_data(version: ModelVersion) -> dict[str, Any]:
-    return {**{name: getattr(version, name) for name in _VERSION_FIELDS}, "help": model_help(version=version)}
+def model_version_data(version: ModelVersion, promotions: Sequence[Promotion] = ()) -> dict[str, Any]:
+    return {
+        **{name: getattr(version, name) for name in _VERSION_FIELDS},
+        "help": model_help(version=version),
+        "decision": _decision(version),
+        "promotions": [promotion_data(p) for p in promotions],
+    }
+
+
+def _decision(version: ModelVersion) -> dict[str, Any] | None:
+    """The automatic promotion's decision on a trained version; for one trained before it
+    was stored, derived from the figures it kept (the same rule)."""
+    metrics = version.metrics or {}
+    if version.status in (ModelVersion.Status.TRAINING, ModelVersion.Status.FAILED) or "value" not in metrics:
+        return None
+    if "promotion" in metrics:
+        return dict(metrics["promotion"])
+    compared = metrics.get("current_model_on_same_documents")
+    return promotion_decision(
+        metrics,
+        {"value": compared.get("value")} if compared else None,
+        current_version=compared.get("version") if compared else None,
+    )
+
+
+def promotion_data(promotion: Promotion) -> dict[str, Any]:
+    """A change of the current model: who (null: the automatic rule), when, from and to which version."""
+    return {
+        "kind": promotion.kind,
+        "by": promotion.by.username if promotion.by else None,
+        "at": promotion.at,
+        "from_version": getattr(promotion, "from_number", None),
+        "to_version": getattr(promotion, "to_number", None),
+    }
 
 
 def thread_data(thread: Comment) -> dict[str, Any]:

@@ -123,6 +123,9 @@ def project(db, owner, alice, bob, reviewer):  # type: ignore[no-untyped-def]
         annotators_per_document=2,
         retrain_every=5,
         owner=owner,
+        # No control documents here: the tests of suggestions expect them on every document;
+        # the control share's own tests set one (tests/api/test_control_share_api.py).
+        control_share=0.0,
     )
     add_member(project=project, user=alice, role=Role.ANNOTATOR)
     add_member(project=project, user=bob, role=Role.ANNOTATOR)

@@ -7,7 +7,7 @@ from annotator.models.comments import Comment
 from annotator.models.documents import Document, QueueCount
 from annotator.models.gold import Gold, GoldSpan
 from annotator.models.jobs import Job
-from annotator.models.ml import ModelVersion, Suggestion
+from annotator.models.ml import ModelVersion, Promotion, Suggestion
 from annotator.models.projects import Invitation, Label, Membership, Project, Role
 from annotator.models.statuses import FINISHES, HOLDS_SLOT
 from annotator.models.tokens import ApiToken
@@ -29,6 +29,7 @@ __all__ = [
     "Membership",
     "ModelVersion",
     "Project",
+    "Promotion",
     "QueueCount",
     "Role",
     "Span",

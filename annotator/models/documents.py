@@ -68,6 +68,12 @@ class Document(models.Model):
         db_index=False,
     )
 
+    # One of the project's control documents (services.control): served to everyone without
+    # suggestions, so reports can compare annotation with and without them. Decided when the
+    # document is added (a hash of its external id against the project's control share) and
+    # kept once anyone has an annotation of it.
+    control = models.BooleanField(default=False, editable=False)
+
     objects = DocumentQuerySet.as_manager()
 
     class Meta:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from annotator.models.documents import Document
@@ -58,3 +59,29 @@ class Suggestion(SpanFields):
 
     class Meta(SpanFields.Meta):
         indexes = [models.Index(fields=["document", "model_version"], name="suggestion_doc_idx")]
+
+
+class Promotion(models.Model):
+    """A change of the project's current model: automatic (a training that scored at least
+    as well as the current model) or an owner's manual promote or roll back."""
+
+    class Kind(models.TextChoices):
+        AUTOMATIC = "automatic"
+        PROMOTE = "promote"  # an owner made a newer version current
+        ROLLBACK = "rollback"  # an owner went back to an older version
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="promotions")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    from_version = models.ForeignKey(
+        ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    to_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="promotions")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["project", "-at", "-id"]
+        indexes = [models.Index(fields=["project", "-at"], name="promotion_project_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.kind} to {self.to_version_id}"

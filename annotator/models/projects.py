@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 _M = TypeVar("_M", bound=models.Model)
@@ -41,6 +41,11 @@ class Project(models.Model):
         blank=True,
         help_text="Class weight of each label's tags when the tagger trains (a label not named: 1).",
     )
+    control_share = models.FloatField(
+        default=0.1,
+        validators=[MinValueValidator(0.0), MaxValueValidator(0.5)],
+        help_text="Share of documents (0 to 0.5) served to everyone without suggestions.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Raised in the same transaction as every write that changes what the agreement report
@@ -55,6 +60,9 @@ class Project(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(annotators_per_document__gte=1), name="project_k_positive"),
             models.CheckConstraint(condition=models.Q(retrain_every__gte=1), name="project_retrain_positive"),
+            models.CheckConstraint(
+                condition=models.Q(control_share__gte=0.0, control_share__lte=0.5), name="project_control_share_range"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -46,6 +46,7 @@ from annotator.models import (
     Span,
     Suggestion,
 )
+from annotator.services.control import suggestions_comparison
 from annotator.spans import Span as SpanValue
 
 if TYPE_CHECKING:
@@ -174,6 +175,7 @@ def agreement_report(
         documents, labels=_label_names(project), attributes=_attributes(project), resamples=resamples, seed=seed
     )
     report["vs_gold"] = gold_scores(project=project, documents=documents)
+    report["suggestions_comparison"] = suggestions_comparison(project=project, resamples=resamples, seed=seed)
     return report
 
 

@@ -42,7 +42,7 @@ from annotator.formats import Record
 from annotator.formats.jsonl import relation_object
 from annotator.models import Annotation, Document, Gold, GoldSpan, Membership, Project, Role, Span
 from annotator.models.documents import content_hash, random_queue_key
-from annotator.services import queue
+from annotator.services import control, queue
 from annotator.services.comments import import_threads
 from annotator.services.data_version import bump_data_version
 from annotator.services.users import RESERVED_NAMES, get_or_create_annotator
@@ -358,7 +358,7 @@ def _insert_documents(project: Project, lines: list[_Line], now: Any) -> None:
     template[at["project"]] = project.pk
     template[at["created_at"]] = sql.to_db_datetime(now)
     id_at, text_at, meta_at, hash_at = at["external_id"], at["text"], at["meta"], at["content_hash"]
-    key_at = at["queue_key"]
+    key_at, control_at = at["queue_key"], at["control"]
     rows = []
     for line in lines:
         assert line.document is not None
@@ -366,6 +366,7 @@ def _insert_documents(project: Project, lines: list[_Line], now: Any) -> None:
         row[id_at], row[text_at], row[hash_at] = line.document.external_id, line.record.text, line.digest
         row[meta_at] = sql.to_db_json(_meta_with_relations(line.record))
         row[key_at] = random_queue_key()  # a default drawn per row, not once for the batch
+        row[control_at] = control.is_control(line.document.external_id, project.control_share)
         rows.append(row)
     if connection.vendor == "sqlite":  # see _search_index_by_batch
         last = sql.first_row(_LAST_DOCUMENT_SQL, [])

@@ -12,7 +12,9 @@ suggestions for, submitted after V was promoted (before that nobody saw V's sugg
 - `precision` / `recall` / `f1`: V's suggestions against the submitted spans, exact span
   match, with the span F1 everything else uses (each annotation compared with the
   suggestions on its document).
-Figures with nothing to stand on are null, never 0 or 1.
+Figures with nothing to stand on are null, never 0 or 1. Control documents (served without
+suggestions, `services.control`) are left out here; `help_report` adds the comparison of
+documents with and without suggestions (`services.control.suggestions_comparison`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 from annotator.agreement.span_f1 import span_f1
 from annotator.models import Annotation, ModelVersion, Span, Suggestion
+from annotator.services.control import suggestions_comparison
 from annotator.spans import Span as PlainSpan
 
 
@@ -45,7 +48,8 @@ def model_help(*, version: ModelVersion) -> dict[str, Any]:
     if version.promoted_at is None:
         return empty
     suggestions: dict[int, list[Suggestion]] = defaultdict(list)
-    for suggestion in Suggestion.objects.filter(model_version=version):
+    # A control document's suggestions were computed (the queue orders by them) but never shown.
+    for suggestion in Suggestion.objects.filter(model_version=version, document__control=False):
         suggestions[suggestion.document_id].append(suggestion)
     annotations = list(
         Annotation.objects.filter(
@@ -90,3 +94,9 @@ def model_help(*, version: ModelVersion) -> dict[str, Any]:
         "recall": scores.recall,
         "f1": scores.f1,
     }
+
+
+def help_report(*, version: ModelVersion) -> dict[str, Any]:
+    """`model_help` with the project's comparison of documents served with and without
+    suggestions (the help endpoint's answer)."""
+    return {**model_help(version=version), "suggestions_comparison": suggestions_comparison(project=version.project)}

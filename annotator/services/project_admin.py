@@ -15,11 +15,11 @@ from django.db import transaction
 
 from annotator.exceptions import AnnotatorError, Conflict, NotFound
 from annotator.models import GoldSpan, Label, Membership, Project, Role, Span, Suggestion
-from annotator.services import queue
+from annotator.services import control, queue
 from annotator.services.locks import lock_project
 from annotator.services.projects import label_rows
 
-EDITABLE = ("name", "guidelines", "annotators_per_document", "retrain_every")
+EDITABLE = ("name", "guidelines", "annotators_per_document", "retrain_every", "control_share")
 
 
 def labels_in_use(*, project: Project, names: Sequence[str]) -> list[str]:
@@ -42,6 +42,8 @@ def update_project(*, project: Project, labels: Sequence[dict[str, Any]] | None 
     for name in ("annotators_per_document", "retrain_every"):
         if name in fields and (not isinstance(fields[name], int) or fields[name] < 1):
             raise AnnotatorError(f"{name} must be a whole number, at least 1", field=name)
+    if "control_share" in fields:
+        fields["control_share"] = control.check_share(fields["control_share"])
     project = Project.objects.select_for_update().get(pk=project.pk)
     for name, value in fields.items():
         setattr(project, name, value)
@@ -49,6 +51,8 @@ def update_project(*, project: Project, labels: Sequence[dict[str, Any]] | None 
         project.save(update_fields=list(fields))
     if "annotators_per_document" in fields:  # every document's open flag follows the quota
         queue.refresh_project(project)
+    if "control_share" in fields:  # documents nobody has started follow the new share
+        control.redecide_unstarted(project=project)
     if labels is not None:
         _replace_labels(project, labels)
     return project

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from annotator.exceptions import AnnotatorError, Conflict
 from annotator.jsoncheck import MAX_INT
 from annotator.models import Label, Membership, Project, Role
+from annotator.services.control import check_share
 from annotator.spans import ATTRIBUTE_TYPES
 
 # The default project's attribute schema for casualty counts (see the guidelines).
@@ -165,6 +166,7 @@ def create_project(
     annotators_per_document: int = 1,
     retrain_every: int = 10,
     owner: User | None = None,
+    control_share: float = 0.1,
 ) -> Project:
     """A project with its label set; known labels (the default project's) get their colour,
     hotkey and attribute schema. Raises `Conflict` if the slug is taken."""
@@ -173,6 +175,7 @@ def create_project(
         raise AnnotatorError("annotators per document must be at least 1", field="annotators_per_document")
     if retrain_every < 1:
         raise AnnotatorError("retrain_every must be at least 1", field="retrain_every")
+    check_share(control_share)
     rows = label_rows(labels)
     if Project.objects.filter(slug=slug).exists():
         raise Conflict(f"project {slug!r} already exists", field="slug")
@@ -184,6 +187,7 @@ def create_project(
                 guidelines=guidelines,
                 annotators_per_document=annotators_per_document,
                 retrain_every=retrain_every,
+                control_share=control_share,
             )
     except IntegrityError:  # a concurrent create of the same slug
         raise Conflict(f"project {slug!r} already exists", field="slug") from None

@@ -14,13 +14,12 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from annotator import evaluation
 from annotator.exceptions import AnnotatorError
 from annotator.jobs.records import create_job, project_of, record_leftover, report_progress, run_job
-from annotator.models import Job, ModelVersion, Project
-from annotator.services import suggestions
+from annotator.models import Job, ModelVersion, Project, Promotion
+from annotator.services import promotion
 from annotator.services.locks import lock_project
 from annotator.services.training import claim_training
 from annotator.tagger import FEATURE_VERSION, ModelLoadError, SpanTagger, dump_tagger, load_tagger, sha256
@@ -81,10 +80,12 @@ def _train_version(*, job: Job, project: Project, version: ModelVersion, queue_r
             baseline = evaluation.evaluate(current_tagger, held, labels)
         except ModelLoadError as error:
             baseline = {"value": None, "error": str(error)}
-    promote = evaluation.should_promote(metrics, baseline)
+    decision = evaluation.promotion_decision(metrics, baseline, current_version=current.version if current else None)
+    promote = decision["promoted"]
     metrics["current_model_on_same_documents"] = (
         {"version": current.version, "value": baseline.get("value")} if current and baseline else None
     )
+    metrics["promotion"] = decision  # the figures the decision rests on, and the rule in words
     report_progress(job, 3, 4, "storing the model")
     artifact = dump_tagger(tagger)
     duration = time.perf_counter() - started
@@ -98,14 +99,11 @@ def _train_version(*, job: Job, project: Project, version: ModelVersion, queue_r
             "artifact_sha256": sha256(artifact),
             "status": ModelVersion.Status.READY,
         }
-        if promote:
-            ModelVersion.objects.filter(project=project, status=ModelVersion.Status.CURRENT).update(
-                status=ModelVersion.Status.RETIRED
-            )
-            fields.update(status=ModelVersion.Status.CURRENT, promoted_at=timezone.now())
         ModelVersion.objects.filter(pk=version.pk).update(**fields)
-        if promote and queue_refresh:
-            suggestions.queue_refresh(project=project, version_id=version.pk)
+        if promote:  # retires the current one, records the change, queues the refresh
+            promotion.make_current(
+                project=project, version=version, kind=Promotion.Kind.AUTOMATIC, queue_refresh=queue_refresh
+            )
     report_progress(
         job, 4, 4, "promoted" if promote else "kept the current model: the new one is worse on held-out documents"
     )
@@ -113,6 +111,7 @@ def _train_version(*, job: Job, project: Project, version: ModelVersion, queue_r
         "model_version": version.version,
         "model_version_id": version.pk,
         "promoted": promote,
+        "reason": decision["reason"],
         "micro_f1": metrics.get("value"),
         "previous_micro_f1": (baseline or {}).get("value"),
         "training_documents": len(train),

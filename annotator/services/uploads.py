@@ -27,7 +27,7 @@ from annotator.jobs import broker
 from annotator.jobs.records import create_job, project_of, record_leftover, report_progress
 from annotator.models import Document, Job, Membership, Project
 from annotator.models.documents import content_hash
-from annotator.services import exports, queue
+from annotator.services import control, exports, queue
 from annotator.services.imports import import_documents
 
 
@@ -227,7 +227,13 @@ def create_document(
         raise Conflict(f"document id {external_id!r} is already in project {project.slug}", field="id")
     try:
         with transaction.atomic():
-            document = Document.objects.create(project=project, external_id=external_id, text=text, meta=meta or {})
+            document = Document.objects.create(
+                project=project,
+                external_id=external_id,
+                text=text,
+                meta=meta or {},
+                control=control.is_control(external_id, project.control_share),
+            )
             queue.add_open_documents(project.pk, 1)  # a new document is open
             return document
     except IntegrityError:  # the same id created concurrently

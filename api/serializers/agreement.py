@@ -77,6 +77,11 @@ class AgreementReportSerializer(serializers.Serializer):
         help_text="{documents, per_annotator: {username: {value, documents, exact, overlap}}, model: {...} | null}."
     )
     conventions = serializers.DictField(child=serializers.JSONField(), help_text="The conventions the figures use.")
+    suggestions_comparison = serializers.JSONField(
+        required=False,
+        help_text="Documents served with and without suggestions (the control share) compared: agreement, gold, "
+        "seconds, accept_rate, each {with_suggestions, without_suggestions: {value, ci95, documents}, difference}.",
+    )
 
 
 class DocumentRowSerializer(serializers.Serializer):

@@ -104,6 +104,10 @@ class NextSerializer(serializers.Serializer):
     suggestions_pending = serializers.BooleanField(
         help_text="The current model's suggestions for this document are still being computed: load it again for them."
     )
+    control = serializers.BooleanField(
+        help_text="One of the project's control documents: served to everyone without suggestions, so the "
+        "reports can compare annotation with and without them."
+    )
     remaining = serializers.IntegerField(
         help_text="Documents still open to you, the returned one included (0 when nothing is left)."
     )

@@ -110,6 +110,10 @@ class DocumentWithSuggestionsSerializer(DocumentSerializer):
     suggestions_pending = serializers.BooleanField(
         help_text="The current model's suggestions for this document are still being computed: load it again for them."
     )
+    control = serializers.BooleanField(
+        help_text="One of the project's control documents: served to everyone without suggestions, so the "
+        "reports can compare annotation with and without them."
+    )
 
 
 class DocumentCreateSerializer(InputSerializer):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from annotator.models import ModelVersion
+from annotator.models import ModelVersion, Promotion
 from api.serializers.fields import InputSerializer
+from api.serializers.jobs import JobSerializer
 
 
 class ModelHelpSerializer(serializers.Serializer):
@@ -33,6 +34,73 @@ class ModelHelpSerializer(serializers.Serializer):
     )
 
 
+class ConditionFigureSerializer(serializers.Serializer):
+    value = serializers.FloatField(allow_null=True, help_text="The figure (null with nothing to stand on).")
+    ci95 = serializers.ListField(
+        child=serializers.FloatField(),
+        allow_null=True,
+        help_text="Bootstrap 95% interval over documents (null under two documents).",
+    )
+    documents = serializers.IntegerField(help_text="The documents it stands on.")
+
+
+class DifferenceSerializer(serializers.Serializer):
+    value = serializers.FloatField(allow_null=True, help_text="With suggestions minus without.")
+    ci95 = serializers.ListField(
+        child=serializers.FloatField(), allow_null=True, help_text="Bootstrap 95% interval of the difference."
+    )
+
+
+class ConditionsSerializer(serializers.Serializer):
+    with_suggestions = ConditionFigureSerializer(help_text="Documents served with suggestions.")
+    without_suggestions = ConditionFigureSerializer(help_text="Control documents, served without suggestions.")
+    difference = DifferenceSerializer(help_text="With minus without.")
+
+
+class SuggestionsComparisonSerializer(serializers.Serializer):
+    control_share = serializers.FloatField(help_text="The project's share of control documents.")
+    documents = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Documents with a submitted annotation made once the project had a model, per condition.",
+    )
+    agreement = ConditionsSerializer(help_text="Span F1 (exact) between annotators of the same document, pooled.")
+    gold = ConditionsSerializer(help_text="Span F1 (exact) of the annotations against the gold, pooled.")
+    seconds = ConditionsSerializer(help_text="Active seconds per submitted annotation.")
+    accept_rate = ConditionsSerializer(help_text="Suggestions submitted (as they were or edited) / shown.")
+
+
+class ModelHelpReportSerializer(ModelHelpSerializer):
+    suggestions_comparison = SuggestionsComparisonSerializer(
+        help_text="The project's documents served with and without suggestions (the control share), compared."
+    )
+
+
+class PromotionDecisionSerializer(serializers.Serializer):
+    promoted = serializers.BooleanField(help_text="Whether the rule made it the current model.")
+    f1 = serializers.FloatField(allow_null=True, help_text="Its micro span F1 on the held-out documents.")
+    current_version = serializers.IntegerField(
+        allow_null=True, help_text="The version that was current when it was judged (null: none)."
+    )
+    current_f1 = serializers.FloatField(
+        allow_null=True, help_text="That version's micro span F1 on the same held-out documents."
+    )
+    held_out_documents = serializers.IntegerField(help_text="How many held-out documents both were scored on.")
+    rule = serializers.CharField(help_text="The promotion rule, in words.")
+    reason = serializers.CharField(help_text="How the rule applied to these figures, in words.")
+
+
+class PromotionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=Promotion.Kind.choices,
+        help_text="automatic (after a training, by the rule), promote (an owner made a newer version current) "
+        "or rollback (an owner went back to an older one).",
+    )
+    by = serializers.CharField(allow_null=True, help_text="The owner who did it; null for the automatic rule.")
+    at = serializers.DateTimeField(help_text="When.")
+    from_version = serializers.IntegerField(allow_null=True, help_text="The version current before (null: none).")
+    to_version = serializers.IntegerField(help_text="The version made current.")
+
+
 class ModelVersionSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The model version's row id.")
     version = serializers.IntegerField(help_text="1, 2, 3... per project.")
@@ -52,6 +120,10 @@ class ModelVersionSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(help_text="When its training started.")
     promoted_at = serializers.DateTimeField(allow_null=True, help_text="When it became the current model.")
     help = ModelHelpSerializer(help_text="How much its suggestions helped the annotators.")
+    decision = PromotionDecisionSerializer(
+        allow_null=True, help_text="The automatic promotion's decision after its training (null until trained)."
+    )
+    promotions = PromotionSerializer(many=True, help_text="Each time it was made current, newest first.")
 
 
 class PredictInputSerializer(InputSerializer):
@@ -76,3 +148,18 @@ class PredictOutputSerializer(serializers.Serializer):
 
 class TrainInputSerializer(InputSerializer):
     """No fields: POST {} to queue a training (or join the one waiting)."""
+
+
+class PromoteInputSerializer(InputSerializer):
+    """No fields: POST {} to make the version current (owners)."""
+
+
+class PromotionResultSerializer(serializers.Serializer):
+    promotion = PromotionSerializer(help_text="The change just recorded.")
+    refresh_job = serializers.IntegerField(
+        allow_null=True, help_text="The job refreshing the new current version's suggestions (poll jobs/{id}/)."
+    )
+
+
+class TrainingStateSerializer(serializers.Serializer):
+    job = JobSerializer(allow_null=True, help_text="The project's newest training job (null before the first).")

@@ -64,6 +64,9 @@ class ProjectSerializer(serializers.Serializer):
     retrain_every = serializers.IntegerField(
         help_text="Train a new model after this many newly submitted or adjudicated documents."
     )
+    control_share = serializers.FloatField(
+        help_text="Share of documents (0 to 0.5) served to everyone without suggestions (the control documents)."
+    )
     labels = LabelSerializer(many=True, help_text="The label set, in display order.")
     role = serializers.ChoiceField(choices=Role.choices, help_text="The caller's role: " + ROLE_HELP)
     progress = ProgressSerializer(help_text="How far the project is.")
@@ -127,6 +130,13 @@ class ProjectUpdateSerializer(InputSerializer):
     )
     retrain_every = serializers.IntegerField(
         min_value=1, max_value=1_000_000, required=False, help_text="Retrain after this many new submitted documents."
+    )
+    control_share = serializers.FloatField(
+        min_value=0.0,
+        max_value=0.5,
+        required=False,
+        help_text="Share of documents (0 to 0.5) served to everyone without suggestions; documents nobody has "
+        "started follow a change, the others keep their condition.",
     )
     labels = LabelSerializer(
         many=True,

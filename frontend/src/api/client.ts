@@ -329,6 +329,9 @@ export const api = {
   agreementDocuments: (slug: string) =>
     request<Record<string, unknown>[] | Page<Record<string, unknown>>>("GET", `projects/${enc(slug)}/agreement/documents/`).then(list),
   train: (slug: string) => request<Job>("POST", `projects/${enc(slug)}/models/train/`, {}),
+  trainingJob: (slug: string) => request<{ job: Job | null }>("GET", `projects/${enc(slug)}/models/training/`),
+  promote: (slug: string, version: number) =>
+    request<{ promotion: { kind: string; from_version: number | null; to_version: number }; refresh_job: number | null }>("POST", `projects/${enc(slug)}/models/${version}/promote/`, {}),
   agreement: (slug: string) => request<Record<string, unknown>>("GET", `projects/${enc(slug)}/agreement/`),
   job: (id: number) => request<Job>("GET", `jobs/${id}/`),
   /** An export as a job (202 with the job; its download_url serves the file when done). */
