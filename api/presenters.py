@@ -23,6 +23,7 @@ from annotator.models import (
     Project,
     Promotion,
 )
+from annotator.selectors import may_create_projects, project_list_for
 from annotator.services import deletion
 from annotator.services.document_queries import project_progress
 from annotator.services.model_help import model_help
@@ -336,4 +337,20 @@ def thread_data(thread: Comment) -> dict[str, Any]:
             {"id": r.pk, "author": r.author.username, "body": r.body, "created_at": r.created_at}
             for r in thread.replies.all()
         ],
+    }
+
+
+def me_data(user: User) -> dict[str, Any]:
+    """Who the caller is (auth/me/, and the answers of a login and a join)."""
+    roles = dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
+    projects = [
+        {"slug": p.slug, "name": p.name, "role": "owner" if user.is_superuser else roles.get(p.pk)}
+        for p in project_list_for(user=user)
+    ]
+    return {
+        "username": user.username,
+        "is_superuser": user.is_superuser,
+        "is_staff": user.is_staff,
+        "may_create_projects": may_create_projects(user=user),
+        "projects": projects,
     }

@@ -42,6 +42,7 @@ from annotator.services.login_limits import (
     record_failed_login,
 )
 from api.access import caller
+from api.presenters import me_data
 from api.schema import ErrorSerializer
 from api.serializers.accounts import (
     AccountCreateSerializer,
@@ -60,7 +61,6 @@ from api.serializers.accounts import (
     UsernameSerializer,
 )
 from api.serializers.projects import MeSerializer
-from api.views.auth import _me
 
 GONE = {410: OpenApiResponse(ErrorSerializer, description="The join link was used or has expired.")}
 
@@ -253,7 +253,7 @@ class JoinView(_Throttled, APIView):
         wanted = given.validated_data
         user = accounts.join(token=token, username=wanted.get("username", ""), password=wanted["password"])
         login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return Response(MeSerializer(_me(user)).data, status=status.HTTP_201_CREATED)
+        return Response(MeSerializer(me_data(user)).data, status=status.HTTP_201_CREATED)
 
 
 class PasswordView(_Throttled, APIView):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import login, logout
-from django.contrib.auth.models import User
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
@@ -18,11 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator.models import ApiToken, Membership
-from annotator.selectors import may_create_projects, project_list_for
+from annotator.models import ApiToken
 from annotator.services.login_limits import LoginThrottled, authenticate_limited
 from annotator.services.tokens import issue_token, revoke_token, token_list_for
 from api.access import caller
+from api.presenters import me_data
 from api.serializers.auth import ApiTokenSerializer, IssuedTokenSerializer, NewTokenSerializer, TokenRequestSerializer
 from api.serializers.projects import CredentialsSerializer, MeSerializer
 
@@ -125,7 +124,7 @@ class LoginView(_Credentials):
         SessionAuthentication().enforce_csrf(request)
         user, _ = _check_credentials(request, CredentialsSerializer)
         login(request._request, user)
-        return Response(MeSerializer(_me(user)).data)
+        return Response(MeSerializer(me_data(user)).data)
 
 
 class LogoutView(APIView):
@@ -139,21 +138,6 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _me(user: User) -> dict[str, Any]:
-    roles = dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
-    projects = [
-        {"slug": p.slug, "name": p.name, "role": "owner" if user.is_superuser else roles.get(p.pk)}
-        for p in project_list_for(user=user)
-    ]
-    return {
-        "username": user.username,
-        "is_superuser": user.is_superuser,
-        "is_staff": user.is_staff,
-        "may_create_projects": may_create_projects(user=user),
-        "projects": projects,
-    }
-
-
 @method_decorator(ensure_csrf_cookie, name="dispatch")
 class MeView(APIView):
     """Who the caller is and their projects with their role in each. Also sets the
@@ -161,4 +145,4 @@ class MeView(APIView):
 
     @extend_schema(responses={200: MeSerializer}, tags=["auth"])
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(_me(caller(request))).data)
+        return Response(MeSerializer(me_data(caller(request))).data)
