@@ -31,6 +31,11 @@ Studio stores and exports as it is), keyed by the annotation's ``id``:
 ``"meta": {"annotators": {"1": "alice"}}``. An export of Label Studio gives each annotation
 a new ``id`` and the one of our file as ``import_id``: the reader looks up both.
 
+Relations are Label Studio's relation results, between the regions of one annotation:
+``{"from_id": "0-21-CASUALTY_COUNT", "to_id": "30-43-PERPETRATOR", "type": "relation",
+"direction": "right", "labels": ["BY"]}``; read back with ``direction: "left"`` reversed and
+one relation per label. `labelling_config` lists the relation types in ``<Relations>``.
+
 Offsets are Unicode code points, as Label Studio ≥ 1.0 stores them for ``<Text>`` (its
 frontend once counted UTF-16 units: HumanSignal/label-studio#1347, fixed by storing code
 points). On import a region whose `text` does not match the code-point offsets but does
@@ -65,7 +70,13 @@ def _region_id(span: dict[str, Any]) -> str:
     return f"{span['start']}-{span['end']}-{span['label']}"
 
 
-def _results(text: str, spans: Sequence[dict[str, Any]], *, with_score: bool) -> list[dict[str, Any]]:
+def _results(
+    text: str,
+    spans: Sequence[dict[str, Any]],
+    *,
+    with_score: bool,
+    relations: Sequence[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     for span in spans:
         start, end = span["start"], span["end"]
@@ -98,6 +109,17 @@ def _results(text: str, spans: Sequence[dict[str, Any]], *, with_score: bool) ->
                     "value": {"start": start, "end": end, **payload},
                 }
             )
+    for relation in relations or []:
+        link: dict[str, Any] = {
+            "from_id": _region_id(spans[relation["from"]]),
+            "to_id": _region_id(spans[relation["to"]]),
+            "type": "relation",
+            "direction": "right",
+            "labels": [relation["type"]],
+        }
+        if with_score and "score" in relation:
+            link["score"] = relation["score"]
+        results.append(link)
     return results
 
 
@@ -134,7 +156,7 @@ def write_labelstudio(records: Iterable[Record]) -> Iterator[str]:
                 scores = [s["score"] for s in record.spans if "score" in s]
                 prediction: dict[str, Any] = {
                     "model_version": record.model_version or "",
-                    "result": _results(record.text, record.spans, with_score=True),
+                    "result": _results(record.text, record.spans, with_score=True, relations=record.relations),
                 }
                 if scores:
                     prediction["score"] = round(sum(scores) / len(scores), 4)
@@ -148,7 +170,7 @@ def write_labelstudio(records: Iterable[Record]) -> Iterator[str]:
                     "id": annotation_id,
                     "ground_truth": record.annotator == "gold",
                     "was_cancelled": False,
-                    "result": _results(record.text, record.spans, with_score=False),
+                    "result": _results(record.text, record.spans, with_score=False, relations=record.relations),
                 }
             )
         task: dict[str, Any] = {"id": task_id, "data": data}
@@ -159,12 +181,21 @@ def write_labelstudio(records: Iterable[Record]) -> Iterator[str]:
     yield "\n]\n" if task_id else "[]\n"
 
 
-def labelling_config(labels: Iterable[str], attributes: dict[str, dict[str, Any]] | None = None) -> str:
-    """A Label Studio labelling config that shows these labels (and the per-region
-    attribute controls) on `data.text`, so an export opens in Label Studio as it is."""
+def labelling_config(
+    labels: Iterable[str],
+    attributes: dict[str, dict[str, Any]] | None = None,
+    relation_types: Iterable[str] = (),
+) -> str:
+    """A Label Studio labelling config that shows these labels (the per-region attribute
+    controls, the relation types) on `data.text`, so an export opens in Label Studio as it is."""
     lines = ["<View>", f'  <Labels name="{FROM_NAME}" toName="{TO_NAME}">']
     lines += [f"    <Label value={quoteattr(label)}/>" for label in labels]
     lines.append("  </Labels>")
+    kinds = list(relation_types)
+    if kinds:
+        lines.append("  <Relations>")
+        lines += [f"    <Relation value={quoteattr(kind)}/>" for kind in kinds]
+        lines.append("  </Relations>")
     lines.append(f'  <Text name="{TO_NAME}" value="$text"/>')
     for name, rule in (attributes or {}).items():
         if rule.get("type") == "integer":
@@ -240,7 +271,7 @@ def _records_of_task(task: Any, number: int) -> Iterator[Record]:
     named = task_meta.get("annotators") if isinstance(task_meta, dict) else None
     names = named if isinstance(named, dict) else {}
     for annotation in kept:
-        spans = _spans_of(annotation.get("result") or [], text, number)
+        spans, relations = _spans_of(annotation.get("result") or [], text, number)
         yield Record(
             text=text,
             id=doc_id,
@@ -248,6 +279,7 @@ def _records_of_task(task: Any, number: int) -> Iterator[Record]:
             spans=spans,
             annotator=_annotator_of(annotation, names, number),
             line=number,
+            relations=relations,
         )
 
 
@@ -284,13 +316,19 @@ def _utf16_to_code_points(text: str, start: int, end: int) -> tuple[int, int] | 
     return None
 
 
-def _spans_of(results: Any, text: str, number: int) -> list[dict[str, Any]]:
+def _spans_of(results: Any, text: str, number: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
+    """The spans of an annotation's results, and its relations (None if it has none) by
+    index into those spans."""
     if not isinstance(results, list):
         raise _fail(number, "'result' must be a list")
     regions: dict[str, list[dict[str, Any]]] = {}
     order: list[dict[str, Any]] = []
     attributes: list[tuple[str, str, Any]] = []
+    links: list[tuple[int, dict[str, Any]]] = []
     for index, item in enumerate(results):
+        if isinstance(item, dict) and item.get("type") == "relation":
+            links.append((index, item))
+            continue
         if not isinstance(item, dict) or not isinstance(item.get("value"), dict):
             continue
         value = item["value"]
@@ -315,7 +353,41 @@ def _spans_of(results: Any, text: str, number: int) -> list[dict[str, Any]]:
     for region_id, name, value in attributes:
         for span in regions.get(region_id, []):
             span["attrs"][name] = value
-    return order
+    return order, _relations_of(links, regions, order, number) if links else None
+
+
+def _relations_of(
+    links: list[tuple[int, dict[str, Any]]],
+    regions: dict[str, list[dict[str, Any]]],
+    order: list[dict[str, Any]],
+    number: int,
+) -> list[dict[str, Any]]:
+    """Label Studio's relation results (``from_id``/``to_id`` region ids, ``direction``,
+    ``labels``: one relation per label) by index into the annotation's spans."""
+    index_of = {id(span): position for position, span in enumerate(order)}
+    relations: list[dict[str, Any]] = []
+    seen: set[tuple[int, int, str]] = set()
+    for index, item in links:
+        ends = []
+        for key in ("from_id", "to_id"):
+            region = regions.get(str(item.get(key)))
+            if not region:
+                raise _fail(number, f"result {index}: relation {key} {item.get(key)!r} is no region of this annotation")
+            ends.append(index_of[id(region[0])])
+        if item.get("direction") == "left":
+            ends.reverse()
+        labels = item.get("labels")
+        if not isinstance(labels, list) or not labels or not all(isinstance(k, str) and k for k in labels):
+            raise _fail(number, f"result {index}: a relation needs its type in 'labels'")
+        for kind in labels:
+            if (ends[0], ends[1], kind) in seen:
+                continue
+            seen.add((ends[0], ends[1], kind))
+            relation: dict[str, Any] = {"from": ends[0], "to": ends[1], "type": kind}
+            if "score" in item:
+                relation["score"] = item["score"]
+            relations.append(relation)
+    return relations
 
 
 def _offsets(value: dict[str, Any], text: str, number: int, index: int) -> tuple[int, int]:

@@ -11,6 +11,7 @@ import pytest
 from annotator.exceptions import FormatError
 from annotator.formats.doccano import write_doccano
 from annotator.formats.jsonl import read_jsonl, write_jsonl
+from annotator.formats.labelstudio import labelling_config, read_labelstudio, write_labelstudio
 
 GOLD = Path(__file__).resolve().parents[3] / "fixtures" / "gold" / "relations" / "dev.jsonl"
 MIXED = "حلب: 12 civilians 👨‍👩‍👧 killed by regime forces 🇸🇾 in Alep-Est, Zoé said."
@@ -85,3 +86,33 @@ def test_a_span_id_used_twice_is_refused() -> None:
     line["spans"][1]["id"] = 7
     with pytest.raises(FormatError, match="span 1: id 7 is used twice"):
         list(read_jsonl([json.dumps(line, ensure_ascii=False)]))
+
+
+def test_the_relation_gold_round_trips_through_label_studio() -> None:
+    records = list(read_jsonl(GOLD.read_text(encoding="utf-8").splitlines()))
+    written = "".join(write_labelstudio(records))
+    again = list(read_labelstudio(written))
+    assert "".join(write_labelstudio(again)) == written
+    for original, back in zip(records, again, strict=True):
+        assert (back.relations or []) == (original.relations or [])  # Label Studio has no "none" apart from []
+    first = json.loads(written)[0]["annotations"][0]["result"]
+    link = next(item for item in first if item["type"] == "relation")
+    assert link["direction"] == "right" and link["labels"] in (["BY"], ["AT"])
+
+
+def test_label_studio_relations_pointing_left_are_turned_round_and_bad_ones_named() -> None:
+    (record,) = read_jsonl([mixed_line(annotator="alice")])
+    task = json.loads("".join(write_labelstudio([record])))[0]
+    result = task["annotations"][0]["result"]
+    by = next(item for item in result if item.get("labels") == ["BY"])
+    by["from_id"], by["to_id"], by["direction"] = by["to_id"], by["from_id"], "left"
+    (back,) = read_labelstudio(json.dumps([task]))
+    assert back.relations == record.relations
+    by["to_id"] = "no-such-region"
+    with pytest.raises(FormatError, match="relation to_id 'no-such-region' is no region"):
+        list(read_labelstudio(json.dumps([task])))
+
+
+def test_the_label_studio_config_lists_the_relation_types() -> None:
+    config = labelling_config(["CASUALTY_COUNT", "PERPETRATOR"], relation_types=["BY", "AT"])
+    assert '<Relation value="BY"/>' in config and '<Relation value="AT"/>' in config
