@@ -25,6 +25,7 @@ from annotator.models import (
 )
 from annotator.selectors import may_create_projects, project_list_for
 from annotator.services import deletion
+from annotator.services import relations as relation_store
 from annotator.services.document_queries import project_progress
 from annotator.services.model_help import model_help
 from annotator.services.suggestions import suggestions_stale, suggestions_to_serve
@@ -174,6 +175,7 @@ def document_list_items(
 
 
 def annotation_data(annotation: Annotation) -> dict[str, Any]:
+    spans = sorted(annotation.spans.all(), key=lambda s: (s.start, s.end, s.label))
     return {
         "document": annotation.document_id,
         "status": annotation.status,
@@ -190,8 +192,9 @@ def annotation_data(annotation: Annotation) -> dict[str, Any]:
                 "origin": s.origin,
                 "suggestion": s.suggestion_id,
             }
-            for s in sorted(annotation.spans.all(), key=lambda s: (s.start, s.end, s.label))
+            for s in spans
         ],
+        "relations": relation_store.as_indices(spans, relation_store.stored_links(annotation.pk)),
         "submitted_at": annotation.submitted_at,
         "updated_at": annotation.updated_at,
     }

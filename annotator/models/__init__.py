@@ -9,6 +9,7 @@ from annotator.models.gold import Gold, GoldSpan
 from annotator.models.jobs import Job
 from annotator.models.ml import ModelVersion, Promotion, Suggestion
 from annotator.models.projects import Invitation, Label, Membership, Project, Role
+from annotator.models.relations import GoldRelation, Relation, RelationType
 from annotator.models.statuses import FINISHES, HOLDS_SLOT
 from annotator.models.tokens import ApiToken
 
@@ -21,6 +22,7 @@ __all__ = [
     "Comment",
     "Document",
     "Gold",
+    "GoldRelation",
     "GoldSpan",
     "Invitation",
     "Job",
@@ -31,6 +33,8 @@ __all__ = [
     "Project",
     "Promotion",
     "QueueCount",
+    "Relation",
+    "RelationType",
     "Role",
     "Span",
     "Suggestion",

@@ -20,7 +20,9 @@ from annotator import sql
 from annotator.exceptions import AnnotatorError, Conflict, InvalidSpans, NotFound, SpanProblem, StaleVersion
 from annotator.models import HOLDS_SLOT, Annotation, Document, Label, Project, Span, Suggestion
 from annotator.models.projects import label_schemas_of
+from annotator.relations import check_relations
 from annotator.services import queue, training
+from annotator.services import relations as relation_store
 from annotator.services.data_version import bump_data_version
 from annotator.services.locks import lock_document
 from annotator.spans import check_spans
@@ -103,6 +105,7 @@ def save_my_annotation(
     expected_version: int,
     time_spent: float | None = None,
     rejected_suggestions: Sequence[int] | None = None,
+    relations: Sequence[Mapping[str, Any]] | None = None,
 ) -> Annotation:
     """Replace the caller's spans of `document` and set its status, if `expected_version`
     is still the stored version. Returns the annotation at its new version.
@@ -115,6 +118,10 @@ def save_my_annotation(
     Raises NotFound (not assigned), InvalidSpans (each bad span and why), StaleVersion
     (someone saved first) or Conflict (a skipped document whose slot went to someone else
     cannot be taken back).
+
+    `relations` (``{"from", "to", "type"}``, indices into `spans`) replace the stored ones;
+    None keeps each stored relation whose two ends are still among `spans` (a client that
+    knows nothing of relations loses none by saving, except those of a span it removed).
     """
     if status is not None and status not in STATUSES:
         raise AnnotatorError(f"status {status!r}: one of {', '.join(STATUSES)}", field="status")
@@ -124,6 +131,8 @@ def save_my_annotation(
     project = document.project
     checked = check_spans(document.text, spans, _label_schemas(project))
     del checked  # valid; the given dicts (with origin and suggestion) are what is stored
+    if relations is not None:
+        check_relations(spans, relations, relation_store.rules_of(project))
     _check_suggestion_refs(document, spans, rejected)
     now = timezone.now()
     with transaction.atomic():
@@ -154,6 +163,12 @@ def save_my_annotation(
         if not swapped:
             current = sql.first_row(_VERSION_SQL, [annotation.pk])
             raise StaleVersion(expected=expected_version, current=current[0] if current else annotation.version)
+        links = (
+            relation_store.stored_links(annotation.pk)
+            if relations is None
+            else relation_store.link_keys(spans, relations)
+        )
+        relation_store.delete_links(annotation.pk)
         sql.execute(_DELETE_SPANS_SQL, [annotation.pk])
         if spans:
             sql.execute_many(
@@ -172,6 +187,7 @@ def save_my_annotation(
                 ],
             )
         stored = sql.instances(Span, _SPANS_SQL, [annotation.pk])
+        relation_store.store_links(annotation.pk, stored, links)
         if moves_slot:  # a skip frees a slot, taking it back holds one again
             queue.refresh_documents([document.pk])
         if Annotation.Status.SUBMITTED in (annotation.status, status):  # what the agreement report reads

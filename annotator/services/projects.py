@@ -11,6 +11,7 @@ from annotator.exceptions import AnnotatorError, Conflict
 from annotator.jsoncheck import MAX_INT
 from annotator.models import Label, Membership, Project, Role
 from annotator.services.control import check_share
+from annotator.services.relations import add_default_relation_types
 from annotator.spans import ATTRIBUTE_TYPES
 
 # The default project's attribute schema for casualty counts (see the guidelines).
@@ -189,11 +190,13 @@ def create_project(
                 retrain_every=retrain_every,
                 control_share=control_share,
             )
+            Label.objects.bulk_create(Label(project=project, **row) for row in rows)
+            # The default project's relation types, where its labels are there to link.
+            add_default_relation_types(project)
+            if owner is not None:
+                Membership.objects.create(project=project, user=owner, role=Role.OWNER)
     except IntegrityError:  # a concurrent create of the same slug
         raise Conflict(f"project {slug!r} already exists", field="slug") from None
-    Label.objects.bulk_create(Label(project=project, **row) for row in rows)
-    if owner is not None:
-        Membership.objects.create(project=project, user=owner, role=Role.OWNER)
     return project
 
 

@@ -40,6 +40,25 @@ class SpanListField(serializers.ListField):
     child = serializers.JSONField()
 
 
+class RelationSerializer(serializers.Serializer):
+    # The ends are places in the spans list beside it: a client never needs a span id.
+    from_ = serializers.IntegerField(min_value=0, help_text="The span it starts from: its index in `spans`.")
+    to = serializers.IntegerField(min_value=0, help_text="The span it points to: its index in `spans`.")
+    type = serializers.CharField(help_text="One of the project's relation types (e.g. BY, AT).")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")  # `from` is a Python keyword
+        return fields
+
+
+@extend_schema_field(RelationSerializer(many=True))
+class RelationListField(serializers.ListField):
+    """Relations, each checked by `annotator.relations`, which names every bad one."""
+
+    child = serializers.JSONField()
+
+
 class AnnotationSerializer(serializers.Serializer):
     document = serializers.IntegerField(help_text="The document's id.")
     status = serializers.ChoiceField(choices=Annotation.Status.choices, help_text="draft, submitted or skipped.")
@@ -49,6 +68,7 @@ class AnnotationSerializer(serializers.Serializer):
         child=serializers.IntegerField(), help_text="Ids of model suggestions the annotator rejected."
     )
     spans = SpanOutSerializer(many=True, help_text="The annotator's spans, sorted by offset.")
+    relations = RelationSerializer(many=True, help_text="Typed links between those spans, by index.")
     submitted_at = serializers.DateTimeField(allow_null=True, help_text="When it was (first) submitted.")
     updated_at = serializers.DateTimeField(help_text="When it was last saved.")
 
@@ -75,6 +95,15 @@ class AnnotationSaveSerializer(InputSerializer):
         required=False,
         max_length=10_000,
         help_text="Ids of the model's suggestions you rejected (replaces the old list).",
+    )
+
+    relations = RelationListField(
+        required=False,
+        max_length=10_000,
+        help_text=(
+            "The whole new list of your relations, {from, to, type} with from and to indices into `spans` "
+            "(replaces the old list). Left out, each stored relation whose two spans you kept is kept."
+        ),
     )
 
     def validate_spans(self, spans: list) -> list:

@@ -58,5 +58,6 @@ class MyAnnotationView(APIView):
             expected_version=data["version"],
             time_spent=data.get("time_spent"),
             rejected_suggestions=data.get("rejected_suggestions"),
+            relations=data.get("relations"),
         )
         return Response(annotation_data(annotation))  # AnnotationSerializer's shape (see NextView)

@@ -1,0 +1,103 @@
+"""Storing and reading relations (#21): the rows behind `annotator.relations`' lists.
+
+Relations are stored against span rows. Everywhere else (the API, files, the services'
+callers) they are lists of ``{"from": i, "to": j, "type": name}`` with indices into the
+annotation's spans in the order those are read (offset, end, label, id), so a client never
+sees a span id. A save replaces an annotation's spans and so its relations: a save that
+sends no relations keeps the old ones whose two ends are still there (the same offsets and
+label), and deleting a span deletes its links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from annotator import sql
+from annotator.models import GoldRelation, Project, RelationType
+from annotator.relations import DEFAULT_RELATION_TYPES, RelationRule
+
+SpanKey = tuple[int, int, str]
+LinkKey = tuple[SpanKey, SpanKey, str]
+
+_RULES_SQL = "SELECT name, source, target FROM annotator_relationtype WHERE project_id = %s"
+_LINKS_SQL = """
+SELECT s.start, s."end", s.label, t.start, t."end", t.label, r.type FROM annotator_relation r
+JOIN annotator_span s ON s.id = r.source_id JOIN annotator_span t ON t.id = r.target_id
+WHERE r.annotation_id = %s
+"""
+_DELETE_SQL = "DELETE FROM annotator_relation WHERE annotation_id = %s"
+_INSERT_SQL = "INSERT INTO annotator_relation (annotation_id, source_id, target_id, type) VALUES (%s, %s, %s, %s)"
+
+
+def rules_of(project: Project) -> dict[str, RelationRule]:
+    return {name: RelationRule(name, source, target) for name, source, target in sql.rows(_RULES_SQL, [project.pk])}
+
+
+def add_default_relation_types(project: Project) -> None:
+    """BY and AT, for a project whose labels have their ends (the conflict-casualty set)."""
+    labels = set(project.labels.values_list("name", flat=True))
+    RelationType.objects.bulk_create(
+        [
+            RelationType(project=project, order=order, **kind)
+            for order, kind in enumerate(DEFAULT_RELATION_TYPES)
+            if {kind["source"], kind["target"]} <= labels
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def span_key(span: Mapping[str, Any]) -> SpanKey:
+    return (span["start"], span["end"], span["label"])
+
+
+def link_keys(spans: Sequence[Mapping[str, Any]], relations: Iterable[Mapping[str, Any]]) -> list[LinkKey]:
+    """Relations by index as relations by their ends' offsets and labels."""
+    return [(span_key(spans[r["from"]]), span_key(spans[r["to"]]), r["type"]) for r in relations]
+
+
+def stored_links(annotation_id: int) -> list[LinkKey]:
+    return [((a, b, c), (d, e, f), kind) for a, b, c, d, e, f, kind in sql.rows(_LINKS_SQL, [annotation_id])]
+
+
+def delete_links(annotation_id: int) -> None:
+    """Before an annotation's spans are deleted by plain SQL (no cascade there)."""
+    sql.execute(_DELETE_SQL, [annotation_id])
+
+
+def store_links(annotation_id: int, stored_spans: Iterable[Any], links: Iterable[LinkKey]) -> None:
+    """Rows for `links` whose two ends are among `stored_spans` (span rows just written)."""
+    ids = {(s.start, s.end, s.label): s.pk for s in stored_spans}
+    rows = [
+        [annotation_id, ids[source], ids[target], kind]
+        for source, target, kind in dict.fromkeys(links)
+        if source in ids and target in ids
+    ]
+    if rows:
+        sql.execute_many(_INSERT_SQL, rows)
+
+
+def as_indices(spans: Sequence[Any], links: Iterable[LinkKey]) -> list[dict[str, Any]]:
+    """Links by their ends as indices into `spans` (rows or dicts, in the order shown)."""
+    place: dict[SpanKey, int] = {}
+    for index, span in enumerate(spans):
+        key = span_key(span) if isinstance(span, Mapping) else (span.start, span.end, span.label)
+        place.setdefault(key, index)
+    return [
+        {"from": place[source], "to": place[target], "type": kind}
+        for source, target, kind in links
+        if source in place and target in place
+    ]
+
+
+def annotation_relations(annotation: Any) -> list[dict[str, Any]]:
+    """An annotation's relations by index into its spans as `annotation.spans.all()` lists them."""
+    return as_indices(list(annotation.spans.all()), stored_links(annotation.pk))
+
+
+def gold_relations(gold: Any) -> list[dict[str, Any]]:
+    links = [
+        ((r.source.start, r.source.end, r.source.label), (r.target.start, r.target.end, r.target.label), r.type)
+        for r in GoldRelation.objects.filter(gold=gold).select_related("source", "target")
+    ]
+    return as_indices(list(gold.spans.all()), links)
