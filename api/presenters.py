@@ -128,6 +128,8 @@ def document_list_items(
             "preview": d.text[:200],
             "length": len(d.text),
             "created_at": d.created_at,
+            "model_uncertainty": d.model_uncertainty,
+            "deleted_at": d.deleted_at,
         }
         for d in documents
     ]
