@@ -96,7 +96,7 @@ def test_the_owner_filters_pages_deletes_and_restores_in_bulk_and_opens_a_row(se
 def test_an_annotator_sees_only_their_own_documents_and_reopens_a_skipped_one(server, page, mixed, crowded):  # type: ignore[no-untyped-def]
     from annotator.models import Annotation
 
-    first, second, third = crowded
+    first, second, _ = crowded
     log_in(page, server, "alice")
     page.goto(server + "/projects/mixed/documents")
     wait_rows(page, 2)
