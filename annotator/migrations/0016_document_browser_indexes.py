@@ -30,4 +30,12 @@ class Migration(migrations.Migration):
                 name="document_browse_doubt_idx",
             ),
         ),
+        migrations.AddIndex(
+            model_name="document",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", False)),
+                fields=["project", "id"],
+                name="document_deleted_order_idx",
+            ),
+        ),
     ]

@@ -107,6 +107,12 @@ class Document(models.Model):
                 name="document_browse_doubt_idx",
                 condition=models.Q(deleted_at__isnull=True),
             ),
+            # The restore list: the few deleted documents, in id order.
+            models.Index(
+                fields=["project", "id"],
+                name="document_deleted_order_idx",
+                condition=models.Q(deleted_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

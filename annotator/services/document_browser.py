@@ -28,12 +28,15 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import F, FloatField, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, Max, Min, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from annotator.exceptions import AnnotatorError
 from annotator.models import Annotation, Document, Gold, Project
+from annotator.search import fts5_query, search_terms
+from annotator.services import document_queries
 
 ORDERINGS = ("id", "-id", "created", "-created", "uncertainty", "-uncertainty")
 ANNOTATOR_STATUSES = ("draft", "submitted", "skipped", "not_started")
@@ -75,8 +78,10 @@ def browse_filters(
     uncertainty_max: float | None = None,
     created_after: datetime | None = None,
     created_before: datetime | None = None,
+    deleted: bool = False,
 ) -> QuerySet[Document]:
-    """`documents` narrowed by the browser's filters (see the module docstring)."""
+    """`documents` narrowed by the browser's filters (see the module docstring);
+    `deleted`: they are the deleted documents (the restore list)."""
     if annotator_status is not None and annotator_status not in ANNOTATOR_STATUSES:
         raise AnnotatorError(
             f"annotator_status {annotator_status!r}: one of {', '.join(ANNOTATOR_STATUSES)}", field="annotator_status"
@@ -102,11 +107,55 @@ def browse_filters(
         documents = documents.filter(model_uncertainty__gte=uncertainty_min)
     if uncertainty_max is not None:
         documents = documents.filter(model_uncertainty__lte=uncertainty_max)
-    if created_after is not None:
-        documents = documents.filter(created_at__gte=created_after)
-    if created_before is not None:
-        documents = documents.filter(created_at__lt=created_before)
+    if created_after is not None or created_before is not None:
+        documents = _created_between(documents, project, created_after, created_before, deleted=deleted)
     return documents
+
+
+def _created_between(
+    documents: QuerySet[Document], project: Project, after: datetime | None, before: datetime | None, *, deleted: bool
+) -> QuerySet[Document]:
+    """The documents added in [after, before), with the ids of the matching documents
+    bounded too: the smallest and largest id among them (read from the created index) are
+    bounds every match keeps, and they let a page in id order start where the dates begin
+    instead of reading every earlier document."""
+    dated = Document.objects.filter(project=project, deleted_at__isnull=not deleted)
+    if after is not None:
+        documents, dated = documents.filter(created_at__gte=after), dated.filter(created_at__gte=after)
+    if before is not None:
+        documents, dated = documents.filter(created_at__lt=before), dated.filter(created_at__lt=before)
+    bounds = dated.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return documents.none()
+    return documents.filter(pk__gte=bounds["low"], pk__lte=bounds["high"])
+
+
+# A search matching at least this many documents is "common": a page in another order than
+# id is found by walking that order's index and probing the full-text index per document
+# (the matches are dense); a rarer one reads its matches and sorts them.
+COMMON_MATCHES = 2000
+FTS = document_queries.FTS
+# Constants only; the search is a parameter.
+_FTS_COUNT_SQL = f"SELECT COUNT(*) FROM (SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s LIMIT %s)"  # noqa: S608
+_FTS_PROBE_SQL = f"EXISTS (SELECT 1 FROM {FTS} WHERE {FTS} MATCH %s AND {FTS}.rowid = annotator_document.id)"  # noqa: S608
+_FTS_MATCHES_SQL = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"  # noqa: S608
+
+
+def searched(documents: QuerySet[Document], q: str) -> QuerySet[Document]:
+    """`documents` that match the search `q` (annotator.search), for an order other than
+    id (`document_list` searches in id order: the full-text index's own order)."""
+    terms = search_terms(q)
+    if not terms:  # nothing to search for but punctuation: only an id typed exactly
+        return documents.filter(external_id=q)
+    if connection.vendor != "sqlite":
+        return documents.filter(document_queries._matches(terms, q))  # PostgreSQL's planner weighs the GIN index itself
+    query = fts5_query(terms)
+    with connection.cursor() as cursor:
+        cursor.execute(_FTS_COUNT_SQL, [query, COMMON_MATCHES])
+        common = cursor.fetchone()[0] >= COMMON_MATCHES
+    if common:
+        return documents.filter(Q(RawSQL(_FTS_PROBE_SQL, [query], output_field=BooleanField())))
+    return documents.filter(pk__in=RawSQL(_FTS_MATCHES_SQL, [query]))
 
 
 def _key_of(ordering: str) -> tuple[Any, str]:

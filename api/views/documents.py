@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from annotator.models import Project, Role
 from annotator.selectors import annotation_states
 from annotator.services import bulk_documents, deletion, uploads
-from annotator.services.document_browser import browse_filters, keyset_token, ordered
+from annotator.services.document_browser import browse_filters, keyset_token, ordered, searched
 from annotator.services.document_queries import document_list, with_status
 from api import access, presenters
 from api.serializers.deletion import DeletedSerializer
@@ -83,6 +83,9 @@ class DocumentListView(APIView):
             access.require_role(request, project, Role.OWNER)
         all_visible = access.sees_all(role)
         user = access.caller(request)
+        # In id order the list searches in the full-text index's order; in another the
+        # browser searches in that order's (document_browser.searched).
+        search = filters.pop("q", None) if ordering != "id" else None
         documents = document_list(
             project=project,
             user=user,
@@ -92,7 +95,11 @@ class DocumentListView(APIView):
             **filters,
         )
         if browse:
-            documents = browse_filters(documents, project=project, user=user, sees_all=all_visible, **browse)
+            documents = browse_filters(
+                documents, project=project, user=user, sees_all=all_visible, deleted=deleted, **browse
+            )
+        if search is not None:
+            documents = searched(documents, search)
         if ordering != "id":
             documents = ordered(documents, ordering=ordering, keyset=token)
         # Ids first, then the page's rows with their status: the status subqueries run for the
@@ -181,5 +188,5 @@ class DocumentBulkView(APIView):
         user = access.caller(request)
         documents = document_list(project=project, user=user, sees_all=True, deleted=deleted, **filters)
         if browse:
-            documents = browse_filters(documents, project=project, user=user, sees_all=True, **browse)
+            documents = browse_filters(documents, project=project, user=user, sees_all=True, deleted=deleted, **browse)
         return list(documents.order_by().values_list("pk", flat=True))

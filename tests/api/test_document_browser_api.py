@@ -249,3 +249,17 @@ def test_lower_roles_may_not_act_in_bulk(docs, client_for, who, request) -> None
     for action in ("delete", "restore", "requeue"):
         assert bulk(client_for(user), action=action, ids=ids(docs, 0)).status_code == 403
     assert not Document.objects.filter(deleted_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize("common_from", [2000, 1])  # the search read as rare (matches sorted) and as common (probed)
+def test_a_search_in_another_order_finds_the_same_documents_in_that_order(  # type: ignore[no-untyped-def]
+    docs, client_for, owner, monkeypatch, common_from
+) -> None:
+    from annotator.services import document_browser
+
+    monkeypatch.setattr(document_browser, "COMMON_MATCHES", common_from)
+    having = [d for d in Document.objects.filter(pk__in=ids(docs, 0, 1, 2, 3, 4)) if "aleppo" in d.text.lower()]
+    expected = [d.pk for d in sorted(having, key=lambda d: (-(d.model_uncertainty or -1), d.pk))]
+    assert len(expected) >= 2
+    assert listed(client_for(owner), q="aleppo", ordering="-uncertainty") == expected
+    assert listed(client_for(owner), q="aleppo", ordering="-uncertainty", cursor=0) == expected
