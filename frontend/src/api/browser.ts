@@ -38,7 +38,7 @@ export function browse(slug: string, filters: Filters, cursor: string, pageSize 
 
 /** The cursor in a page's `next` link. */
 export function cursorOf(next: string | null): string | null {
-  return next ? new URL(next, location.origin).searchParams.get("cursor") : null;
+  return next ? new URL(next, "http://localhost").searchParams.get("cursor") : null;
 }
 
 export function bulk(
