@@ -64,6 +64,50 @@ WHERE a.status = 'submitted' AND (
 """
 
 
+# The list's query filters that are the browser's (the others are document_list's).
+BROWSE_FILTERS = (
+    "annotator",
+    "annotator_status",
+    "has_gold",
+    "has_disagreement",
+    "uncertainty_min",
+    "uncertainty_max",
+    "created_after",
+    "created_before",
+)
+
+
+def browse_list(
+    *,
+    project: Project,
+    user: User,
+    sees_all: bool,
+    filters: dict[str, Any],
+    ordering: str = "id",
+    keyset: str | None = None,
+    deleted: bool = False,
+) -> QuerySet[Document]:
+    """The documents list: `document_list` with the browser's filters and orders. `filters`
+    are the list's filter parameters, validated; `keyset` the cursor (a document id in id
+    order, a `keyset_token` in the others); `deleted`: the deleted documents instead."""
+    given = dict(filters)
+    browse = {k: given.pop(k) for k in BROWSE_FILTERS if k in given}
+    # In id order the list searches in the full-text index's order; in another, `searched`
+    # searches in that order's.
+    search = given.pop("q", None) if ordering != "id" else None
+    after = _keyset_id(keyset) if ordering == "id" and keyset is not None else None
+    documents = document_queries.document_list(
+        project=project, user=user, sees_all=sees_all, after=after, deleted=deleted, **given
+    )
+    if browse:
+        documents = browse_filters(documents, project=project, user=user, sees_all=sees_all, deleted=deleted, **browse)
+    if search is not None:
+        documents = searched(documents, search)
+    if ordering != "id":
+        documents = ordered(documents, ordering=ordering, keyset=keyset)
+    return documents
+
+
 def browse_filters(
     documents: QuerySet[Document],
     *,

@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 from annotator.models import Project, Role
 from annotator.selectors import annotation_states
 from annotator.services import bulk_documents, deletion, uploads
-from annotator.services.document_browser import browse_filters, keyset_token, ordered, searched
-from annotator.services.document_queries import document_list, with_status
+from annotator.services.document_browser import browse_list, keyset_token
+from annotator.services.document_queries import with_status
 from api import access, presenters
 from api.serializers.deletion import DeletedSerializer
 from api.serializers.documents import (
@@ -32,17 +32,6 @@ from api.serializers.documents import (
     DocumentWithSuggestionsSerializer,
 )
 
-BROWSE_FILTERS = (
-    "annotator",
-    "annotator_status",
-    "has_gold",
-    "has_disagreement",
-    "uncertainty_min",
-    "uncertainty_max",
-    "created_after",
-    "created_before",
-)
-
 
 class DocumentPages(PageNumberPagination):
     page_size = 50
@@ -53,8 +42,10 @@ class DocumentPages(PageNumberPagination):
 class DocumentListView(APIView):
     """The project's documents, 50 a page, filtered by status, assignee and label and
     searched with `q`: numbered pages (`page`, `page_size`, with a count) or keyset pages
-    (`cursor`, which read only the page at any project size). Annotators see only documents
-    assigned to them. POST (owner) adds one document."""
+    (`cursor`, which read only the page at any project size). The document browser's filters
+    (per-annotator status, gold, disagreement, uncertainty, dates), orders (`ordering`) and
+    the deleted documents (`deleted`, owners) too. Annotators see only documents assigned to
+    them. POST (owner) adds one document."""
 
     @extend_schema(
         parameters=[DocumentListQuerySerializer],
@@ -68,40 +59,28 @@ class DocumentListView(APIView):
         filters = {
             k: v for k, v in query.validated_data.items() if k not in ("page", "page_size", "cursor") and v is not None
         }
-        # The document browser's filters and orders (annotator.services.document_browser).
-        browse = {k: filters.pop(k) for k in BROWSE_FILTERS if k in filters}
+        # The document browser's orders and restore list (annotator.services.document_browser).
         ordering, deleted = filters.pop("ordering", "id"), filters.pop("deleted", False)
         token = query.validated_data.get("cursor")
         if token is not None and ordering in ("id", "-id") and not token.isdigit():
             raise ValidationError({"cursor": [f"{token!r}: in id order a cursor is a document id, or 0"]})
-        cursor = int(token) if token is not None and ordering == "id" else None  # `after` in id order
         if token is not None and "page" in query.validated_data:
             raise ValidationError({"page": ["give either page or cursor, not both"]})
         access.check_assignee_filter(request, role, filters.get("assignee"))
-        access.check_assignee_filter(request, role, browse.get("annotator"))
+        access.check_assignee_filter(request, role, filters.get("annotator"))
         if deleted:
             access.require_role(request, project, Role.OWNER)
         all_visible = access.sees_all(role)
         user = access.caller(request)
-        # In id order the list searches in the full-text index's order; in another the
-        # browser searches in that order's (document_browser.searched).
-        search = filters.pop("q", None) if ordering != "id" else None
-        documents = document_list(
+        documents = browse_list(
             project=project,
             user=user,
             sees_all=all_visible,
-            after=cursor if ordering == "id" else None,
+            filters=filters,
+            ordering=ordering,
+            keyset=token,
             deleted=deleted,
-            **filters,
         )
-        if browse:
-            documents = browse_filters(
-                documents, project=project, user=user, sees_all=all_visible, deleted=deleted, **browse
-            )
-        if search is not None:
-            documents = searched(documents, search)
-        if ordering != "id":
-            documents = ordered(documents, ordering=ordering, keyset=token)
         # Ids first, then the page's rows with their status: the status subqueries run for the
         # shown documents only, never for the ones a filter passes over.
         ids = documents.values_list("pk", flat=True)
@@ -184,9 +163,6 @@ class DocumentBulkView(APIView):
             for k, v in query.validated_data.items()
             if k not in ("page", "page_size", "cursor", "ordering", "deleted") and v is not None
         }
-        browse = {k: filters.pop(k) for k in BROWSE_FILTERS if k in filters}
         user = access.caller(request)
-        documents = document_list(project=project, user=user, sees_all=True, deleted=deleted, **filters)
-        if browse:
-            documents = browse_filters(documents, project=project, user=user, sees_all=True, deleted=deleted, **browse)
+        documents = browse_list(project=project, user=user, sees_all=True, filters=filters, deleted=deleted)
         return list(documents.order_by().values_list("pk", flat=True))
