@@ -57,6 +57,7 @@ def seed(documents: int) -> dict:
     """Fill the fully migrated database; returns the owner's token, the slug and figures."""
     from django.contrib.auth.models import User
     from django.core.management import call_command
+    from django.db import transaction
 
     from annotator.models import Role
     from annotator.services.projects import add_member, create_project
@@ -78,7 +79,8 @@ def seed(documents: int) -> dict:
     insert_documents(project.pk, documents, texts, "doc")
     staged = stage_work(project.pk, users["alice"].pk, users["bob"].pk, users["rita"].pk)
     insert_documents(other.pk, 1000, texts, "other")
-    refresh_project(project)
+    with transaction.atomic():  # it locks the rows (PostgreSQL)
+        refresh_project(project)
     return {"token": issue_token(user=users["olivia"])[1], "slug": "bench", **staged}
 
 
