@@ -169,6 +169,8 @@ def document_list_items(
             "length": len(d.text),
             "created_at": d.created_at,
             "unresolved_comments": (unresolved or {}).get(d.pk, 0),
+            "model_uncertainty": d.model_uncertainty,
+            "deleted_at": d.deleted_at,
         }
         for d in documents
     ]

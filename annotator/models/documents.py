@@ -5,7 +5,8 @@ import random
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce
 
 from annotator.models.projects import LiveQuerySet, Project
 from annotator.models.statuses import FINISHES
@@ -97,6 +98,26 @@ class Document(models.Model):
             ),
             models.Index(
                 fields=["project", "queue_key"], name="document_queue_random_idx", condition=models.Q(queue_open=True)
+            ),
+            # The document browser's orders (services.document_browser) over the live
+            # documents: by creation, and by uncertainty with unscored documents as -1.
+            models.Index(
+                fields=["project", "created_at", "id"],
+                name="document_browse_created_idx",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                F("project"),
+                Coalesce(F("model_uncertainty"), Value(-1.0), output_field=models.FloatField()),
+                F("id"),
+                name="document_browse_doubt_idx",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
+            # The restore list: the few deleted documents, in id order.
+            models.Index(
+                fields=["project", "id"],
+                name="document_deleted_order_idx",
+                condition=models.Q(deleted_at__isnull=False),
             ),
         ]
 

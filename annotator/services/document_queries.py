@@ -67,11 +67,14 @@ class StatusFields(TypedDict):
     status: str
 
 
-def documents_with_status(*, project: Project) -> QuerySet[WithAnnotations[Document, StatusFields]]:
-    """The project's live documents, each annotated with `status`, `submitted` and `held`."""
+def documents_with_status(
+    *, project: Project, deleted: bool = False
+) -> QuerySet[WithAnnotations[Document, StatusFields]]:
+    """The project's live documents (or, `deleted`, the deleted ones), each annotated with
+    `status`, `submitted` and `held`."""
     annotations = Annotation.objects.filter(document=OuterRef("pk"))
     return (
-        Document.objects.live()
+        (Document.objects.filter(deleted_at__isnull=False) if deleted else Document.objects.live())
         .filter(project=project)
         .annotate(
             has_gold=Exists(Gold.objects.filter(document=OuterRef("pk"))),
@@ -100,6 +103,7 @@ def document_list(
     label: str | None = None,
     q: str | None = None,
     after: int | None = None,
+    deleted: bool = False,
 ) -> QuerySet[Document]:
     """Documents the caller may list, filtered, in id order, without their status (see
     `with_status` for a page's). Annotators (`sees_all` False) see only documents assigned
@@ -111,8 +115,11 @@ def document_list(
     annotations) is an `id IN (...)` the planner drives from, a search is a full-text index
     match (`document_search_idx` / `annotator_document_fts`, migration 0008), and
     `unassigned`, the one status that is the absence of rows, is a NOT EXISTS per document
-    read in id order until the page is full."""
-    documents = Document.objects.live().filter(project=project)
+    read in id order until the page is full. `deleted`: the deleted documents instead of
+    the live ones (the document browser's restore list)."""
+    documents = (Document.objects.filter(deleted_at__isnull=False) if deleted else Document.objects.live()).filter(
+        project=project
+    )
     annotations = Annotation.objects.all()
     if after is not None:
         documents = documents.filter(pk__gt=after)
@@ -224,9 +231,10 @@ def _matches(terms: list[Term], q: str) -> Q:
     return Q(text__icontains=q) | Q(external_id__icontains=q)
 
 
-def with_status(*, project: Project, ids: Sequence[int]) -> list[Document]:
-    """The documents `ids` (a page of `document_list`) with their `status`, in id order."""
-    return list(documents_with_status(project=project).filter(pk__in=ids).order_by("pk"))
+def with_status(*, project: Project, ids: Sequence[int], deleted: bool = False) -> list[Document]:
+    """The documents `ids` (a page of `document_list`) with their `status`, in the order of `ids`."""
+    found = {d.pk: d for d in documents_with_status(project=project, deleted=deleted).filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def project_progress(*, project: Project, user: User | None = None) -> dict[str, Any]:

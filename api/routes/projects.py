@@ -44,6 +44,7 @@ urlpatterns: list = [
     path("invitations/<int:pk>/accept/", invitations.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("invitations/<int:pk>/decline/", invitations.InvitationDeclineView.as_view(), name="invitation-decline"),
     path("projects/<slug:slug>/documents/", documents.DocumentListView.as_view(), name="document-list"),
+    path("projects/<slug:slug>/documents/bulk/", documents.DocumentBulkView.as_view(), name="document-bulk"),
     path("projects/<slug:slug>/imports/", imports.ImportView.as_view(), name="import-create"),
     path("documents/<int:pk>/", documents.DocumentDetailView.as_view(), name="document-detail"),
 ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from annotator.models import Annotation
+from annotator.services.bulk_documents import BULK_ACTIONS
+from annotator.services.document_browser import ANNOTATOR_STATUSES, ORDERINGS
 from annotator.services.document_queries import DOCUMENT_STATUSES
 from api.serializers.fields import InputSerializer, JSONObjectField, QuerySerializer
 
@@ -38,6 +42,17 @@ class DocumentListItemSerializer(serializers.Serializer):
         help_text="Comment threads on the document not yet resolved, of those the caller sees "
         "(annotators: their own threads)."
     )
+    model_uncertainty = serializers.FloatField(
+        allow_null=True, help_text="The current model's uncertainty here (higher: less sure); null if not scored."
+    )
+    deleted_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the document was deleted (listed with deleted=true only), else null."
+    )
+
+
+def _maybe(help_text: str) -> serializers.BooleanField:
+    # default None: left out means "either" (DRF reads a missing query boolean as false).
+    return serializers.BooleanField(required=False, allow_null=True, default=None, help_text=help_text)
 
 
 class DocumentListQuerySerializer(QuerySerializer):
@@ -61,13 +76,61 @@ class DocumentListQuerySerializer(QuerySerializer):
         help_text="Search: documents whose text or external id has every word of this (case and Latin accents "
         "ignored; the last word may be the start of a word). Quotes, brackets and operators are searched as text.",
     )
-    cursor = serializers.IntegerField(
-        min_value=0,
+    cursor = serializers.RegexField(
+        r"^[0-9]{1,16}$|^[-0-9.eE:+T]{1,40}~[0-9]{1,16}$",
         required=False,
-        help_text="Keyset paging: the documents after this id, and `next` carries the cursor of the page after "
-        "(`count` and `previous` are null). Start with 0. Reads only the page, however large the project; "
-        "without it, pages are numbered (`page`) and counted.",
+        help_text="Keyset paging: the documents after this one, and `next` carries the cursor of the page after "
+        "(`count` and `previous` are null). Start with 0. In id order it is the last document's id; in other "
+        "orders take it from `next`. Reads only the page, however large the project; without it, pages are "
+        "numbered (`page`) and counted.",
     )
+    annotator = serializers.CharField(
+        max_length=150,
+        required=False,
+        help_text="Whose annotation `annotator_status` looks at; alone, documents this user holds any annotation "
+        "of (reviewers and owners; annotators: only themselves).",
+    )
+    annotator_status = serializers.ChoiceField(
+        choices=ANNOTATOR_STATUSES,
+        required=False,
+        help_text="Only documents where `annotator` (annotators: the caller; without `annotator`: anyone) has an "
+        "annotation in this status; not_started: has none.",
+    )
+    has_gold = _maybe("true: only documents with gold; false: only those without.")
+    has_disagreement = _maybe(
+        "true: only documents with two or more submitted annotations whose spans (start, end, label) differ; "
+        "false: the others."
+    )
+    uncertainty_min = serializers.FloatField(
+        required=False, help_text="Only documents the current model scored at least this uncertain."
+    )
+    uncertainty_max = serializers.FloatField(
+        required=False, help_text="Only documents the current model scored at most this uncertain."
+    )
+    created_after = serializers.DateTimeField(
+        required=False, help_text="Only documents added at or after this time (ISO 8601; a date means its midnight)."
+    )
+    created_before = serializers.DateTimeField(
+        required=False, help_text="Only documents added before this time (ISO 8601; a date means its midnight)."
+    )
+    ordering = serializers.ChoiceField(
+        choices=ORDERINGS,
+        required=False,
+        help_text="Sort by id (default), created or uncertainty (unscored documents count as -1); a leading - "
+        "reverses.",
+    )
+    deleted = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: list the deleted documents instead (owners; restorable within the undo window).",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        low, high = attrs.get("uncertainty_min"), attrs.get("uncertainty_max")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"uncertainty_min": ["must not be above uncertainty_max"]})
+        return attrs
+
     page = serializers.IntegerField(min_value=1, required=False, help_text="Page number, from 1 (not with `cursor`).")
     page_size = serializers.IntegerField(
         min_value=1, max_value=500, required=False, help_text="Documents per page (default 50, at most 500)."
@@ -157,3 +220,42 @@ class DocumentPageSerializer(serializers.Serializer):
         allow_null=True, help_text="The previous page's URL, or null on the first (always null with `cursor`)."
     )
     results = DocumentListItemSerializer(many=True, help_text="This page's documents.")
+
+
+class DocumentBulkSerializer(InputSerializer):
+    action = serializers.ChoiceField(
+        choices=BULK_ACTIONS,
+        help_text="delete (restorable within the undo window), restore (deleted documents), or requeue: return to "
+        "the queue, discarding every annotation of the documents (drafts, submissions, skips) so `next/` serves "
+        "them again; refused for documents with gold.",
+    )
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_empty=False,
+        max_length=10_000,
+        help_text="The selected documents' ids (not with `filters`). One that is not a document of the project in "
+        "the state the action needs refuses the whole request.",
+    )
+    filters = JSONObjectField(
+        required=False,
+        help_text="Instead of `ids`: every document matching these list filters (the documents list's query "
+        'parameters, e.g. {"status": "done", "q": "aleppo"}; paging and ordering are ignored). '
+        "For restore, among the deleted documents.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("ids" in attrs) == ("filters" in attrs):
+            raise serializers.ValidationError(
+                {"ids": ["give either ids or filters (all matching documents), one of them"]}
+            )
+        return attrs
+
+
+class DocumentBulkResultSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=BULK_ACTIONS, help_text="The action applied.")
+    documents = serializers.IntegerField(help_text="How many documents it changed (all it was given).")
+    annotations_discarded = serializers.IntegerField(help_text="requeue: how many annotations were discarded; else 0.")
+    undo_until = serializers.DateTimeField(
+        allow_null=True, help_text="delete: until when the documents can be restored; else null."
+    )

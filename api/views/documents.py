@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -11,14 +14,17 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from annotator.models import Role
+from annotator.models import Project, Role
 from annotator.selectors import annotation_states
-from annotator.services import deletion, uploads
+from annotator.services import bulk_documents, deletion, uploads
 from annotator.services.comments import unresolved_counts
-from annotator.services.document_queries import document_list, with_status
+from annotator.services.document_browser import browse_list, keyset_token
+from annotator.services.document_queries import with_status
 from api import access, presenters
 from api.serializers.deletion import DeletedSerializer
 from api.serializers.documents import (
+    DocumentBulkResultSerializer,
+    DocumentBulkSerializer,
     DocumentCreateSerializer,
     DocumentListItemSerializer,
     DocumentListQuerySerializer,
@@ -37,8 +43,10 @@ class DocumentPages(PageNumberPagination):
 class DocumentListView(APIView):
     """The project's documents, 50 a page, filtered by status, assignee and label and
     searched with `q`: numbered pages (`page`, `page_size`, with a count) or keyset pages
-    (`cursor`, which read only the page at any project size). Annotators see only documents
-    assigned to them. POST (owner) adds one document."""
+    (`cursor`, which read only the page at any project size). The document browser's filters
+    (per-annotator status, gold, disagreement, uncertainty, dates), orders (`ordering`) and
+    the deleted documents (`deleted`, owners) too. Annotators see only documents assigned to
+    them. POST (owner) adds one document."""
 
     @extend_schema(
         parameters=[DocumentListQuerySerializer],
@@ -49,34 +57,52 @@ class DocumentListView(APIView):
         project, role = access.project_for(request, slug, Role.ANNOTATOR)
         query = DocumentListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        filters = {k: v for k, v in query.validated_data.items() if k not in ("page", "page_size", "cursor")}
-        cursor = query.validated_data.get("cursor")
-        if cursor is not None and "page" in query.validated_data:
+        filters = {
+            k: v for k, v in query.validated_data.items() if k not in ("page", "page_size", "cursor") and v is not None
+        }
+        # The document browser's orders and restore list (annotator.services.document_browser).
+        ordering, deleted = filters.pop("ordering", "id"), filters.pop("deleted", False)
+        token = query.validated_data.get("cursor")
+        if token is not None and ordering in ("id", "-id") and not token.isdigit():
+            raise ValidationError({"cursor": [f"{token!r}: in id order a cursor is a document id, or 0"]})
+        if token is not None and "page" in query.validated_data:
             raise ValidationError({"page": ["give either page or cursor, not both"]})
         access.check_assignee_filter(request, role, filters.get("assignee"))
+        access.check_assignee_filter(request, role, filters.get("annotator"))
+        if deleted:
+            access.require_role(request, project, Role.OWNER)
         all_visible = access.sees_all(role)
         user = access.caller(request)
-        documents = document_list(project=project, user=user, sees_all=all_visible, after=cursor, **filters)
+        documents = browse_list(
+            project=project,
+            user=user,
+            sees_all=all_visible,
+            filters=filters,
+            ordering=ordering,
+            keyset=token,
+            deleted=deleted,
+        )
         # Ids first, then the page's rows with their status: the status subqueries run for the
         # shown documents only, never for the ones a filter passes over.
         ids = documents.values_list("pk", flat=True)
         pages = DocumentPages()
-        if cursor is None:
+        if token is None:
             page_ids = list(pages.paginate_queryset(ids, request, view=self) or [])
         else:
             size = pages.get_page_size(request) or pages.page_size
             page_ids = list(ids[: size + 1])
             more, page_ids = len(page_ids) > size, page_ids[:size]
-        shown = with_status(project=project, ids=page_ids)
+        shown = with_status(project=project, ids=page_ids, deleted=deleted)
         states = annotation_states(document_ids=page_ids)
         unresolved = unresolved_counts(document_ids=page_ids, user=user, sees_all=all_visible)
         items = DocumentListItemSerializer(
             presenters.document_list_items(shown, states, user=user, all_visible=all_visible, unresolved=unresolved),
             many=True,
         ).data
-        if cursor is None:
+        if token is None:
             return pages.get_paginated_response(items)
-        after = replace_query_param(request.build_absolute_uri(), "cursor", page_ids[-1]) if more else None
+        last = keyset_token(ordering, shown[-1]) if shown else None
+        after = replace_query_param(request.build_absolute_uri(), "cursor", last) if more and last else None
         return Response({"count": None, "next": after, "previous": None, "results": items})
 
     @extend_schema(request=DocumentCreateSerializer, responses={201: DocumentSerializer}, tags=["documents"])
@@ -107,3 +133,39 @@ class DocumentDetailView(APIView):
         document, _ = access.document_for(request, pk, Role.OWNER)
         until = deletion.delete_document(document=document)
         return Response(DeletedSerializer(presenters.deleted_data(document.external_id, until)).data)
+
+
+class DocumentBulkView(APIView):
+    """A bulk action (owner) on the selected documents or on every document matching the
+    list's filters: delete, restore, or return to the queue. All or nothing, in one
+    transaction; the answer says how many documents it changed."""
+
+    @extend_schema(request=DocumentBulkSerializer, responses={200: DocumentBulkResultSerializer}, tags=["documents"])
+    def post(self, request: Request, slug: str) -> Response:
+        project, _ = access.project_for(request, slug, Role.OWNER)
+        given = DocumentBulkSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        action = given.validated_data["action"]
+        with transaction.atomic():  # the matching ids are read in the write's transaction
+            ids = given.validated_data.get("ids")
+            if ids is None:
+                ids = self._matching(request, project, given.validated_data["filters"], deleted=action == "restore")
+            result = bulk_documents.bulk_documents(project=project, action=action, ids=ids)
+        return Response(DocumentBulkResultSerializer(result).data)
+
+    def _matching(self, request: Request, project: Project, given: dict[str, Any], *, deleted: bool) -> list[int]:
+        """The ids of the project's documents matching the list filters `given` (as query
+        parameters: a 400 names a bad one under `filters`)."""
+        query = DocumentListQuerySerializer(
+            data={k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in given.items()}
+        )
+        if not query.is_valid():
+            raise ValidationError({"filters": query.errors})
+        filters = {
+            k: v
+            for k, v in query.validated_data.items()
+            if k not in ("page", "page_size", "cursor", "ordering", "deleted") and v is not None
+        }
+        user = access.caller(request)
+        documents = browse_list(project=project, user=user, sees_all=True, filters=filters, deleted=deleted)
+        return list(documents.order_by().values_list("pk", flat=True))

@@ -16,6 +16,7 @@ export const router = createRouter({
     { path: "/projects/:slug", component: () => import("./pages/ProjectPage.vue"), props: true, meta: { title: "Overview" } },
     { path: "/projects/:slug/settings", component: () => import("./pages/SettingsPage.vue"), props: true, meta: { title: "Settings" } },
     { path: "/projects/:slug/annotate/:docId?", component: () => import("./pages/AnnotatePage.vue"), props: true, meta: { title: "Annotate" } },
+    { path: "/projects/:slug/documents", component: () => import("./pages/DocumentsPage.vue"), props: true, meta: { title: "Documents" } },
     { path: "/projects/:slug/review", component: () => import("./pages/ReviewListPage.vue"), props: true, meta: { title: "Review" } },
     { path: "/projects/:slug/review/:docId", component: () => import("./pages/ReviewPage.vue"), props: true, meta: { title: "Review" } },
     { path: "/projects/:slug/models", component: () => import("./pages/ModelsPage.vue"), props: true, meta: { title: "Models" } },
