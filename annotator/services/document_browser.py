@@ -12,8 +12,8 @@ Filters (each optional, all combined with AND):
   inclusive (documents the model has not scored have none, so any bound leaves them out);
 - `created_after` / `created_before`: when the document was added (after inclusive,
   before exclusive).
-HOOK(comments): a `commented` filter belongs here once the Comment model lands (branch
-`comments`): `pk IN (comments of the project, unresolved)`, like `has_gold`.
+- `commented`: the document has (true) or lacks (false) a comment thread the caller may
+  see (annotators: their own threads); `open_comments`: the same for unresolved threads.
 
 Orders: `id` (the default, with `document_list`'s own keyset `after`), `-id`, `created`,
 `-created`, `uncertainty`, `-uncertainty`. Unscored documents sort as uncertainty -1: last
@@ -34,7 +34,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from annotator.exceptions import AnnotatorError
-from annotator.models import Annotation, Document, Gold, Project
+from annotator.models import Annotation, Comment, Document, Gold, Project
 from annotator.search import fts5_query, search_terms
 from annotator.services import document_queries
 
@@ -70,6 +70,8 @@ BROWSE_FILTERS = (
     "annotator_status",
     "has_gold",
     "has_disagreement",
+    "commented",
+    "open_comments",
     "uncertainty_min",
     "uncertainty_max",
     "created_after",
@@ -118,6 +120,8 @@ def browse_filters(
     annotator_status: str | None = None,
     has_gold: bool | None = None,
     has_disagreement: bool | None = None,
+    commented: bool | None = None,
+    open_comments: bool | None = None,
     uncertainty_min: float | None = None,
     uncertainty_max: float | None = None,
     created_after: datetime | None = None,
@@ -147,6 +151,15 @@ def browse_filters(
     if has_disagreement is not None:
         disagreeing = Q(pk__in=RawSQL(_DISAGREEING_SQL, [project.pk]))
         documents = documents.filter(disagreeing if has_disagreement else ~disagreeing)
+    for wanted, only_open in ((commented, False), (open_comments, True)):
+        if wanted is not None:
+            threads = Comment.objects.filter(document__project=project, parent__isnull=True)
+            if not sees_all:
+                threads = threads.filter(annotator=user)
+            if only_open:
+                threads = threads.filter(resolved_at__isnull=True)
+            has = Q(pk__in=threads.values("document_id"))
+            documents = documents.filter(has if wanted else ~has)
     if uncertainty_min is not None:
         documents = documents.filter(model_uncertainty__gte=uncertainty_min)
     if uncertainty_max is not None:

@@ -101,6 +101,10 @@ class DocumentListQuerySerializer(QuerySerializer):
         "true: only documents with two or more submitted annotations whose spans (start, end, label) differ; "
         "false: the others."
     )
+    commented = _maybe(
+        "true: only documents with a comment thread you can see (annotators: their own); false: the others."
+    )
+    open_comments = _maybe("true: only documents with an unresolved comment thread you can see; false: the others.")
     uncertainty_min = serializers.FloatField(
         required=False, help_text="Only documents the current model scored at least this uncertain."
     )

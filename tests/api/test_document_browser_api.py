@@ -263,3 +263,20 @@ def test_a_search_in_another_order_finds_the_same_documents_in_that_order(  # ty
     assert len(expected) >= 2
     assert listed(client_for(owner), q="aleppo", ordering="-uncertainty") == expected
     assert listed(client_for(owner), q="aleppo", ordering="-uncertainty", cursor=0) == expected
+
+
+def test_the_commented_filters_see_only_the_threads_the_caller_may_see(  # type: ignore[no-untyped-def]
+    docs, client_for, owner, reviewer, alice, bob
+):
+    from annotator.services.comments import add_comment, set_resolved
+
+    add_comment(document=docs[0], user=alice, sees_all=False, body="Is «Aleppo» the place? 👨‍👩‍👧")
+    resolved = add_comment(document=docs[1], user=reviewer, sees_all=True, body="Checked.", annotator="bob")
+    set_resolved(thread=resolved, user=reviewer, resolved=True)
+    assert listed(client_for(owner), commented="true") == ids(docs, 0, 1)
+    assert listed(client_for(owner), open_comments="true") == ids(docs, 0)
+    assert listed(client_for(owner), commented="false") == ids(docs, 2, 3, 4)
+    # Blind annotation: alice's filter counts her own thread only, not the one to bob.
+    assert listed(client_for(alice), commented="true") == ids(docs, 0)
+    assert listed(client_for(bob), commented="true") == ids(docs, 1)
+    assert listed(client_for(bob), open_comments="true") == []
