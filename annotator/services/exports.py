@@ -22,7 +22,18 @@ from django.utils.dateparse import parse_date, parse_datetime
 from annotator.exceptions import AnnotatorError
 from annotator.formats import Record
 from annotator.formats.registry import export_format
-from annotator.models import Annotation, Document, Gold, GoldSpan, ModelVersion, Project, Span, Suggestion
+from annotator.models import (
+    Annotation,
+    Document,
+    Gold,
+    GoldRelation,
+    GoldSpan,
+    ModelVersion,
+    Project,
+    Relation,
+    Span,
+    Suggestion,
+)
 from annotator.services.comments import export_threads
 
 SOURCES = ("gold", "all", "model", "annotator:<username>", "documents")
@@ -188,6 +199,37 @@ def _spans_by(
     return grouped
 
 
+def _relations_by(
+    relations: QuerySet[Any], parent: str, ids: list[Any], spans: dict[Any, list[dict[str, Any]]]
+) -> dict[Any, list[dict[str, Any]]]:
+    """The relations of a page of parents by index into their spans (as `_spans_by` lists
+    them); a parent without relations has no entry, so its record is written as before."""
+    rows = (
+        relations.filter(**{f"{parent}__in": ids})
+        .order_by(parent, "id")
+        .values_list(
+            parent,
+            "source__start",
+            "source__end",
+            "source__label",
+            "target__start",
+            "target__end",
+            "target__label",
+            "type",
+        )
+    )
+    grouped: dict[Any, list[dict[str, Any]]] = {}
+    places: dict[Any, dict[tuple[int, int, str], int]] = {}
+    for owner, *ends, kind in rows:
+        if owner not in places:
+            places[owner] = {(s["start"], s["end"], s["label"]): i for i, s in enumerate(spans.get(owner, []))}
+        place = places[owner]
+        source, target = place.get(tuple(ends[:3])), place.get(tuple(ends[3:]))
+        if source is not None and target is not None:
+            grouped.setdefault(owner, []).append({"from": source, "to": target, "type": kind})
+    return grouped
+
+
 def _with_comments(records: Iterator[Record], project: Project) -> Iterator[Record]:
     """The records with their documents' comment threads (`Record.comments`), read a page of
     `_CHUNK` documents at a time. An annotator's record carries that annotator's threads
@@ -251,8 +293,16 @@ def _unlimited_records(
                 .values_list("id", "document__external_id", "document__text", "document__meta")
             )
             spans = _spans_by(GoldSpan.objects.all(), "gold_id", [row[0] for row in rows])
+            relations = _relations_by(GoldRelation.objects.all(), "gold_id", [row[0] for row in rows], spans)
             for gold_id, external_id, text, meta in rows:
-                yield Record(text=text, id=external_id, meta=meta, spans=spans.get(gold_id, []), annotator="gold")
+                yield Record(
+                    text=text,
+                    id=external_id,
+                    meta=meta,
+                    spans=spans.get(gold_id, []),
+                    annotator="gold",
+                    relations=relations.get(gold_id),
+                )
     elif source == "all" or source.startswith("annotator:"):
         annotations = Annotation.objects.filter(status__in=statuses)
         if source != "all":
@@ -265,9 +315,15 @@ def _unlimited_records(
                 .values_list("id", "annotator__username", "document__external_id", "document__text", "document__meta")
             )
             spans = _spans_by(Span.objects.all(), "annotation_id", [row[0] for row in rows])
+            relations = _relations_by(Relation.objects.all(), "annotation_id", [row[0] for row in rows], spans)
             for annotation_id, username, external_id, text, meta in rows:
                 yield Record(
-                    text=text, id=external_id, meta=meta, spans=spans.get(annotation_id, []), annotator=username
+                    text=text,
+                    id=external_id,
+                    meta=meta,
+                    spans=spans.get(annotation_id, []),
+                    annotator=username,
+                    relations=relations.get(annotation_id),
                 )
     elif source == "model":
         current = ModelVersion.objects.current_for(project)

@@ -39,10 +39,22 @@ from django.utils import timezone
 from annotator import sql
 from annotator.exceptions import AnnotatorError, FormatError
 from annotator.formats import Record
-from annotator.formats.jsonl import relation_object
-from annotator.models import Annotation, Document, Gold, GoldSpan, Membership, Project, Role, Span
+from annotator.models import (
+    Annotation,
+    Document,
+    Gold,
+    GoldRelation,
+    GoldSpan,
+    Membership,
+    Project,
+    Relation,
+    Role,
+    Span,
+)
 from annotator.models.documents import content_hash, random_queue_key
+from annotator.relations import relation_problems
 from annotator.services import control, queue
+from annotator.services import relations as relation_store
 from annotator.services.comments import import_threads
 from annotator.services.data_version import bump_data_version
 from annotator.services.users import RESERVED_NAMES, get_or_create_annotator
@@ -144,6 +156,7 @@ class _Run:
     started: Any  # an aware datetime: submitted_at of the annotations this import writes
     report: ImportReport
     users: dict[str, User] = field(default_factory=dict)
+    relation_rules: dict[str, Any] = field(default_factory=dict)
     opened: int = 0  # how far the batches' recounts moved the project's open count
     annotated: bool = False  # annotations or gold stored: what the agreement report reads
 
@@ -187,6 +200,7 @@ def import_documents(
         run = _Run(
             project=project,
             labels=project.label_schemas(),
+            relation_rules=relation_store.rules_of(project),
             as_annotator=as_annotator,
             as_gold=as_gold,
             create_annotators=create_annotators,
@@ -229,6 +243,10 @@ def _import_batch(run: _Run, records: list[Record]) -> None:
         spans = record.spans or []
         if spans:  # nothing to check otherwise (and most lines of a large import have none)
             check_spans(record.text, spans, run.labels, line=record.line)
+        if record.relations:
+            problems = relation_problems(spans, record.relations, run.relation_rules)
+            if problems:
+                raise FormatError("; ".join(problems[:3]), line=record.line)
         lines.append(_Line(record, target, spans, content_hash(record.text)))
     if not run.create_annotators:
         _check_members(run.project, lines)
@@ -364,7 +382,7 @@ def _insert_documents(project: Project, lines: list[_Line], now: Any) -> None:
         assert line.document is not None
         row = template.copy()
         row[id_at], row[text_at], row[hash_at] = line.document.external_id, line.record.text, line.digest
-        row[meta_at] = sql.to_db_json(_meta_with_relations(line.record))
+        row[meta_at] = sql.to_db_json(line.record.meta)
         row[key_at] = random_queue_key()  # a default drawn per row, not once for the batch
         row[control_at] = control.is_control(line.document.external_id, project.control_share)
         rows.append(row)
@@ -457,6 +475,7 @@ def _store_user_annotations(user: Any, lines: list[_Line], now: Any) -> None:
         ),
         span_model=Span,
         parent_field="annotation",
+        relation_model=Relation,
     )
 
 
@@ -479,6 +498,7 @@ def _store_gold(lines: list[_Line], now: Any) -> None:
         new=lambda document_id: Gold(document_id=document_id, origin="imported"),
         span_model=GoldSpan,
         parent_field="gold",
+        relation_model=GoldRelation,
     )
     # An imported gold was adjudicated from nothing here: it cites no annotations (and so is
     # never stale for an edit of one).
@@ -500,6 +520,7 @@ def _store_with_spans(
     new: Callable[[int], Any],
     span_model: type[Any],
     parent_field: str,
+    relation_model: type[Any],
 ) -> None:
     """Each line's spans replace those of its document's `model` row (the user's annotation,
     `owned_by` that user, or the gold): rows already there are refreshed (a new version)
@@ -528,12 +549,26 @@ def _store_with_spans(
     model.objects.bulk_create(created, batch_size=500)
     for row in created:
         rows[row.document_id] = row
-    spans = [
-        span_model(**{parent_field: rows[pk]}, **_span_fields(span))
+    made = {
+        pk: [span_model(**{parent_field: rows[pk]}, **_span_fields(span)) for span in line.spans]
         for pk, line in line_of.items()
-        for span in line.spans
-    ]
-    span_model.objects.bulk_create(spans, batch_size=1000)
+    }
+    # Span rows get their ids from the insert (RETURNING), which the relations point at;
+    # deleting the old spans above took their relations with them.
+    span_model.objects.bulk_create([span for spans in made.values() for span in spans], batch_size=1000)
+    relation_model.objects.bulk_create(
+        [
+            relation_model(
+                **{parent_field: rows[pk]},
+                source=made[pk][relation["from"]],
+                target=made[pk][relation["to"]],
+                type=relation["type"],
+            )
+            for pk, line in line_of.items()
+            for relation in line.record.relations or []
+        ],
+        batch_size=1000,
+    )
 
 
 def _doc(line: _Line) -> _Doc:
@@ -543,12 +578,3 @@ def _doc(line: _Line) -> _Doc:
 
 def _span_fields(span: dict[str, Any]) -> dict[str, Any]:
     return {"start": span["start"], "end": span["end"], "label": span["label"], "attrs": span.get("attrs") or {}}
-
-
-def _meta_with_relations(record: Record) -> dict[str, Any]:
-    """Until relations are stored (#21), a line's relations stay in the document's meta as
-    the file gave them (by span index), as they did before the reader knew them: kept and
-    exported, not lost."""
-    if not record.relations:
-        return record.meta
-    return {**record.meta, "relations": [relation_object(relation) for relation in record.relations]}

@@ -7,6 +7,7 @@ import pytest
 
 from annotator.exceptions import AnnotatorError, FormatError, InvalidSpans
 from annotator.formats import Record
+from annotator.formats.jsonl import read_jsonl
 from annotator.formats.registry import read_path
 from annotator.models import Annotation, Document, Gold, GoldSpan, Span
 from annotator.services.imports import import_documents
@@ -137,10 +138,34 @@ def test_an_import_over_the_row_limit_stores_nothing(project, settings) -> None:
     assert counts() == before
 
 
-def test_relations_of_a_file_are_kept_in_the_documents_meta_until_they_are_stored(project) -> None:  # type: ignore[no-untyped-def]
-    # Issue #21 stores relations; until then they travel in meta, by span index, not lost.
+def test_the_relation_gold_imports_and_exports_with_the_same_relations(project) -> None:  # type: ignore[no-untyped-def]
+    from annotator.models import GoldRelation
+    from annotator.services.exports import export_records
+
     path = FIXTURES / "gold" / "relations" / "dev.jsonl"
     import_documents(project=project, records=read_path(path), as_gold=True)
-    first = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
-    stored = Document.objects.get(project=project, external_id=first["id"]).meta["relations"]
-    assert stored == [{"from_id": r["from_id"], "to_id": r["to_id"], "type": r["type"]} for r in first["relations"]]
+    assert GoldRelation.objects.count() == 305
+    given = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        spans = record["spans"]
+        given[record["id"]] = sorted(
+            (spans[r["from_id"]]["start"], spans[r["to_id"]]["start"], r["type"]) for r in record["relations"]
+        )
+    exported = {}
+    for record in export_records(project=project, source="gold"):
+        if record.id in given:
+            spans = record.spans or []
+            exported[record.id] = sorted(
+                (spans[r["from"]]["start"], spans[r["to"]]["start"], r["type"]) for r in record.relations or []
+            )
+    assert exported == given
+
+
+def test_a_relation_that_breaks_the_projects_types_names_its_line_and_stores_nothing(project) -> None:  # type: ignore[no-untyped-def]
+    line = json.loads((FIXTURES / "gold" / "relations" / "dev.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    line["relations"][0]["type"] = "NEAR"
+    with pytest.raises(FormatError) as caught:
+        import_documents(project=project, records=read_jsonl([json.dumps(line)]), as_gold=True)
+    assert caught.value.line == 1 and "type 'NEAR' is not a relation type of this project" in str(caught.value)
+    assert not Gold.objects.exists()
