@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from annotator.models import Role
 from annotator.selectors import annotation_states
 from annotator.services import deletion, uploads
-from annotator.services.document_queries import document_list, with_status
+from annotator.services.document_queries import count_up_to, document_list, with_status
 from api import access, presenters
 from api.serializers.deletion import DeletedSerializer
 from api.serializers.documents import (
@@ -26,18 +29,45 @@ from api.serializers.documents import (
     DocumentWithSuggestionsSerializer,
 )
 
+PAGE_SIZE = 50
 
-class DocumentPages(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
+
+def numbered_page(ids: QuerySet[Any], request: Request, *, size: int, number: int) -> tuple[list[int], dict[str, Any]]:
+    """Page `number` of `ids` and its links and count. The page is read as `size + 1` rows
+    at its offset (the extra row says whether a next page exists), so it never needs the
+    total; the count stops at DOCUMENT_COUNT_LIMIT (`count_capped` then says there are
+    more), and is not run when the page itself shows the total (the last page) or that it
+    is past the limit. A deep page still skips its offset's rows: walking a large list is
+    `cursor`'s job."""
+    offset = (number - 1) * size
+    rows = list(ids[offset : offset + size + 1])
+    more, page_ids = len(rows) > size, rows[:size]
+    if number > 1 and not page_ids:
+        raise NotFound("Invalid page.")
+    limit, seen = settings.DOCUMENT_COUNT_LIMIT, offset + len(page_ids)
+    if not more:
+        count, capped = seen, False  # the last page: the total is in hand
+    elif seen >= limit:
+        count, capped = limit, True  # more after this page, which already reaches the limit
+    else:
+        count, capped = count_up_to(ids, limit=limit)
+    url = request.build_absolute_uri()
+    previous = None
+    if number > 1:
+        previous = replace_query_param(url, "page", number - 1) if number > 2 else remove_query_param(url, "page")
+    return page_ids, {
+        "count": count,
+        "count_capped": capped,
+        "next": replace_query_param(url, "page", number + 1) if more else None,
+        "previous": previous,
+    }
 
 
 class DocumentListView(APIView):
     """The project's documents, 50 a page, filtered by status, assignee and label and
-    searched with `q`: numbered pages (`page`, `page_size`, with a count) or keyset pages
-    (`cursor`, which read only the page at any project size). Annotators see only documents
-    assigned to them. POST (owner) adds one document."""
+    searched with `q`: numbered pages (`page`, `page_size`, with a count that stops at
+    DOCUMENT_COUNT_LIMIT) or keyset pages (`cursor`, which read only the page at any project
+    size). Annotators see only documents assigned to them. POST (owner) adds one document."""
 
     @extend_schema(
         parameters=[DocumentListQuerySerializer],
@@ -59,22 +89,20 @@ class DocumentListView(APIView):
         # Ids first, then the page's rows with their status: the status subqueries run for the
         # shown documents only, never for the ones a filter passes over.
         ids = documents.values_list("pk", flat=True)
-        pages = DocumentPages()
+        size = query.validated_data.get("page_size", PAGE_SIZE)
         if cursor is None:
-            page_ids = list(pages.paginate_queryset(ids, request, view=self) or [])
+            page_ids, links = numbered_page(ids, request, size=size, number=query.validated_data.get("page", 1))
         else:
-            size = pages.get_page_size(request) or pages.page_size
             page_ids = list(ids[: size + 1])
             more, page_ids = len(page_ids) > size, page_ids[:size]
+            after = replace_query_param(request.build_absolute_uri(), "cursor", page_ids[-1]) if more else None
+            links = {"count": None, "count_capped": False, "next": after, "previous": None}
         shown = with_status(project=project, ids=page_ids)
         states = annotation_states(document_ids=page_ids)
         items = DocumentListItemSerializer(
             presenters.document_list_items(shown, states, user=user, all_visible=all_visible), many=True
         ).data
-        if cursor is None:
-            return pages.get_paginated_response(items)
-        after = replace_query_param(request.build_absolute_uri(), "cursor", page_ids[-1]) if more else None
-        return Response({"count": None, "next": after, "previous": None, "results": items})
+        return Response({**links, "results": items})
 
     @extend_schema(request=DocumentCreateSerializer, responses={201: DocumentSerializer}, tags=["documents"])
     def post(self, request: Request, slug: str) -> Response:
