@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from rest_framework.views import APIView
 from annotator.models import Role
 from annotator.selectors import annotation_states
 from annotator.services import deletion, uploads
-from annotator.services.document_queries import count_up_to, document_list, with_status
+from annotator.services.document_queries import document_count, document_list, with_status
 from api import access, presenters
 from api.serializers.deletion import DeletedSerializer
 from api.serializers.documents import (
@@ -32,11 +34,13 @@ from api.serializers.documents import (
 PAGE_SIZE = 50
 
 
-def numbered_page(ids: QuerySet[Any], request: Request, *, size: int, number: int) -> tuple[list[int], dict[str, Any]]:
+def numbered_page(
+    ids: QuerySet[Any], request: Request, *, size: int, number: int, counter: Callable[[], tuple[int, bool]]
+) -> tuple[list[int], dict[str, Any]]:
     """Page `number` of `ids` and its links and count. The page is read as `size + 1` rows
     at its offset (the extra row says whether a next page exists), so it never needs the
-    total; the count stops at DOCUMENT_COUNT_LIMIT (`count_capped` then says there are
-    more), and is not run when the page itself shows the total (the last page) or that it
+    total; `counter()` counts up to DOCUMENT_COUNT_LIMIT (`count_capped` then says there are
+    more), and is not called when the page itself shows the total (the last page) or that it
     is past the limit. A deep page still skips its offset's rows: walking a large list is
     `cursor`'s job."""
     offset = (number - 1) * size
@@ -50,7 +54,7 @@ def numbered_page(ids: QuerySet[Any], request: Request, *, size: int, number: in
     elif seen >= limit:
         count, capped = limit, True  # more after this page, which already reaches the limit
     else:
-        count, capped = count_up_to(ids, limit=limit)
+        count, capped = counter()
     url = request.build_absolute_uri()
     previous = None
     if number > 1:
@@ -91,7 +95,17 @@ class DocumentListView(APIView):
         ids = documents.values_list("pk", flat=True)
         size = query.validated_data.get("page_size", PAGE_SIZE)
         if cursor is None:
-            page_ids, links = numbered_page(ids, request, size=size, number=query.validated_data.get("page", 1))
+            count = functools.partial(
+                document_count,
+                project=project,
+                user=user,
+                sees_all=all_visible,
+                limit=settings.DOCUMENT_COUNT_LIMIT,
+                **filters,
+            )
+            page_ids, links = numbered_page(
+                ids, request, size=size, number=query.validated_data.get("page", 1), counter=count
+            )
         else:
             page_ids = list(ids[: size + 1])
             more, page_ids = len(page_ids) > size, page_ids[:size]
