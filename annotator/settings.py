@@ -186,6 +186,10 @@ CACHES = {
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "login-limits"},
 }
 
+# The document list's numbered pages count matches up to this many and then say "more"
+# (`count_capped`): an exact count of a million rows is seconds, a page is milliseconds.
+DOCUMENT_COUNT_LIMIT = env_int("DOCUMENT_COUNT_LIMIT", 10_000)
+
 # --- Logins (annotator/services/login_limits.py; docs/operations.md) -------------------------
 # Failed logins allowed per client address and per user name in each window; then every
 # attempt, even with the right password, gets 429 until the window ends.

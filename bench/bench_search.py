@@ -40,6 +40,7 @@ from bench.common import CORPUS, fresh_django, machine
 ARABIC = " قالت مصادر محلية إن الغارات على حلب أوقعت قتلى"
 FRENCH = " L'armée a frappé Alep, selon un communiqué publié à Genève"
 BATCH = 10_000
+DOCUMENT_STATUSES = ("unassigned", "in_progress", "done", "gold")
 
 
 def leads() -> list[str]:
@@ -232,6 +233,14 @@ def run(base_url: str, token: str, project_slug: str, *, documents: int, first_i
         'q=rare4242 AND ("x" -': "?q=" + urllib.parse.quote('rare4242 AND ("x" -') + "&cursor=0",
         "q=bucket7 & status=done": "?q=bucket7&status=done&cursor=0",
         "q=the, numbered page 1 (with count)": "?q=the&page=1",
+        # The numbered path (what the review page asks) with each filter: its count stops at
+        # DOCUMENT_COUNT_LIMIT (count_capped), so these read about as much as a keyset page.
+        "q=bucket7, numbered page 1": "?q=bucket7&page=1",
+        "q=حلب, numbered page 1": "?q=" + urllib.parse.quote("حلب") + "&page=1",
+        "q=zzqx, numbered page 1": "?q=zzqx&page=1",
+        **{f"status={s}, numbered page 1": f"?status={s}&page=1" for s in DOCUMENT_STATUSES},
+        "assignee=alice, numbered page 1": "?assignee=alice&page=1",
+        "q=bucket7 & status=done, numbered page 1": "?q=bucket7&status=done&page=1",
     }
     figures: dict = {}
     for name, query in named.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -55,11 +56,20 @@ def enqueue(job: Job, *args: Any, **options: Any) -> None:
     transaction.on_commit(send)
 
 
+# Celery's autodiscovery returns at once, having found nothing, in a thread that asks while
+# another thread of the process is discovering (celery.loaders.base._RACE_PROTECTION): two
+# gunicorn threads serving their first `next/` after a model became current got
+# NotRegistered (500) in the two-node benchmark. One discovery at a time, the others wait.
+_DISCOVERY = threading.Lock()
+
+
 def _task(name: str) -> Any:
     """The registered task `name`. A process that is not a worker has not imported the task
     modules yet: autodiscovery runs then, as it does when a worker starts."""
     if name not in app.tasks:
-        app.loader.import_default_modules()
+        with _DISCOVERY:
+            if name not in app.tasks:
+                app.loader.import_default_modules()
     return app.tasks[name]
 
 

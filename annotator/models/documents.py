@@ -39,7 +39,9 @@ class DocumentQuerySet(LiveQuerySet["Document"]):
 
 
 class Document(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    # No index of its own: every index of the table starts with the project (the unique
+    # external id first), and one more index to keep costs an import ~5% of its time.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents", db_index=False)
     external_id = models.CharField(max_length=200, help_text="The id the document came with (unique per project).")
     text = models.TextField()
     meta = models.JSONField(default=dict, blank=True)

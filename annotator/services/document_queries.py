@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import User
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -229,6 +229,67 @@ def _matches(terms: list[Term], q: str) -> Q:
             )
         )
     return Q(text__icontains=q) | Q(external_id__icontains=q)
+
+
+def document_count(
+    *,
+    project: Project,
+    user: User,
+    sees_all: bool,
+    limit: int,
+    status: str | None = None,
+    assignee: str | None = None,
+    label: str | None = None,
+    q: str | None = None,
+) -> tuple[int, bool]:
+    """How many documents `document_list` would list with these filters, counted no
+    further than `limit` (see `count_up_to`)."""
+    if connection.vendor == "postgresql" and q and sees_all and not (status or assignee or label):
+        terms = search_terms(q)
+        if terms:
+            return _search_count_on_postgres(project, tsquery(terms), limit)
+    ids = document_list(
+        project=project, user=user, sees_all=sees_all, status=status, assignee=assignee, label=label, q=q
+    )
+    return count_up_to(ids.values_list("pk", flat=True), limit=limit)
+
+
+# A search's matches counted from the GIN index: the project and the deletion mark
+# are written so no other index can serve them (`+ 0`, `IS TRUE`) and only bitmap scans are
+# allowed, with memory enough for an exact bitmap of a million documents (a lossy one
+# re-parses every text of its pages). Constants only; the query and ids are parameters.
+_SEARCH_COUNT_SQL = (
+    f"SELECT count(*) FROM (SELECT 1 FROM annotator_document WHERE {POSTGRES_SEARCH_EXPRESSION} "  # noqa: S608
+    "@@ to_tsquery('annotator_search', %s) AND project_id + 0 = %s AND (deleted_at IS NULL) IS TRUE "
+    "LIMIT %s) found"
+)
+
+
+def _search_count_on_postgres(project: Project, query: str, limit: int) -> tuple[int, bool]:
+    """`count_up_to` for a search alone on PostgreSQL, from the index whatever the word.
+    The list's own query walks the documents in id order for a common word, re-parsing
+    each text (2.7 s to count 10,000 at 100,000 documents, 0.1-0.4 s from the index), and
+    sorts a rare one's matches, which a count does not need."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        cursor.execute(_SEARCH_COUNT_SQL, [query, project.pk, limit + 1])
+        found = cursor.fetchone()[0]
+    return (limit, True) if found > limit else (found, False)
+
+
+def count_up_to(ids: QuerySet[Any], *, limit: int) -> tuple[int, bool]:
+    """How many rows `ids` (a `document_list` query) has, reading no further than `limit`
+    of them: `(n, False)` when that is all, `(limit, True)` when there are more.
+
+    A count of every match is what made numbered pages slow: a word in most of a million
+    documents, or `unassigned` in a fresh project, is a million rows to count, and a bare
+    COUNT(*) over the FTS join lost the join's order, so SQLite probed the FTS table once per
+    document (1.2-6 s at 100,000 documents, even for a word found nowhere). Counting a slice
+    keeps the query's ORDER BY, so the count is read the way a page is."""
+    found = ids[: limit + 1].count()
+    return (limit, True) if found > limit else (found, False)
 
 
 def with_status(*, project: Project, ids: Sequence[int], deleted: bool = False) -> list[Document]:

@@ -217,7 +217,13 @@ class DocumentPageSerializer(serializers.Serializer):
     """One page of the document list."""
 
     count = serializers.IntegerField(
-        allow_null=True, help_text="Documents that match, over all pages (null with `cursor`: not counted)."
+        allow_null=True,
+        help_text="Documents that match, over all pages, counted up to a limit (10,000 unless the server sets "
+        "DOCUMENT_COUNT_LIMIT): with `count_capped` true there are more than this. Null with `cursor`: not counted.",
+    )
+    count_capped = serializers.BooleanField(
+        help_text="True when the matches were counted only up to the limit and there are more than `count`; "
+        "`next` still leads on to every page (false with `cursor`)."
     )
     next = serializers.URLField(allow_null=True, help_text="The next page's URL, or null on the last page.")
     previous = serializers.URLField(

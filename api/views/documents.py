@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from annotator.models import Project, Role
@@ -19,7 +22,7 @@ from annotator.selectors import annotation_states
 from annotator.services import bulk_documents, deletion, uploads
 from annotator.services.comments import unresolved_counts
 from annotator.services.document_browser import browse_list, keyset_token
-from annotator.services.document_queries import with_status
+from annotator.services.document_queries import count_up_to, document_count, with_status
 from api import access, presenters
 from api.serializers.deletion import DeletedSerializer
 from api.serializers.documents import (
@@ -33,20 +36,52 @@ from api.serializers.documents import (
     DocumentWithSuggestionsSerializer,
 )
 
+PAGE_SIZE = 50
+# The filters document_count knows; the browser's others are counted on the list's own query.
+_LIST_FILTERS = frozenset({"status", "assignee", "label", "q"})
 
-class DocumentPages(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
+
+def numbered_page(
+    ids: QuerySet[Any], request: Request, *, size: int, number: int, counter: Callable[[], tuple[int, bool]]
+) -> tuple[list[int], dict[str, Any]]:
+    """Page `number` of `ids` and its links and count. The page is read as `size + 1` rows
+    at its offset (the extra row says whether a next page exists), so it never needs the
+    total; `counter()` counts up to DOCUMENT_COUNT_LIMIT (`count_capped` then says there are
+    more), and is not called when the page itself shows the total (the last page) or that it
+    is past the limit. A deep page still skips its offset's rows: walking a large list is
+    `cursor`'s job."""
+    offset = (number - 1) * size
+    rows = list(ids[offset : offset + size + 1])
+    more, page_ids = len(rows) > size, rows[:size]
+    if number > 1 and not page_ids:
+        raise NotFound("Invalid page.")
+    limit, seen = settings.DOCUMENT_COUNT_LIMIT, offset + len(page_ids)
+    if not more:
+        count, capped = seen, False  # the last page: the total is in hand
+    elif seen >= limit:
+        count, capped = limit, True  # more after this page, which already reaches the limit
+    else:
+        count, capped = counter()
+    url = request.build_absolute_uri()
+    previous = None
+    if number > 1:
+        previous = replace_query_param(url, "page", number - 1) if number > 2 else remove_query_param(url, "page")
+    return page_ids, {
+        "count": count,
+        "count_capped": capped,
+        "next": replace_query_param(url, "page", number + 1) if more else None,
+        "previous": previous,
+    }
 
 
 class DocumentListView(APIView):
     """The project's documents, 50 a page, filtered by status, assignee and label and
-    searched with `q`: numbered pages (`page`, `page_size`, with a count) or keyset pages
-    (`cursor`, which read only the page at any project size). The document browser's filters
-    (per-annotator status, gold, disagreement, uncertainty, dates), orders (`ordering`) and
-    the deleted documents (`deleted`, owners) too. Annotators see only documents assigned to
-    them. POST (owner) adds one document."""
+    searched with `q`: numbered pages (`page`, `page_size`, with a count that stops at
+    DOCUMENT_COUNT_LIMIT) or keyset pages (`cursor`, which read only the page at any project
+    size). The document browser's filters (per-annotator status, gold, disagreement,
+    comments, uncertainty, dates), orders (`ordering`) and the deleted documents (`deleted`,
+    owners) too. Annotators see only documents assigned to them. POST (owner) adds one
+    document."""
 
     @extend_schema(
         parameters=[DocumentListQuerySerializer],
@@ -85,25 +120,39 @@ class DocumentListView(APIView):
         # Ids first, then the page's rows with their status: the status subqueries run for the
         # shown documents only, never for the ones a filter passes over.
         ids = documents.values_list("pk", flat=True)
-        pages = DocumentPages()
+        size = query.validated_data.get("page_size", PAGE_SIZE)
         if token is None:
-            page_ids = list(pages.paginate_queryset(ids, request, view=self) or [])
+            counter: Callable[[], tuple[int, bool]]
+            if set(filters) <= _LIST_FILTERS and ordering == "id" and not deleted:
+                # The list's own filters: counted by document_count (from the search index on PostgreSQL).
+                counter = functools.partial(
+                    document_count,
+                    project=project,
+                    user=user,
+                    sees_all=all_visible,
+                    limit=settings.DOCUMENT_COUNT_LIMIT,
+                    **filters,
+                )
+            else:
+                counter = functools.partial(count_up_to, ids, limit=settings.DOCUMENT_COUNT_LIMIT)
+            page_ids, links = numbered_page(
+                ids, request, size=size, number=query.validated_data.get("page", 1), counter=counter
+            )
         else:
-            size = pages.get_page_size(request) or pages.page_size
             page_ids = list(ids[: size + 1])
             more, page_ids = len(page_ids) > size, page_ids[:size]
         shown = with_status(project=project, ids=page_ids, deleted=deleted)
+        if token is not None:
+            last = keyset_token(ordering, shown[-1]) if shown else None
+            after = replace_query_param(request.build_absolute_uri(), "cursor", last) if more and last else None
+            links = {"count": None, "count_capped": False, "next": after, "previous": None}
         states = annotation_states(document_ids=page_ids)
         unresolved = unresolved_counts(document_ids=page_ids, user=user, sees_all=all_visible)
         items = DocumentListItemSerializer(
             presenters.document_list_items(shown, states, user=user, all_visible=all_visible, unresolved=unresolved),
             many=True,
         ).data
-        if token is None:
-            return pages.get_paginated_response(items)
-        last = keyset_token(ordering, shown[-1]) if shown else None
-        after = replace_query_param(request.build_absolute_uri(), "cursor", last) if more and last else None
-        return Response({"count": None, "next": after, "previous": None, "results": items})
+        return Response({**links, "results": items})
 
     @extend_schema(request=DocumentCreateSerializer, responses={201: DocumentSerializer}, tags=["documents"])
     def post(self, request: Request, slug: str) -> Response:

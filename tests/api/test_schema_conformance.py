@@ -64,6 +64,7 @@ def test_the_document_list_is_declared_as_the_page_it_returns(schema):
     assert page["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/DocumentPage"}
     assert set(schema["components"]["schemas"]["DocumentPage"]["properties"]) == {
         "count",
+        "count_capped",
         "next",
         "previous",
         "results",

@@ -3,6 +3,8 @@ annotators see only their own documents and figures."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from annotator.models import Document, Gold
@@ -102,3 +104,27 @@ def test_a_keyset_page_starts_after_the_cursor_for_every_filter(project, staged,
     assert listed(status="done") == []
     assert listed(assignee="bob") == [skipped.pk]
     assert listed(label="LOCATION") == []
+
+
+def test_counts_stop_at_the_limit_for_a_common_word_and_for_every_filter(project, owner, staged) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    from annotator.services.document_queries import document_count
+
+    # A word in most of a project with statistics gathered: on PostgreSQL the planner calls
+    # it common and the count reads it from the search index.
+    Document.objects.bulk_create(
+        Document(
+            project=project, external_id=f"s{i}", text=f"Shelling of Kafranbel, report {i}.", content_hash=f"{i:064x}"
+        )
+        for i in range(300)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    count = functools.partial(document_count, project=project, user=owner, sees_all=True)
+    assert count(limit=50, q="kafranbel") == (50, True)
+    assert count(limit=1000, q="kafranbel") == (300, False)
+    assert count(limit=1000, q="kafranbel shelling 7") == (1, False)  # "7" matches the number only in report 7
+    assert count(limit=100, status="unassigned") == (100, True)
+    assert count(limit=1000, status="unassigned") == (302, False)
+    assert count(limit=1000, status="done", q="kafranbel") == (0, False)

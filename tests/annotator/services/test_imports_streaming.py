@@ -45,6 +45,26 @@ def test_a_bad_last_line_of_an_import_of_many_batches_leaves_the_project_as_it_w
     assert not Document.objects.filter(external_id__startswith="r").exists()
 
 
+def test_an_import_gives_the_connection_back_with_its_own_page_cache_failed_or_not(project, tmp_path) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page cache")
+
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    before = cache_size()
+    import_documents(project=project, records=[Record(text=report_of(n), id=f"r{n}") for n in range(5)])
+    assert cache_size() == before
+    path = write_jsonl(tmp_path / "bad.jsonl", [{"id": "r9", "text": report_of(9)}], "{broken\n")
+    with pytest.raises(FormatError):
+        import_documents(project=project, records=iter_path(path))
+    assert cache_size() == before
+
+
 def test_bad_spans_in_the_last_batch_store_nothing_of_the_earlier_ones(project) -> None:
     records = [Record(text=report_of(n), id=f"r{n}", spans=[], line=n + 1) for n in range(7)]
     records.append(Record(text=report_of(7), id="r7", spans=[{"start": 0, "end": 6, "label": "WEAPON"}], line=8))
