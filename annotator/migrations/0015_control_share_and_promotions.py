@@ -28,6 +28,16 @@ def decide_control(apps, schema_editor):  # type: ignore[no-untyped-def]
             Document.objects.filter(pk__in=ids[start : start + 500]).update(control=True)
 
 
+def add_control_column(apps, schema_editor):
+    schema_editor.execute("ALTER TABLE annotator_document ADD COLUMN control boolean NOT NULL DEFAULT false")
+    if schema_editor.connection.vendor == "postgresql":  # as Django leaves a column: no default in the table
+        schema_editor.execute("ALTER TABLE annotator_document ALTER COLUMN control DROP DEFAULT")
+
+
+def drop_control_column(apps, schema_editor):
+    schema_editor.execute("ALTER TABLE annotator_document DROP COLUMN control")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("annotator", "0014_document_comments"),
@@ -52,10 +62,17 @@ class Migration(migrations.Migration):
                 "ordering": ["project", "-at", "-id"],
             },
         ),
-        migrations.AddField(
-            model_name="document",
-            name="control",
-            field=models.BooleanField(default=False, editable=False),
+        # Added in place: on SQLite Django's AddField of a NOT NULL column remakes the whole
+        # table, which copies every document and drops the search triggers of 0009.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name="document",
+                    name="control",
+                    field=models.BooleanField(default=False, editable=False),
+                ),
+            ],
+            database_operations=[migrations.RunPython(add_control_column, drop_control_column)],
         ),
         migrations.AddField(
             model_name="project",

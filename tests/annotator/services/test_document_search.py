@@ -106,3 +106,26 @@ def test_an_import_indexes_its_documents_by_batch_and_single_documents_are_index
             cursor.execute("SELECT COUNT(*) FROM annotator_document_fts_deferred")
             assert cursor.fetchone()[0] == 0
             cursor.execute("INSERT INTO annotator_document_fts(annotator_document_fts) VALUES ('integrity-check')")
+
+
+@pytest.mark.django_db
+def test_the_migrations_leave_the_search_triggers_in_place() -> None:
+    # Django remakes a SQLite table for many field changes, copying the rows and dropping
+    # the triggers that keep the search index in step (0015 once did): every migration
+    # touching annotator_document must keep them.
+    if connection.vendor != "sqlite":
+        pytest.skip("the triggers are SQLite's FTS5 index; PostgreSQL searches an expression index")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'annotator_document'")
+        triggers = {row[0] for row in cursor.fetchall()}
+    assert triggers == {
+        "annotator_document_fts_insert",
+        "annotator_document_fts_delete",
+        "annotator_document_fts_update",
+    }
+
+
+def test_a_document_added_alone_is_found(project, owner) -> None:  # type: ignore[no-untyped-def]
+    document = create_document(project=project, text="Zoé a fui حلب 👨‍👩‍👧 by the Orontes.")
+    found = document_list(project=project, user=owner, sees_all=True, q="orontes")
+    assert list(found.values_list("pk", flat=True)) == [document.pk]
