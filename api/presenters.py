@@ -90,15 +90,17 @@ def document_data(document: Document) -> dict[str, Any]:
 
 
 def suggestions_data(document: Document) -> dict[str, Any]:
-    """The current model's version and suggestions for the document, as the API shows them."""
-    model, suggestions, pending = suggestions_to_serve(document=document)
+    """The model's version and suggestions for the document, as the API shows them, and why."""
+    served = suggestions_to_serve(document=document)
+    model = served.version
     return {
         "model_version": {"id": model.pk, "version": model.version} if model else None,
-        "suggestions_stale": pending or suggestions_stale(project=document.project),
-        "suggestions_pending": pending,
+        "suggestions_stale": served.pending or suggestions_stale(project=document.project),
+        "suggestions_pending": served.pending,
+        "suggestions_state": served.state,
         "suggestions": [
             {"id": s.pk, "start": s.start, "end": s.end, "label": s.label, "attrs": s.attrs or {}, "score": s.score}
-            for s in suggestions
+            for s in served.suggestions
         ],
     }
 
@@ -168,6 +170,7 @@ def next_data(annotation: Annotation | None, remaining: int) -> dict[str, Any]:
             "suggestions": [],
             "suggestions_stale": False,
             "suggestions_pending": False,
+            "suggestions_state": None,
         }
     else:
         document = annotation.document

@@ -5,7 +5,7 @@ from annotator.models.annotations import Annotation, Span
 from annotator.models.documents import Document, QueueCount
 from annotator.models.gold import Gold, GoldSpan
 from annotator.models.jobs import Job
-from annotator.models.ml import ModelVersion, Suggestion
+from annotator.models.ml import ModelVersion, Suggestion, TrainedDocuments
 from annotator.models.projects import Invitation, Label, Membership, Project, Role
 from annotator.models.statuses import FINISHES, HOLDS_SLOT
 from annotator.models.tokens import ApiToken
@@ -29,4 +29,5 @@ __all__ = [
     "Role",
     "Span",
     "Suggestion",
+    "TrainedDocuments",
 ]

@@ -43,6 +43,7 @@ from annotator.models import Annotation, Document, Gold, GoldSpan, Membership, P
 from annotator.models.documents import content_hash, random_queue_key
 from annotator.services import queue
 from annotator.services.data_version import bump_data_version
+from annotator.services.suggestions import queue_suggestions_for_new_documents
 from annotator.services.users import RESERVED_NAMES, get_or_create_annotator
 from annotator.spans import check_spans
 
@@ -209,6 +210,8 @@ def import_documents(
         queue.add_open_documents(project.pk, report.created + run.opened)
         if run.annotated:  # once, last, like the open count
             bump_data_version(project.pk)
+        if report.created:  # the current model's suggestions for them, in queue order (on commit)
+            queue_suggestions_for_new_documents(project=project)
     if on_progress:
         on_progress(report.records, report.records)
     return report

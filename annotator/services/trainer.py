@@ -16,10 +16,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from annotator import evaluation
+from annotator import evaluation, idsets
 from annotator.exceptions import AnnotatorError
 from annotator.jobs.records import create_job, project_of, record_leftover, report_progress, run_job
-from annotator.models import Job, ModelVersion, Project
+from annotator.models import Job, ModelVersion, Project, TrainedDocuments
 from annotator.services import suggestions
 from annotator.services.locks import lock_project
 from annotator.services.training import claim_training
@@ -104,6 +104,11 @@ def _train_version(*, job: Job, project: Project, version: ModelVersion, queue_r
             )
             fields.update(status=ModelVersion.Status.CURRENT, promoted_at=timezone.now())
         ModelVersion.objects.filter(pk=version.pk).update(**fields)
+        # What it learned from, so no document is served this version's suggestions once an
+        # annotation of it was in the training (services.suggestions.serving_version).
+        TrainedDocuments.objects.create(
+            model_version=version, count=len(train), ids=idsets.pack(d.document_id for d in train)
+        )
         if promote and queue_refresh:
             suggestions.queue_refresh(project=project, version_id=version.pk)
     report_progress(

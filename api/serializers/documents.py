@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from annotator.models import Annotation
 from annotator.services.document_queries import DOCUMENT_STATUSES
+from annotator.services.suggestions import STATES
 from api.serializers.fields import InputSerializer, JSONObjectField, QuerySerializer
 
 STATUS_HELP = (
@@ -105,6 +106,14 @@ class DocumentWithSuggestionsSerializer(DocumentSerializer):
     )
     suggestions_pending = serializers.BooleanField(
         help_text="The current model's suggestions for this document are still being computed: load it again for them."
+    )
+    suggestions_state = serializers.ChoiceField(
+        choices=STATES,
+        allow_null=True,
+        help_text="Why the document shows the suggestions it shows, or none: ready (the model's suggestions; an "
+        "empty list means it found nothing), pending (queued or being computed: load it again), no_model (no "
+        "model trained yet), excluded_trained_on_it (every model that could serve it trained on an annotation "
+        "of this document, so none is shown: no leak between annotators). Null when there is no document.",
     )
 
 

@@ -61,6 +61,7 @@ def test_documents_with_gold_are_not_served(project, alice, client_for):
         "suggestions": [],
         "suggestions_stale": False,
         "suggestions_pending": False,
+        "suggestions_state": None,
         "remaining": 0,
     }
 
