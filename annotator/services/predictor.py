@@ -91,7 +91,7 @@ def store_suggestions(*, version: ModelVersion, documents: list[Document], predi
 def _predict_and_store(version: ModelVersion, tagger: SpanTagger, ids: list[int]) -> tuple[int, int]:
     """Predict the documents `ids` (in chunks) and store their suggestions: (documents,
     suggestions). Those `version` trained on go to the version allowed to serve them."""
-    seen = seen_by(version.pk, ids)
+    seen = seen_by(version, ids)
     by_rule = _suggest_by_rule(sorted(seen)) if seen else (0, 0)
     clean = _predict_clean(version, tagger, [pk for pk in ids if pk not in seen])
     return by_rule[0] + clean[0], by_rule[1] + clean[1]

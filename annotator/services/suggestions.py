@@ -60,7 +60,8 @@ def current_model(*, project: Project) -> ModelVersion | None:
 # Asked on every `next/` and document view, so in plain SQL (see annotator.sql), and
 # without the model's artifact, which can be megabytes.
 _CURRENT_MODEL_SQL = sql.statement("""
-SELECT id, project_id, version, status FROM annotator_modelversion WHERE project_id = %s AND status IN {current_model}
+SELECT id, project_id, version, status, created_at FROM annotator_modelversion
+WHERE project_id = %s AND status IN {current_model}
 """)
 _SUGGESTIONS_SQL = """
 SELECT * FROM annotator_suggestion WHERE document_id = %s AND model_version_id = %s ORDER BY start, "end", id
@@ -76,19 +77,22 @@ STATES = (READY, PENDING, NO_MODEL, EXCLUDED)
 
 # Older promoted versions examined for a document the current model saw, newest first.
 _OLDER_VERSIONS_CHECKED = 50
-_TRAINED_CACHE: OrderedDict[int, idsets.IdSet | None] = OrderedDict()
+# Keyed by the version's id and creation time: a stored version never changes, and the time
+# tells apart a row id used again (SQLite reuses the ids of rolled-back rows).
+_TRAINED_CACHE: OrderedDict[tuple[int, Any], idsets.IdSet | None] = OrderedDict()
 _TRAINED_CACHE_SIZE = 256
 
 
-def trained_on(version_id: int) -> idsets.IdSet | None:
-    """The documents `version_id` trained on (cached: a stored version never changes); None
-    for a version trained before they were recorded."""
-    if version_id in _TRAINED_CACHE:
-        _TRAINED_CACHE.move_to_end(version_id)
-        return _TRAINED_CACHE[version_id]
-    data = TrainedDocuments.objects.filter(model_version_id=version_id).values_list("ids", flat=True).first()
+def trained_on(version: ModelVersion) -> idsets.IdSet | None:
+    """The documents `version` trained on (cached); None for a version trained before they
+    were recorded."""
+    key = (version.pk, version.created_at)
+    if key in _TRAINED_CACHE:
+        _TRAINED_CACHE.move_to_end(key)
+        return _TRAINED_CACHE[key]
+    data = TrainedDocuments.objects.filter(model_version_id=version.pk).values_list("ids", flat=True).first()
     found = idsets.unpack(data) if data is not None else None
-    _TRAINED_CACHE[version_id] = found
+    _TRAINED_CACHE[key] = found
     while len(_TRAINED_CACHE) > _TRAINED_CACHE_SIZE:
         _TRAINED_CACHE.popitem(last=False)
     return found
@@ -104,11 +108,11 @@ def _labelled(document_ids: Iterable[int]) -> set[int]:
     return set(with_gold) | set(submitted)
 
 
-def seen_by(version_id: int, document_ids: Iterable[int]) -> set[int]:
-    """Those of `document_ids` that version `version_id` trained on. A version from before
-    the record was kept is taken to have seen every document labelled now (the safe side)."""
+def seen_by(version: ModelVersion, document_ids: Iterable[int]) -> set[int]:
+    """Those of `document_ids` that `version` trained on. A version from before the record
+    was kept is taken to have seen every document labelled now (the safe side)."""
     ids = list(document_ids)
-    trained = trained_on(version_id)
+    trained = trained_on(version)
     if trained is None:
         return _labelled(ids)
     return {pk for pk in ids if pk in trained}
@@ -120,7 +124,7 @@ def serving_version(*, document_id: int, project_id: int, current: ModelVersion 
     it that did not, else None. Versions come without their artifact."""
     if current is None:
         return None
-    if document_id not in seen_by(current.pk, [document_id]):
+    if document_id not in seen_by(current, [document_id]):
         return current
     # Versions that were current once (a rolled-back newer one is not among them).
     older = (
@@ -130,11 +134,11 @@ def serving_version(*, document_id: int, project_id: int, current: ModelVersion 
             promoted_at__isnull=False,
             version__lt=current.version,
         )
-        .only("id", "project_id", "version", "status")
+        .only("id", "project_id", "version", "status", "created_at")
         .order_by("-version")[:_OLDER_VERSIONS_CHECKED]
     )
     for version in older:
-        if document_id not in seen_by(version.pk, [document_id]):
+        if document_id not in seen_by(version, [document_id]):
             return version
     return None
 
@@ -205,10 +209,9 @@ def suggestions_to_serve(*, document: Document) -> Served:
     answered = broker.ask(SUGGEST_TASK, [chosen.pk, [document.pk]], wait=settings.SUGGESTIONS_WAIT_SECONDS)
     if answered is not None and _suggested_by(document) == chosen.pk:
         return Served(chosen, _stored(document, chosen), READY)
-    if had is not None and not seen_by(had, [document.pk]):
-        older = ModelVersion.objects.defer("artifact").filter(pk=had, project_id=document.project_id).first()
-        if older is not None:
-            return Served(older, _stored(document, older), PENDING)
+    older = None if had is None else ModelVersion.objects.defer("artifact").filter(pk=had).first()
+    if older is not None and older.project_id == document.project_id and not seen_by(older, [document.pk]):
+        return Served(older, _stored(document, older), PENDING)
     return Served(chosen, [], PENDING)
 
 

@@ -89,7 +89,7 @@ def test_a_span_annotator_1_made_never_comes_back_to_annotator_2_on_the_same_doc
 
     version = train_through_the_api(client_for(owner))
     assert version.status == ModelVersion.Status.CURRENT
-    assert seen_by(version.pk, [document.pk]) == {document.pk}
+    assert seen_by(version, [document.pk]) == {document.pk}
     # The leak is real: the model learned alice's reading and gives it back on this article.
     _, (prediction,) = predict_texts(project=project, texts=[document.text])
     odd = {(s["start"], s["end"], s["label"]) for s in odd_spans(document.text)}
