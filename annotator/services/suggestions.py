@@ -212,7 +212,7 @@ def suggestions_to_serve(*, document: Document) -> Served:
     older = None if had is None else ModelVersion.objects.defer("artifact").filter(pk=had).first()
     if older is not None and older.project_id == document.project_id and not seen_by(older, [document.pk]):
         return Served(older, _stored(document, older), PENDING)
-    return Served(chosen, [], PENDING)
+    return Served(chosen, _stored(document, chosen), PENDING)  # whatever of them is stored already
 
 
 def _suggested_by(document: Document) -> int | None:
