@@ -64,7 +64,7 @@ def pack(ids: Iterable[int]) -> bytes:
     return zlib.compress(header + bytes(bits), level=9)
 
 
-def unpack(data: bytes) -> IdSet:
+def unpack(data: bytes | memoryview) -> IdSet:
     """The IdSet `pack` made `data` from. ValueError if `data` is not such bytes."""
     try:
         raw = zlib.decompress(bytes(data))
