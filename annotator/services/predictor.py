@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -44,6 +45,7 @@ from annotator.tagger import ModelLoadError, Prediction, SpanTagger, load_tagger
 log = logging.getLogger(__name__)
 
 CHUNK = 50  # documents predicted and stored per transaction
+_PAGE = 500  # ids checked against the trained-on rule at a time (under SQLite's 999 parameters)
 _CACHE: OrderedDict[tuple[int, str], SpanTagger] = OrderedDict()
 _CACHE_SIZE = 4
 
@@ -136,7 +138,7 @@ def refresh_suggestions(*, job: Job, inline: bool = False) -> dict[str, Any]:
         return {"model_version": version.version, "documents": done, "suggestions": stored, "batch": [first, last]}
     # The queue's order (services.active_learning): the least certain first, then import order.
     ahead = _still_to_suggest(version).order_by(F("model_uncertainty").desc(nulls_last=True), "pk")
-    ids = list(ahead.values_list("pk", flat=True)[: size if not inline else None])
+    ids = _wanting(version, list(ahead.values_list("pk", flat=True)[: size if not inline else None]))
     report_progress(job, 0, len(ids), label)
     done, stored = _predict_and_store(version, tagger, ids)
     report_progress(job, done, len(ids), label)
@@ -167,7 +169,8 @@ def queue_batches(*, version: ModelVersion, size: int) -> list[Job]:
     """One refresh job (queue `prediction`, behind on-demand requests) per id range of
     `size` documents still without `version`'s suggestions; the ids are read in pages, so
     a million documents cost a scan, not a list in memory."""
-    pages = _still_to_suggest(version).order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000)
+    ids = _still_to_suggest(version).order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000)
+    pages = (pk for page in iter(lambda: list(islice(ids, _PAGE)), []) for pk in _wanting(version, page))
     jobs = []
     with transaction.atomic():
         for first, last in id_ranges(pages, size):
@@ -192,20 +195,27 @@ def refresh_now(*, project: Project) -> int:
     return int(job.result.get("suggestions", 0))
 
 
-def _suggest_by_rule(document_ids: list[int]) -> tuple[int, int]:
-    """Each document's suggestions from the version `serving_version` allows it, where it
-    lacks them; a document no version may serve is left without. (documents, suggestions)."""
+def _serving_plan(document_ids: list[int]) -> dict[int, tuple[ModelVersion, list[int]]]:
+    """{version id: (version, documents)}: the documents of `document_ids` that lack the
+    suggestions of the version `serving_version` allows them, grouped by that version (a
+    document no version may serve is in none)."""
     rows = Document.objects.filter(pk__in=document_ids).values_list("pk", "project_id", "suggested_by_id")
     currents: dict[int, ModelVersion | None] = {}
-    wanted: dict[int, tuple[ModelVersion, list[int]]] = {}
+    plan: dict[int, tuple[ModelVersion, list[int]]] = {}
     for pk, project_id, had in rows:
         if project_id not in currents:
             currents[project_id] = ModelVersion.objects.defer("artifact").current_for(project_id)
         chosen = serving_version(document_id=pk, project_id=project_id, current=currents[project_id])
         if chosen is not None and chosen.pk != had:
-            wanted.setdefault(chosen.pk, (chosen, []))[1].append(pk)
+            plan.setdefault(chosen.pk, (chosen, []))[1].append(pk)
+    return plan
+
+
+def _suggest_by_rule(document_ids: list[int]) -> tuple[int, int]:
+    """Each document's suggestions from the version `serving_version` allows it, where it
+    lacks them; a document no version may serve is left without. (documents, suggestions)."""
     done = stored = 0
-    for version, ids in wanted.values():
+    for version, ids in _serving_plan(document_ids).values():
         try:
             tagger = tagger_for(version=version)
         except ModelLoadError as error:
@@ -214,6 +224,18 @@ def _suggest_by_rule(document_ids: list[int]) -> tuple[int, int]:
         with_version = _predict_clean(version, tagger, ids)
         done, stored = done + with_version[0], stored + with_version[1]
     return done, stored
+
+
+def _wanting(version: ModelVersion, ids: list[int]) -> list[int]:
+    """Those of `ids` (documents without `version`'s suggestions) that want some: the ones
+    `version` did not train on, and those it did whose allowed older version has not given
+    them its suggestions yet. A document no version may serve drops out, so it is not
+    queued again at every refresh."""
+    seen = seen_by(version, ids)
+    if not seen:
+        return ids
+    planned = {pk for _, documents in _serving_plan(sorted(seen)).values() for pk in documents}
+    return [pk for pk in ids if pk not in seen or pk in planned]
 
 
 def _predict_clean(version: ModelVersion, tagger: SpanTagger, ids: list[int]) -> tuple[int, int]:

@@ -101,11 +101,16 @@ def trained_on(version: ModelVersion) -> idsets.IdSet | None:
 def _labelled(document_ids: Iterable[int]) -> set[int]:
     """Those of `document_ids` with gold or a submitted annotation (what a training reads)."""
     ids = list(document_ids)
-    with_gold = Gold.objects.filter(document_id__in=ids).values_list("document_id", flat=True)
-    submitted = Annotation.objects.filter(document_id__in=ids, status=Annotation.Status.SUBMITTED).values_list(
-        "document_id", flat=True
-    )
-    return set(with_gold) | set(submitted)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):  # under SQLite's 999 parameters
+        chunk = ids[start : start + 500]
+        found.update(Gold.objects.filter(document_id__in=chunk).values_list("document_id", flat=True))
+        found.update(
+            Annotation.objects.filter(document_id__in=chunk, status=Annotation.Status.SUBMITTED).values_list(
+                "document_id", flat=True
+            )
+        )
+    return found
 
 
 def seen_by(version: ModelVersion, document_ids: Iterable[int]) -> set[int]:
