@@ -12,20 +12,16 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from annotator.evaluation import LabelledDocument, split
-from annotator.models import Document, Gold, Job, ModelVersion, Suggestion
+from annotator.models import Document, Job, ModelVersion, Suggestion
 from annotator.services.predictor import predict_texts
 from annotator.services.suggestions import seen_by
 from annotator.services.trainer import train_now
 from tests.annotator.services.tagger_data import add_gold, texts
 from tests.api.conftest import assign, save
+from tests.api.odd_readings import odd_among, odd_spans, trained_article
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.worker
-
-# Annotator 1's idiosyncratic reading of the first seed article: no guideline calls these
-# perpetrators, and the gold never does.
-ODD = [("barrels of TNT", "PERPETRATOR"), ("medics", "PERPETRATOR")]
 
 
 @pytest.fixture
@@ -33,10 +29,6 @@ def patient(settings) -> None:  # type: ignore[no-untyped-def]
     """A patient web: a cold worker loads scikit-learn and the model first."""
     settings.SUGGESTIONS_WAIT_SECONDS = 120
     settings.PREDICT_WAIT_SECONDS = 120
-
-
-def odd_spans(text: str) -> list[dict]:
-    return [{"start": text.index(p), "end": text.index(p) + len(p), "label": label} for p, label in ODD]
 
 
 def served_until(client, document_id: int) -> dict:  # type: ignore[no-untyped-def]
@@ -75,16 +67,11 @@ def test_a_span_annotator_1_made_never_comes_back_to_annotator_2_on_the_same_doc
     patient, celery_worker, project, client_for, owner, alice, bob, reviewer
 ) -> None:
     add_gold(project, 10)
-    document = Document.objects.get(project=project, text__contains="barrels of TNT")
-    labelled = [*Gold.objects.filter(document__project=project).values_list("document_id", flat=True), document.pk]
-    train, _ = split([LabelledDocument(pk, "", []) for pk in labelled])
-    assert document.pk in {d.document_id for d in train}, "the article must be trained on, not held out"
+    document, reading = trained_article(project)
 
     first = client_for(alice)
-    body = served_until(first, document.pk)
-    submitted = save(
-        first, document.pk, spans=odd_spans(document.text), status="submitted", version=body["annotation"]["version"]
-    )
+    version_1 = served_until(first, document.pk)["annotation"]["version"]
+    submitted = save(first, document.pk, spans=odd_spans(document, reading), status="submitted", version=version_1)
     assert submitted.status_code == 200, submitted.content  # type: ignore[attr-defined]
 
     version = train_through_the_api(client_for(owner))
@@ -92,8 +79,7 @@ def test_a_span_annotator_1_made_never_comes_back_to_annotator_2_on_the_same_doc
     assert seen_by(version, [document.pk]) == {document.pk}
     # The leak is real: the model learned alice's reading and gives it back on this article.
     _, (prediction,) = predict_texts(project=project, texts=[document.text])
-    odd = {(s["start"], s["end"], s["label"]) for s in odd_spans(document.text)}
-    assert odd & {(s.start, s.end, s.label) for s in prediction.spans}
+    assert odd_among([s.as_dict() for s in prediction.spans], document, reading)
     wait_for(suggestions_settled, timeout=300, what="the refresh after the promotion")
 
     second = served_until(client_for(bob), document.pk)

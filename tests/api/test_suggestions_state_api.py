@@ -7,34 +7,18 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from annotator.evaluation import LabelledDocument, split
-from annotator.models import Document, Gold, ModelVersion
+from annotator.models import Document, ModelVersion
 from annotator.services.predictor import refresh_now
 from annotator.services.trainer import train_now
 from tests.annotator.services.tagger_data import add_gold
+from tests.api.odd_readings import odd_among, trained_article
 from tests.helpers import annotate
-
-ODD = [("barrels of TNT", "PERPETRATOR"), ("medics", "PERPETRATOR")]
 
 
 def shown(client_for, user, document: Document) -> dict:  # type: ignore[no-untyped-def]
     response = client_for(user).get(f"/api/documents/{document.pk}/")
     assert response.status_code == 200, response.content
     return response.json()
-
-
-def odd_article(project) -> Document:  # type: ignore[no-untyped-def]
-    """The seed article alice reads her own way, checked to be trained on (not held out)."""
-    document = Document.objects.get(project=project, text__contains="barrels of TNT")
-    labelled = [*Gold.objects.filter(document__project=project).values_list("document_id", flat=True), document.pk]
-    train, _ = split([LabelledDocument(pk, "", []) for pk in labelled])
-    assert document.pk in {d.document_id for d in train}
-    return document
-
-
-def odd_spans_in(body: dict, document: Document) -> set[tuple[int, int, str]]:
-    wanted = {(document.text.index(p), document.text.index(p) + len(p), label) for p, label in ODD}
-    return wanted & {(s["start"], s["end"], s["label"]) for s in body["suggestions"]}
 
 
 def test_without_a_model_the_state_says_no_model(project, client_for, reviewer) -> None:
@@ -56,8 +40,8 @@ def test_a_document_with_the_models_suggestions_is_ready(project, client_for, re
 
 def test_a_document_every_model_trained_on_is_excluded(project, client_for, reviewer, alice) -> None:
     add_gold(project, 10)
-    document = odd_article(project)
-    annotate(document, alice, ODD)
+    document, reading = trained_article(project)
+    annotate(document, alice, reading)
     train_now(project=project)
     refresh_now(project=project)
     body = shown(client_for, reviewer, document)
@@ -70,8 +54,8 @@ def test_a_document_the_current_model_trained_on_gets_the_newest_version_that_di
 ) -> None:
     add_gold(project, 10)
     train_now(project=project)  # v1: the gold only
-    document = odd_article(project)
-    annotate(document, alice, ODD)
+    document, reading = trained_article(project)
+    annotate(document, alice, reading)
     train_now(project=project)  # v2: alice's reading too
     first, second = ModelVersion.objects.filter(project=project).order_by("version")
     if second.status != ModelVersion.Status.CURRENT:  # promoted as an owner would, whatever the held-out score
@@ -82,7 +66,7 @@ def test_a_document_the_current_model_trained_on_gets_the_newest_version_that_di
     assert Document.objects.get(pk=document.pk).suggested_by_id == first.pk
     body = shown(client_for, reviewer, document)
     assert body["suggestions_state"] == "ready" and body["model_version"]["version"] == 1
-    assert not odd_spans_in(body, document)
+    assert not odd_among(body["suggestions"], document, reading)
     other = Document.objects.filter(project=project, gold__isnull=True).exclude(pk=document.pk).first()
     assert shown(client_for, reviewer, other)["model_version"]["version"] == 2
 
