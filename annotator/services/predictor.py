@@ -199,7 +199,13 @@ def _serving_plan(document_ids: list[int]) -> dict[int, tuple[ModelVersion, list
     """{version id: (version, documents)}: the documents of `document_ids` that lack the
     suggestions of the version `serving_version` allows them, grouped by that version (a
     document no version may serve is in none)."""
-    rows = Document.objects.filter(pk__in=document_ids).values_list("pk", "project_id", "suggested_by_id")
+    rows = [
+        row
+        for start in range(0, len(document_ids), _PAGE)
+        for row in Document.objects.filter(pk__in=document_ids[start : start + _PAGE]).values_list(
+            "pk", "project_id", "suggested_by_id"
+        )
+    ]
     currents: dict[int, ModelVersion | None] = {}
     plan: dict[int, tuple[ModelVersion, list[int]]] = {}
     for pk, project_id, had in rows:
