@@ -28,7 +28,7 @@ from annotator.services import deletion
 from annotator.services import relations as relation_store
 from annotator.services.document_queries import project_progress
 from annotator.services.model_help import model_help
-from annotator.services.suggestions import suggestions_stale, suggestions_to_serve
+from annotator.services.suggestions import CONTROL, suggestions_stale, suggestions_to_serve
 from api.access import sees_all
 
 
@@ -124,19 +124,21 @@ _NO_SUGGESTIONS: dict[str, Any] = {
 
 
 def suggestions_data(document: Document) -> dict[str, Any]:
-    """The current model's version and suggestions for the document, as the API shows them.
+    """The model's version and suggestions for the document, as the API shows them, and why.
     A control document is served to everyone without any (services.control)."""
     if document.control:
-        return {**_NO_SUGGESTIONS, "control": True}
-    model, suggestions, pending = suggestions_to_serve(document=document)
+        return {**_NO_SUGGESTIONS, "control": True, "suggestions_state": CONTROL}
+    served = suggestions_to_serve(document=document)
+    model = served.version
     return {
         "control": False,
         "model_version": {"id": model.pk, "version": model.version} if model else None,
-        "suggestions_stale": pending or suggestions_stale(project=document.project),
-        "suggestions_pending": pending,
+        "suggestions_stale": served.pending or suggestions_stale(project=document.project),
+        "suggestions_pending": served.pending,
+        "suggestions_state": served.state,
         "suggestions": [
             {"id": s.pk, "start": s.start, "end": s.end, "label": s.label, "attrs": s.attrs or {}, "score": s.score}
-            for s in suggestions
+            for s in served.suggestions
         ],
     }
 
@@ -214,6 +216,7 @@ def next_data(annotation: Annotation | None, remaining: int) -> dict[str, Any]:
             "suggestions_stale": False,
             "suggestions_pending": False,
             "control": False,
+            "suggestions_state": None,
         }
     else:
         document = annotation.document

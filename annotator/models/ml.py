@@ -52,6 +52,24 @@ class ModelVersion(models.Model):
         return f"{self.project.slug} model v{self.version} ({self.status})"
 
 
+class TrainedDocuments(models.Model):
+    """Which documents a model version trained on (their annotations or gold were in its
+    training split; held-out and self-training documents are not), so that no document is
+    shown suggestions from a version that learned from an annotation of it
+    (services.suggestions). The ids are packed by `annotator.idsets`: a few kilobytes for
+    100,000 documents, where a row per (version, document) would grow with every training.
+    A version trained before this was recorded has no row (see services.suggestions)."""
+
+    model_version = models.OneToOneField(
+        ModelVersion, on_delete=models.CASCADE, primary_key=True, related_name="trained_documents"
+    )
+    count = models.PositiveIntegerField(default=0)
+    ids = models.BinaryField(editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.model_version}: {self.count} documents trained on"
+
+
 class Suggestion(SpanFields):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="suggestions")
     model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="suggestions")

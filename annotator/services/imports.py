@@ -57,6 +57,7 @@ from annotator.services import control, queue
 from annotator.services import relations as relation_store
 from annotator.services.comments import import_threads
 from annotator.services.data_version import bump_data_version
+from annotator.services.suggestions import queue_suggestions_for_new_documents
 from annotator.services.users import RESERVED_NAMES, get_or_create_annotator
 from annotator.spans import check_spans
 
@@ -225,6 +226,8 @@ def import_documents(
         queue.add_open_documents(project.pk, report.created + run.opened)
         if run.annotated:  # once, last, like the open count
             bump_data_version(project.pk)
+        if report.created:  # the current model's suggestions for them, in queue order (on commit)
+            queue_suggestions_for_new_documents(project=project)
     if on_progress:
         on_progress(report.records, report.records)
     return report

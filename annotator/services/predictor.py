@@ -10,11 +10,15 @@ model never changes, so the cache needs no invalidation. A model that cannot be 
 (another scikit-learn, another feature version, a damaged artifact) is logged and treated as
 absent: the project keeps working, without suggestions, and `predict` says why.
 
-After a promotion (see `services.suggestions.queue_refresh`), the first refresh job
+After a promotion or an import (see `services.suggestions.queue_refresh`), the first refresh job
 predicts the documents `next/` serves first (the queue's order: most uncertain under the
 previous model, then import order), then splits the other unfinished documents into id
 ranges of `settings.SUGGESTIONS_BATCH` and queues one job each, so a project of a million
 documents never holds one job (or one worker) for hours and several workers share the work.
+
+Every document is predicted by the version `services.suggestions.serving_version` allows it
+(never one that trained on an annotation of it): a batch of the current version hands the
+documents that version saw to an older version that did not, or to none.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -33,12 +38,14 @@ from annotator.formats import Record
 from annotator.jobs import broker
 from annotator.jobs.records import create_job, report_progress, run_job
 from annotator.models import Document, Job, ModelVersion, Project, Suggestion
-from annotator.services.suggestions import current_model, unfinished_documents
+from annotator.models.documents import content_hash
+from annotator.services.suggestions import current_model, seen_by, serving_version, unfinished_documents
 from annotator.tagger import ModelLoadError, Prediction, SpanTagger, load_tagger
 
 log = logging.getLogger(__name__)
 
 CHUNK = 50  # documents predicted and stored per transaction
+_PAGE = 500  # ids checked against the trained-on rule at a time (under SQLite's 999 parameters)
 _CACHE: OrderedDict[tuple[int, str], SpanTagger] = OrderedDict()
 _CACHE_SIZE = 4
 
@@ -84,15 +91,12 @@ def store_suggestions(*, version: ModelVersion, documents: list[Document], predi
 
 
 def _predict_and_store(version: ModelVersion, tagger: SpanTagger, ids: list[int]) -> tuple[int, int]:
-    """Predict the documents `ids` (in chunks) and store their suggestions: (documents, suggestions)."""
-    done = stored = 0
-    for start in range(0, len(ids), CHUNK):
-        documents = list(Document.objects.filter(pk__in=ids[start : start + CHUNK]).only("pk", "text").order_by("pk"))
-        stored += store_suggestions(
-            version=version, documents=documents, predictions=tagger.predict_documents([d.text for d in documents])
-        )
-        done += len(documents)
-    return done, stored
+    """Predict the documents `ids` (in chunks) and store their suggestions: (documents,
+    suggestions). Those `version` trained on go to the version allowed to serve them."""
+    seen = seen_by(version, ids)
+    by_rule = _suggest_by_rule(sorted(seen)) if seen else (0, 0)
+    clean = _predict_clean(version, tagger, [pk for pk in ids if pk not in seen])
+    return by_rule[0] + clean[0], by_rule[1] + clean[1]
 
 
 def _still_to_suggest(version: ModelVersion) -> Any:
@@ -134,7 +138,7 @@ def refresh_suggestions(*, job: Job, inline: bool = False) -> dict[str, Any]:
         return {"model_version": version.version, "documents": done, "suggestions": stored, "batch": [first, last]}
     # The queue's order (services.active_learning): the least certain first, then import order.
     ahead = _still_to_suggest(version).order_by(F("model_uncertainty").desc(nulls_last=True), "pk")
-    ids = list(ahead.values_list("pk", flat=True)[: size if not inline else None])
+    ids = _wanting(version, list(ahead.values_list("pk", flat=True)[: size if not inline else None]))
     report_progress(job, 0, len(ids), label)
     done, stored = _predict_and_store(version, tagger, ids)
     report_progress(job, done, len(ids), label)
@@ -165,7 +169,8 @@ def queue_batches(*, version: ModelVersion, size: int) -> list[Job]:
     """One refresh job (queue `prediction`, behind on-demand requests) per id range of
     `size` documents still without `version`'s suggestions; the ids are read in pages, so
     a million documents cost a scan, not a list in memory."""
-    pages = _still_to_suggest(version).order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000)
+    ids = _still_to_suggest(version).order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000)
+    pages = (pk for page in iter(lambda: list(islice(ids, _PAGE)), []) for pk in _wanting(version, page))
     jobs = []
     with transaction.atomic():
         for first, last in id_ranges(pages, size):
@@ -190,20 +195,73 @@ def refresh_now(*, project: Project) -> int:
     return int(job.result.get("suggestions", 0))
 
 
+def _serving_plan(document_ids: list[int]) -> dict[int, tuple[ModelVersion, list[int]]]:
+    """{version id: (version, documents)}: the documents of `document_ids` that lack the
+    suggestions of the version `serving_version` allows them, grouped by that version (a
+    document no version may serve is in none)."""
+    rows = [
+        row
+        for start in range(0, len(document_ids), _PAGE)
+        for row in Document.objects.filter(pk__in=document_ids[start : start + _PAGE]).values_list(
+            "pk", "project_id", "suggested_by_id"
+        )
+    ]
+    currents: dict[int, ModelVersion | None] = {}
+    plan: dict[int, tuple[ModelVersion, list[int]]] = {}
+    for pk, project_id, had in rows:
+        if project_id not in currents:
+            currents[project_id] = ModelVersion.objects.defer("artifact").current_for(project_id)
+        chosen = serving_version(document_id=pk, project_id=project_id, current=currents[project_id])
+        if chosen is not None and chosen.pk != had:
+            plan.setdefault(chosen.pk, (chosen, []))[1].append(pk)
+    return plan
+
+
+def _suggest_by_rule(document_ids: list[int]) -> tuple[int, int]:
+    """Each document's suggestions from the version `serving_version` allows it, where it
+    lacks them; a document no version may serve is left without. (documents, suggestions)."""
+    done = stored = 0
+    for version, ids in _serving_plan(document_ids).values():
+        try:
+            tagger = tagger_for(version=version)
+        except ModelLoadError as error:
+            log.warning("model v%s cannot be loaded: %s", version.version, error)
+            continue
+        with_version = _predict_clean(version, tagger, ids)
+        done, stored = done + with_version[0], stored + with_version[1]
+    return done, stored
+
+
+def _wanting(version: ModelVersion, ids: list[int]) -> list[int]:
+    """Those of `ids` (documents without `version`'s suggestions) that want some: the ones
+    `version` did not train on, and those it did whose allowed older version has not given
+    them its suggestions yet. A document no version may serve drops out, so it is not
+    queued again at every refresh."""
+    seen = seen_by(version, ids)
+    if not seen:
+        return ids
+    planned = {pk for _, documents in _serving_plan(sorted(seen)).values() for pk in documents}
+    return [pk for pk in ids if pk not in seen or pk in planned]
+
+
+def _predict_clean(version: ModelVersion, tagger: SpanTagger, ids: list[int]) -> tuple[int, int]:
+    """`_predict_and_store` for ids `version` is known not to have trained on."""
+    done = stored = 0
+    for start in range(0, len(ids), CHUNK):
+        documents = list(Document.objects.filter(pk__in=ids[start : start + CHUNK]).only("pk", "text").order_by("pk"))
+        stored += store_suggestions(
+            version=version, documents=documents, predictions=tagger.predict_documents([d.text for d in documents])
+        )
+        done += len(documents)
+    return done, stored
+
+
 def suggest_documents(*, version_id: int, document_ids: list[int]) -> int:
-    """On demand (a document served before its batch): the suggestions of `version_id` for
-    those of `document_ids` that lack them, if it is still current. Returns how many documents
-    were predicted."""
-    version = ModelVersion.objects.defer("artifact").filter(pk=version_id, status=ModelVersion.Status.CURRENT).first()
-    if version is None:
-        return 0
-    wanted = Document.objects.filter(pk__in=document_ids).exclude(suggested_by=version).values_list("pk", flat=True)
-    try:
-        tagger = tagger_for(version=version)
-    except ModelLoadError as error:
-        log.warning("model v%s cannot be loaded: %s", version.version, error)
-        return 0
-    return _predict_and_store(version, tagger, list(wanted))[0]
+    """On demand (a document served before its batch): for each of `document_ids`, the
+    suggestions of the version `serving_version` allows it (`version_id`, the one the web
+    chose, is decided again here: a training may have promoted another since), where it
+    lacks them. Returns how many documents were predicted."""
+    return _suggest_by_rule(list(document_ids))[0]
 
 
 def _usable_tagger(project: Project) -> tuple[ModelVersion, SpanTagger]:
@@ -222,10 +280,32 @@ def predict_texts(*, project: Project, texts: list[str]) -> tuple[ModelVersion, 
     return version, tagger.predict_documents(texts)
 
 
+def _tagger_for_text(project: Project, text: str) -> tuple[ModelVersion, SpanTagger]:
+    """The model `predict/` runs on `text`: the current one, unless `text` is one of the
+    project's documents, which gets the version `serving_version` allows it (so pasting a
+    document into `predict/` shows no model that learned from an annotation of it; a text
+    edited by a character is another text, and gets the current model)."""
+    version, tagger = _usable_tagger(project)
+    document = (
+        Document.objects.live().filter(project=project, content_hash=content_hash(text)).values_list("pk", flat=True)
+    )
+    for pk in document[:1]:
+        chosen = serving_version(document_id=pk, project_id=project.pk, current=version)
+        if chosen is None:
+            raise Conflict(
+                "this text is a document of the project that every promoted model trained on an annotation of; "
+                "no model's suggestions are shown for it"
+            )
+        if chosen.pk != version.pk:
+            return chosen, _usable(chosen)
+    return version, tagger
+
+
 def predict_text_data(*, project: Project, text: str) -> dict[str, Any]:
     """What `predict/` answers for `text`, as plain JSON data (the worker hands it back to the
     web through Redis): the model version, its spans with their text, the uncertainty."""
-    version, (prediction,) = predict_texts(project=project, texts=[text])
+    version, tagger = _tagger_for_text(project, text)
+    (prediction,) = tagger.predict_documents([text])
     spans = [{**s.as_dict(), "text": text[s.start : s.end]} for s in prediction.spans]
     return {"model_version": version.version, "spans": spans, "uncertainty": round(prediction.uncertainty, 4)}
 

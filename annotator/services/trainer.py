@@ -15,10 +15,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 
-from annotator import evaluation
+from annotator import evaluation, idsets
 from annotator.exceptions import AnnotatorError
 from annotator.jobs.records import create_job, project_of, record_leftover, report_progress, run_job
-from annotator.models import Job, ModelVersion, Project, Promotion
+from annotator.models import Job, ModelVersion, Project, Promotion, TrainedDocuments
 from annotator.services import promotion
 from annotator.services.locks import lock_project
 from annotator.services.training import claim_training
@@ -100,6 +100,11 @@ def _train_version(*, job: Job, project: Project, version: ModelVersion, queue_r
             "status": ModelVersion.Status.READY,
         }
         ModelVersion.objects.filter(pk=version.pk).update(**fields)
+        # What it learned from, so no document is served this version's suggestions once an
+        # annotation of it was in the training (services.suggestions.serving_version).
+        TrainedDocuments.objects.create(
+            model_version=version, count=len(train), ids=idsets.pack(d.document_id for d in train)
+        )
         if promote:  # retires the current one, records the change, queues the refresh
             promotion.make_current(
                 project=project, version=version, kind=Promotion.Kind.AUTOMATIC, queue_refresh=queue_refresh

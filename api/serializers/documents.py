@@ -10,6 +10,7 @@ from annotator.models import Annotation
 from annotator.services.bulk_documents import BULK_ACTIONS
 from annotator.services.document_browser import ANNOTATOR_STATUSES, ORDERINGS
 from annotator.services.document_queries import DOCUMENT_STATUSES
+from annotator.services.suggestions import STATES
 from api.serializers.fields import InputSerializer, JSONObjectField, QuerySerializer
 
 STATUS_HELP = (
@@ -180,6 +181,15 @@ class DocumentWithSuggestionsSerializer(DocumentSerializer):
     control = serializers.BooleanField(
         help_text="One of the project's control documents: served to everyone without suggestions, so the "
         "reports can compare annotation with and without them."
+    )
+    suggestions_state = serializers.ChoiceField(
+        choices=STATES,
+        allow_null=True,
+        help_text="Why the document shows the suggestions it shows, or none: ready (the model's suggestions; an "
+        "empty list means it found nothing), pending (queued or being computed: load it again), no_model (no "
+        "model trained yet), excluded_trained_on_it (every model that could serve it trained on an annotation "
+        "of this document, so none is shown: no leak between annotators), control (a control document). Null "
+        "when there is no document.",
     )
 
 

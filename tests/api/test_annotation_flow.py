@@ -62,6 +62,7 @@ def test_documents_with_gold_are_not_served(project, alice, client_for):
         "suggestions_stale": False,
         "suggestions_pending": False,
         "control": False,
+        "suggestions_state": None,
         "remaining": 0,
     }
 

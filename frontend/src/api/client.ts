@@ -115,8 +115,12 @@ export interface Doc {
   created_at: string;
   model_version?: ModelRef | null;
   suggestions_stale?: boolean;
+  suggestions_state?: SuggestionsState | null;
   suggestions?: Suggestion[];
 }
+
+/** Why a document shows the suggestions it shows, or none (the API's suggestions_state). */
+export type SuggestionsState = "ready" | "pending" | "no_model" | "excluded_trained_on_it" | "control";
 
 export type Status = "draft" | "submitted" | "skipped";
 
@@ -138,6 +142,7 @@ export interface Next {
   model_version: ModelRef | null;
   suggestions: Suggestion[];
   suggestions_stale: boolean;
+  suggestions_state?: SuggestionsState | null;
   remaining: number;
 }
 

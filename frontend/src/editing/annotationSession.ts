@@ -6,7 +6,7 @@
  */
 import { ref, shallowRef, watch, type Ref } from "vue";
 import type { Router } from "vue-router";
-import { api, ApiError, type Annotation, type Doc, type Label, type ModelRef, type Project, type Status, type Suggestion } from "../api/client";
+import { api, ApiError, type Annotation, type Doc, type Label, type ModelRef, type Project, type Status, type Suggestion, type SuggestionsState } from "../api/client";
 import { ActiveTimer } from "../domain/activeTime";
 import { perf } from "../perf";
 import { useSpanEditor } from "./spanEditor";
@@ -19,6 +19,8 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
   const modelNumber = ref<number | null>(null);
   // A newer model is being trained, or waits for the task queue: the suggestions shown may be old.
   const suggestionsStale = ref(false);
+  // Why the document shows the suggestions it shows, or none, and how many came with it.
+  const suggestionsState = ref<{ state: SuggestionsState | null; count: number }>({ state: null, count: 0 });
   const version = ref(1);
   const status = ref<Status>("draft");
   const remaining = ref<number | null>(null);
@@ -94,6 +96,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
         const [d, mine] = await Promise.all([api.document(id), api.mine(id)]);
         setDocument(d, mine, d.suggestions ?? [], d.model_version ?? null);
         suggestionsStale.value = d.suggestions_stale ?? false;
+        suggestionsState.value = { state: d.suggestions_state ?? null, count: d.suggestions?.length ?? 0 };
       } else {
         const next = await api.next(props.slug);
         remaining.value = next.remaining;
@@ -104,6 +107,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
         }
         setDocument(next.document, next.annotation, next.suggestions, next.model_version);
         suggestionsStale.value = next.suggestions_stale;
+        suggestionsState.value = { state: next.suggestions_state ?? null, count: next.suggestions.length };
         router.replace(`/projects/${props.slug}/annotate/${next.document.id}`);
       }
     } catch (e) {
@@ -204,6 +208,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
     doc,
     modelVersion,
     suggestionsStale,
+    suggestionsState,
     version,
     status,
     remaining,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from annotator import evaluation, training_data
 from annotator.models import Annotation, Document, Job, ModelVersion, Suggestion
 from annotator.services import training
+from annotator.services.suggestions import seen_by
 from annotator.services.trainer import train_now
 from annotator.services.training import (
     fail_stale_trainings,
@@ -45,9 +46,15 @@ def test_reaching_the_threshold_trains_promotes_and_refreshes_suggestions(
     assert model.sklearn_version and model.feature_version and len(model.artifact_sha256) == 64
     refresh = Job.objects.get(kind=Job.Kind.SUGGESTIONS)
     assert refresh.status == Job.Status.SUCCEEDED
-    assert refresh.progress_done == refresh.progress_total == 13  # 5 seeds + 8 submitted once, 2 wanted
+    # 5 seeds + 8 submitted once (2 wanted), less those the model trained on: no document is
+    # shown suggestions from a model that learned from an annotation of it (issue 18).
+    served = 13 - model.training_documents
+    assert refresh.progress_done == refresh.progress_total == served
     assert Suggestion.objects.filter(model_version=model).exists()
-    assert Document.objects.filter(project=project, model_uncertainty__isnull=False).count() == 13
+    assert Document.objects.filter(project=project, model_uncertainty__isnull=False).count() == served
+    trained = seen_by(model, Document.objects.filter(project=project).values_list("pk", flat=True))
+    assert len(trained) == model.training_documents
+    assert not Suggestion.objects.filter(model_version=model, document_id__in=trained).exists()
 
 
 def test_the_count_restarts_after_each_training_request(project, django_capture_on_commit_callbacks) -> None:
