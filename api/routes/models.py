@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from api.views import models
+from api.views import effort, models
 
 urlpatterns: list = [
     path("projects/<slug:slug>/models/", models.ModelListView.as_view(), name="model-list"),
+    path("projects/<slug:slug>/models/effort/", effort.EffortCurveView.as_view(), name="model-effort"),
     path("projects/<slug:slug>/models/train/", models.TrainView.as_view(), name="model-train"),
     path("projects/<slug:slug>/models/<int:version>/help/", models.ModelHelpView.as_view(), name="model-help"),
     path("projects/<slug:slug>/predict/", models.PredictView.as_view(), name="model-predict"),
