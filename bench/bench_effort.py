@@ -49,6 +49,7 @@ from bench.bench_tagger import LABELS, CRFBaseline, crf_features, load, tagger  
 
 RETRAIN_EVERY = 10  # Project.retrain_every's default
 AFTER = 20  # the target's "after 20 documents"
+KINDS = ("add", "move", "relabel", "reject", "accept")
 
 
 @dataclass
@@ -133,6 +134,9 @@ def report(runs: dict[str, list[Replay]], n_docs: int) -> None:
             f"{name:<7} {spread(per_doc):>11} {spread(share):>12} {spread(accepts):>12} {spread(secs):>12} "
             f"{spread(secs_share):>12}"
         )
+        kinds = {kind: sum(getattr(d.actions, kind) for r in runs[name] for d in r.documents[AFTER:]) for kind in KINDS}
+        later_docs = sum(len(r.documents[AFTER:]) for r in runs[name])
+        print("        per document: " + ", ".join(f"{kind} {kinds[kind] / later_docs:.2f}" for kind in KINDS))
         if name != "none":
             met = statistics.fmean(share) <= 0.5
             verdict = "met" if met else "NOT met"
