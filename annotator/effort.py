@@ -177,13 +177,15 @@ def replay(
     labels: list[str],
     extra_unlabelled: Sequence[str] = (),
     seed: int = 0,
+    min_score: float = 0.0,
 ) -> Replay:
     """Annotate `documents` (in import order) one by one as the project would: the queue's
     order, the simulated annotator on the current model's suggestions (none while there is no
     model or `train` is None), the right spans submitted, and after every `retrain_every`
     submissions a model trained by `train` on `evaluation.split` of the submitted documents,
     promoted by `evaluation.should_promote`; a promoted model suggests on every open
-    document. The self-training texts are the open documents' plus `extra_unlabelled`."""
+    document. The self-training texts are the open documents' plus `extra_unlabelled`.
+    `min_score`: suggestions scored below it are not shown (a span without a score is)."""
     by_id = {d.document_id: d for d in documents}
     open_ids = [d.document_id for d in documents]
     rng = random.Random(seed)
@@ -241,7 +243,8 @@ def replay(
             texts = [by_id[i].text for i in open_ids]
             predictions = model.predict_documents(texts)
             suggestions = {
-                i: [Span(s.start, s.end, s.label) for s in p.spans] for i, p in zip(open_ids, predictions, strict=True)
+                i: [Span(s.start, s.end, s.label) for s in p.spans if getattr(s, "score", 1.0) >= min_score]
+                for i, p in zip(open_ids, predictions, strict=True)
             }
             uncertainty = {i: float(p.uncertainty) for i, p in zip(open_ids, predictions, strict=True)}
     return result

@@ -161,6 +161,7 @@ def main() -> None:
     parser.add_argument("--shuffles", type=int, default=5)
     parser.add_argument("--retrain-every", type=int, default=RETRAIN_EVERY)
     parser.add_argument("--arms", default="none,tagger,crf")
+    parser.add_argument("--min-score", type=float, default=0.0, help="hide suggestions scored below this")
     args = parser.parse_args()
     gold = load(ROOT / "fixtures/gold/dev.jsonl") + load(ROOT / "fixtures/gold/seeds.jsonl")
     gold_texts = {t for t, _ in gold}
@@ -185,6 +186,7 @@ def main() -> None:
                     labels=LABELS,
                     extra_unlabelled=extra,
                     seed=shuffle,
+                    min_score=args.min_score,
                 )
             )
         print(

@@ -125,3 +125,32 @@ def test_a_replay_trains_after_every_n_documents_and_the_annotator_accepts_what_
     later = result.documents[2:]
     assert all(d.model_version == 1 for d in later)
     assert [d.actions for d in later] == [Actions(accept=1, add=1), Actions(accept=1, add=1)]
+
+
+@dataclass
+class _Scored:
+    start: int
+    end: int
+    label: str
+    score: float
+
+
+class _Unsure(_WordList):
+    """The word-list model, giving every suggestion a score of 0.2."""
+
+    def predict_documents(self, texts: Sequence[str]) -> list[_Prediction]:
+        return [
+            _Prediction([_Scored(s.start, s.end, s.label, 0.2) for s in self._spans(text)], 0.5)  # type: ignore[misc]
+            for text in texts
+        ]
+
+
+def test_suggestions_scored_below_the_minimum_are_not_shown() -> None:
+    def train(docs, _):  # type: ignore[no-untyped-def]
+        return _Unsure(docs)
+
+    shown = replay(_town_documents(), train=train, retrain_every=2, labels=["LOCATION"], min_score=0.5)
+    assert [d.suggestions for d in shown.documents[2:]] == [0, 0]
+    assert [d.actions for d in shown.documents[2:]] == [Actions(add=2), Actions(add=2)]
+    kept = replay(_town_documents(), train=train, retrain_every=2, labels=["LOCATION"], min_score=0.1)
+    assert [d.suggestions for d in kept.documents[2:]] == [1, 1]
