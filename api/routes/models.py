@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from api.views import models
+from api.views import effort, models
 
 urlpatterns: list = [
     path("projects/<slug:slug>/models/", models.ModelListView.as_view(), name="model-list"),
+    path("projects/<slug:slug>/models/effort/", effort.EffortCurveView.as_view(), name="model-effort"),
     path("projects/<slug:slug>/models/train/", models.TrainView.as_view(), name="model-train"),
     path("projects/<slug:slug>/models/training/", models.TrainingStateView.as_view(), name="model-training"),
     path("projects/<slug:slug>/models/rollback/", models.RollbackView.as_view(), name="model-rollback"),

@@ -118,6 +118,7 @@ ROWS = [
     Row("agreement document", "get", "/api/projects/{slug}/agreement/documents/{mine}/", (401, 404, 403, 200, 200)),
     Row("models", "get", "/api/projects/{slug}/models/", (401, 404, 200, 200, 200)),
     Row("train", "post", "/api/projects/{slug}/models/train/", (401, 404, 403, 202, 202), body={}),
+    Row("effort curve", "get", "/api/projects/{slug}/models/effort/", (401, 404, 403, 200, 200)),
     Row(
         "predict (no model yet)",
         "post",

@@ -331,6 +331,7 @@ export const api = {
     request<Page<ModelVersion> | ModelVersion[]>("GET", `projects/${enc(slug)}/models/`).then(list),
   modelHelp: (slug: string, version: number) =>
     request<Record<string, unknown>>("GET", `projects/${enc(slug)}/models/${version}/help/`),
+  modelEffort: (slug: string) => request<Record<string, unknown>>("GET", `projects/${enc(slug)}/models/effort/`),
   agreementDocuments: (slug: string) =>
     request<Record<string, unknown>[] | Page<Record<string, unknown>>>("GET", `projects/${enc(slug)}/agreement/documents/`).then(list),
   train: (slug: string) => request<Job>("POST", `projects/${enc(slug)}/models/train/`, {}),
