@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import Count
@@ -34,7 +35,7 @@ _COUNTS = ("added", "edited", "rejected", "accepted", "spans", "suggestions_show
 def effort_curve_for(*, project: Project, max_points: int = 200) -> dict[str, Any]:
     """The curve of `project` (see the module's docstring): `points`, each the mean per
     document over annotations `first`..`last` (1: the first submitted), and `totals`."""
-    annotations: list[dict[str, Any]] = list(
+    annotations = list(
         Annotation.objects.filter(
             document__project=project, document__deleted_at__isnull=True, status=Annotation.Status.SUBMITTED
         )
@@ -54,7 +55,7 @@ def effort_curve_for(*, project: Project, max_points: int = 200) -> dict[str, An
     return {"annotations": len(rows), "bucket": size, "points": points, "totals": totals}
 
 
-def _with_versions(project: Project, annotations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_versions(project: Project, annotations: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Each annotation with its span counts by origin and the suggestions it was shown."""
     ids = [a["pk"] for a in annotations]
     by_origin: dict[int, Counter[str]] = defaultdict(Counter)
