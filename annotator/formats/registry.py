@@ -4,8 +4,8 @@ Import formats: jsonl and doccano (the same reader: ours and doccano's), txt (a 
 folder of files or a zip), csv (a `text` column), conll and conll-meta (the same reader),
 labelstudio, spacy.
 Export formats (`EXPORT_FORMATS`): jsonl, doccano, csv (documents), conll, conll-meta,
-labelstudio, spacy (binary), casualty-csv (export only), txt (a zip, binary), hf (a zip
-for Hugging Face `datasets`, binary).
+labelstudio, spacy (binary), casualty-csv and casualty-events (export only), txt (a zip,
+binary), hf (a zip for Hugging Face `datasets`, binary).
 See docs/formats.md.
 """
 
@@ -21,6 +21,7 @@ from typing import IO, Any
 from annotator import jsoncheck
 from annotator.exceptions import FormatError
 from annotator.formats.casualty_csv import write_casualty_csv
+from annotator.formats.casualty_events import write_casualty_events
 from annotator.formats.conll import read_conll, write_conll, write_conll_meta
 from annotator.formats.csvfile import read_csv, write_csv
 from annotator.formats.doccano import write_doccano
@@ -92,6 +93,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         ExportFormat("labelstudio", write_labelstudio, "json", "application/json; charset=utf-8"),
         ExportFormat("spacy", write_spacy, "spacy", "application/octet-stream", binary=True, check=require_spacy),
         ExportFormat("casualty-csv", write_casualty_csv, "csv", "text/csv; charset=utf-8"),
+        ExportFormat("casualty-events", write_casualty_events, "csv", "text/csv; charset=utf-8"),
         ExportFormat("txt", write_txt_zip, "zip", "application/zip", binary=True),
         ExportFormat("hf", write_hf, "zip", "application/zip", binary=True, reports_loss=True, takes_labels=True),
     )

@@ -17,6 +17,7 @@ export const EXPORT_FORMATS: ExportFormatInfo[] = [
   { value: "hf", name: "Hugging Face datasets (.zip)", holds: "Sentences with tokens and IOB2 tag ids, a dataset card and the tag names, for datasets.load_dataset." },
   { value: "spacy", name: "spaCy DocBin (.spacy, binary)", holds: "A binary DocBin for spacy train (not JSON); the server needs spaCy installed." },
   { value: "casualty-csv", name: "Casualty figures CSV (.csv)", holds: "One row per document and annotator: killed, wounded and missing by victim group, perpetrators, locations." },
+  { value: "casualty-events", name: "Casualty events CSV (.csv)", holds: "One row per casualty count: value, status, victims, the actors and places it is linked to (BY, AT), its sentence and offsets." },
   { value: "csv", name: "Texts CSV, no labels (.csv)", holds: "id, text and meta columns only: no spans. For labelled data take span JSONL or casualty figures." },
   { value: "txt", name: "Plain texts (.zip)", holds: "A zip of one .txt file per document, the text alone: no labels." },
 ];
