@@ -1,9 +1,13 @@
 """The review page's relation disagreements (#21), in the browser, on the mixed-script text:
-two annotators link one count AT different places; the reviewer takes one into the gold."""
+two annotators link one count AT different places; the reviewer takes one into the gold,
+and the Agreement page shows the relation F1 this makes."""
 
 from __future__ import annotations
 
-from annotator.models import GoldRelation
+import pytest
+
+from annotator.models import Annotation, GoldRelation
+from annotator.services.adjudication import save_gold
 from annotator.services.annotations import save_my_annotation
 from annotator.services.assignment import next_for
 from tests.e2e.conftest import MIXED, log_in
@@ -63,4 +67,32 @@ def test_the_reviewer_takes_one_of_two_places_into_the_gold(server, page, mixed,
         (count["start"], count["end"], army["start"], army["end"], "BY", ("alice", "bob")),
         (count["start"], count["end"], aleppo["start"], aleppo["end"], "AT", ("bob",)),
     }
+    assert page.errors == []
+
+
+@pytest.mark.worker  # the agreement page's report is computed by a worker
+def test_the_agreement_page_shows_relation_f1_per_type_and_against_gold(  # type: ignore[no-untyped-def]
+    server, page, mixed, alice, bob, reviewer, celery_worker
+):
+    document = submit_with_place(mixed, alice, 2)  # AT Alep
+    submit_with_place(mixed, bob, 3)  # AT حلب
+    save_gold(
+        document=document,
+        user=reviewer,
+        spans=[span(*p) for p in PHRASES],
+        relations=[{"from": 0, "to": 1, "type": "BY"}, {"from": 0, "to": 3, "type": "AT"}],
+        source_annotation_ids=list(Annotation.objects.filter(document=document).values_list("pk", flat=True)),
+        expected_version=0,
+    )
+    log_in(page, server, "rita")
+    page.goto(f"{server}/projects/mixed/agreement")
+    table = page.locator("[data-test=relation-f1]")
+    table.wait_for(timeout=60_000)
+    # Between the two: BY matches, AT does not: 2 * 1 / (2 + 2) on 3 relations (the union);
+    # the places do not overlap either. Against the gold (BY, AT حلب): alice 0.5 on 3, bob
+    # 1.0 on 2, mean 0.75 on 5. BY alone: everyone agrees.
+    cells = [c.strip() for c in table.locator("[data-test=relation-f1-all] td").all_inner_texts()]
+    assert cells == ["All types (micro)", "0.500 (3)", "0.500 (3)", "0.750 (5)", "0.750 (5)"]
+    by = [c.strip() for c in table.locator("[data-test=relation-f1-BY] td").all_inner_texts()]
+    assert by[1] == "1.000 (1)" and by[3] == "1.000 (2)"
     assert page.errors == []
