@@ -3,7 +3,10 @@ pairwise exact and overlap, per relation type, and each annotator against the go
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from annotator.models import Annotation, Document, Relation, Span
 from tests.api.test_agreement_api import computed_report
@@ -79,3 +82,11 @@ def test_relation_f1_in_the_report_matches_the_hand_computation(
     assert gold["exact"]["per_pair"]["bob"]["value"] == 0.5
     assert gold["exact"]["value"] == pytest.approx(0.75) and gold["exact"]["documents"] == 1
     assert gold["overlap"]["per_pair"]["bob"]["value"] == 1.0
+
+
+def test_the_command_prints_relation_f1_beside_the_span_measures(two_documents) -> None:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    call_command("agreement", "aleppo", "--resamples", "0", stdout=out)
+    lines = {line.split("  ")[0]: line for line in out.getvalue().splitlines()}
+    assert lines["Relation F1, exact"].split()[3:5] == ["0.333", "0.333"]
+    assert lines["Relation F1 vs gold, exact"].split()[5] == "0.750"
