@@ -244,6 +244,7 @@ def empty_gold_data(document: Document) -> dict[str, Any]:
         "stale": False,
         "stale_sources": [],
         "spans": [],
+        "relations": [],
         "created_at": None,
         "updated_at": None,
     }

@@ -20,6 +20,11 @@ carries them in its "conventions" object):
 - A measure that is 0/0 is null. Every figure carries its "items" (spans for F1, tokens for
   the token measures, pairable tokens for alpha, characters for alpha_u) and "documents".
 - Confidence intervals: `bootstrap`.
+- Relation F1 (`relation_f1`): a relation matches when both end spans match exactly and the
+  type is equal (`relation_f1_overlap`: the ends overlap instead); pairwise as span F1, and
+  each annotator against the gold of the documents that have one (`relation_f1_vs_gold`),
+  `per_label` keyed by relation type. A submitted annotation without relations is an empty
+  list of them.
 
 The work is in three steps: `prepare` turns the plain data into one immutable structure,
 each module of `measures` computes one figure from it (with the bootstrap's shared draw),
@@ -40,6 +45,7 @@ from annotator.agreement.measures.fleiss import fleiss_figure
 from annotator.agreement.measures.krippendorff import krippendorff_figure
 from annotator.agreement.measures.span_f1 import label_groups, span_f1_figure
 from annotator.agreement.prepare import AnnotatedDocument, prepare
+from annotator.agreement.relation_f1 import LinkedRelation, relation_f1_against_gold, relation_f1_figure
 
 CONVENTIONS: dict[str, Any] = {
     "tokenizer": "annotator.tokenize: runs of letters/digits/combining marks, or one other non-space character",
@@ -60,6 +66,8 @@ CONVENTIONS: dict[str, Any] = {
     "document borders); overall 1 - sum D_o / sum D_e",
     "undefined": "a 0/0 measure is null",
     "attributes": "annotators who marked the same span (exact match); a blank attribute is a value of its own",
+    "relation_match": "relation_f1: both end spans match exactly (start, end, label) and the type is equal; "
+    "relation_f1_overlap: same type, each end overlaps the other's (same label), one to one",
 }
 
 
@@ -71,13 +79,21 @@ def agreement_report(
     attributes: Mapping[str, Sequence[str]] | None = None,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
+    relations: Sequence[Mapping[str, Sequence[LinkedRelation]]] | None = None,
+    relation_types: Sequence[str] = (),
+    gold_relations: Sequence[Sequence[LinkedRelation] | None] | None = None,
 ) -> dict[str, Any]:
     """The contract's agreement report for `documents` (see the module docstring for the
     conventions). `annotators` defaults to everyone who submitted something; `attributes`
-    maps a label to the attribute names to compare among annotators who marked the same span."""
+    maps a label to the attribute names to compare among annotators who marked the same span.
+    `relations` gives, per document (in the order of `documents`), each submitting
+    annotator's relations (None: nobody linked anything); `gold_relations` the gold's
+    relations per document, None where the document has no gold."""
     prepared = prepare(documents, labels=labels, annotators=annotators)
     bootstrap = Bootstrap.draw(len(prepared.documents), resamples=resamples, seed=seed)
     groups = label_groups(prepared)  # shared by both span F1 figures
+    linked = relations if relations is not None else [{who: [] for who in d.annotations} for d in documents]
+    gold = gold_relations if gold_relations is not None else [None] * len(documents)
     return {
         "annotators": list(prepared.annotators),
         "documents": len(documents),
@@ -89,6 +105,20 @@ def agreement_report(
         "fleiss_kappa": fleiss_figure(prepared, bootstrap),
         "krippendorff_alpha": krippendorff_figure(prepared, bootstrap),
         "alpha_u": alpha_u_figure(prepared, bootstrap),
+        "relation_f1": relation_f1_figure(
+            linked, annotators=prepared.annotators, types=relation_types, bootstrap=bootstrap, match="exact"
+        ),
+        "relation_f1_overlap": relation_f1_figure(
+            linked, annotators=prepared.annotators, types=relation_types, bootstrap=bootstrap, match="overlap"
+        ),
+        "relation_f1_vs_gold": {
+            "exact": relation_f1_against_gold(
+                linked, gold, annotators=prepared.annotators, types=relation_types, bootstrap=bootstrap, match="exact"
+            ),
+            "overlap": relation_f1_against_gold(
+                linked, gold, annotators=prepared.annotators, types=relation_types, bootstrap=bootstrap, match="overlap"
+            ),
+        },
         "attributes": attribute_agreement(
             [d.annotations for d in documents], attributes or {}, weights=bootstrap.weights
         ),

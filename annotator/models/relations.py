@@ -43,10 +43,20 @@ class Relation(models.Model):
 
 
 class GoldRelation(models.Model):
+    # The reviewer's own link is told apart from one taken from the annotators, so a gold
+    # relation nobody marked can be found and checked again.
+    REVIEWER = "reviewer"
+
     gold = models.ForeignKey(Gold, on_delete=models.CASCADE, related_name="relations")
     source = models.ForeignKey(GoldSpan, on_delete=models.CASCADE, related_name="+")
     target = models.ForeignKey(GoldSpan, on_delete=models.CASCADE, related_name="+")
     type = models.CharField(max_length=64)
+    provenance = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Where it came from: the usernames of the source annotators who had the same link, or "
+        '["reviewer"] when the reviewer added it by hand; empty for an imported gold.',
+    )
 
     class Meta:
         ordering = ["id"]

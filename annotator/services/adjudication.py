@@ -2,9 +2,11 @@
 
 `adjudication_for` lays the annotations side by side (the spans every annotator agrees on,
 the disagreements sorted into boundary / label / only-one-annotator / not-everyone /
-attributes, and a majority-vote pre-fill, all from `annotator.agreement.compare`) with the
-current gold. `save_gold` stores the adjudicator's decision with its provenance (who, when,
-from which annotations) and asks the tagger whether it is time to retrain.
+attributes, and a majority-vote pre-fill, all from `annotator.agreement.compare`; the
+relations' agreed links and disagreements from `annotator.agreement.relation_compare`) with
+the current gold. `save_gold` stores the adjudicator's decision with its provenance (who, when,
+from which annotations; for each relation, which annotators had it or "reviewer") and asks
+the tagger whether it is time to retrain.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from annotator.agreement.compare import compare_annotations
+from annotator.agreement.relation_compare import RelationComparison, compare_relations
+from annotator.agreement.relation_f1 import LinkedRelation
 from annotator.exceptions import AnnotatorError, StaleVersion
-from annotator.models import Annotation, Document, Gold, GoldSpan
+from annotator.models import Annotation, Document, Gold, GoldRelation, GoldSpan
+from annotator.relations import check_relations
 from annotator.services import queue, training
+from annotator.services import relations as relation_store
 from annotator.services.data_version import bump_data_version
-from annotator.spans import check_spans
+from annotator.spans import Span, check_spans
 
 
 def document_annotations(*, document: Document) -> list[Annotation]:
@@ -62,8 +68,18 @@ def adjudication_for(*, document: Document) -> dict[str, Any]:
             for a in submitted
         ],
         **comparison.as_dict(),
+        "relations": relation_comparison(submitted).as_dict(),
         "gold": gold_data(current_gold(document=document)),
     }
+
+
+def relation_comparison(annotations: Sequence[Annotation]) -> RelationComparison:
+    """The relations of `annotations` side by side (`agreement.relation_compare`), read in one query."""
+    by_annotator: dict[str, list[LinkedRelation]] = {a.annotator.username: [] for a in annotations}
+    for (source, target, kind), names in relation_store.links_of_annotations(a.pk for a in annotations).items():
+        for who in names:
+            by_annotator[who].append(LinkedRelation(Span(*source), Span(*target), kind))
+    return compare_relations(by_annotator)
 
 
 def stale_sources(gold: Gold) -> list[dict[str, Any]]:
@@ -84,6 +100,7 @@ def gold_data(gold: Gold | None) -> dict[str, Any] | None:
         return None
     cited = gold.source_versions or {}
     stale = stale_sources(gold)
+    spans = sorted(s.as_span() for s in gold.spans.all())
     return {
         "document": gold.document_id,
         "version": gold.version,
@@ -100,7 +117,8 @@ def gold_data(gold: Gold | None) -> dict[str, Any] | None:
         ],
         "stale": bool(stale),
         "stale_sources": stale,
-        "spans": [span.as_dict() for span in sorted(s.as_span() for s in gold.spans.all())],
+        "spans": [span.as_dict() for span in spans],
+        "relations": relation_store.gold_relations(gold, spans),
         "created_at": gold.created_at,
         "updated_at": gold.updated_at,
     }
@@ -114,6 +132,7 @@ def save_gold(
     source_annotation_ids: Sequence[int],
     expected_version: int | None,
     source_versions: Mapping[int, int] | None = None,
+    relations: Sequence[Mapping[str, Any]] | None = None,
 ) -> Gold:
     """Replace the document's gold with `spans`, adjudicated by `user` from the given
     annotations of this document.
@@ -125,8 +144,16 @@ def save_gold(
     reading and saving leaves the gold stale at once. Sources not in it are cited at their
     version now. Bad spans raise `InvalidSpans` (400) naming each;
     nothing is written then. After the commit, the tagger is asked whether to retrain.
+
+    `relations` (``{"from", "to", "type"}``, indices into `spans`) replace the gold's; None
+    keeps each stored one whose two ends are still among `spans`, as an annotation's save
+    does. Each stored relation records its provenance: the source annotators whose own
+    relations hold the same link (same end offsets, labels and type); failing that, the
+    provenance it already had in the gold; failing that, ["reviewer"] (added by hand).
     """
     checked = check_spans(document.text, list(spans), document.project.label_schemas())
+    if relations is not None:
+        check_relations(spans, relations, relation_store.rules_of(document.project))
     expected = expected_version or 0
     ids = sorted(set(source_annotation_ids))
     with transaction.atomic():
@@ -141,6 +168,7 @@ def save_gold(
                 f"source_annotation_ids: {', '.join(map(str, unknown))} are not annotations of document {document.pk}",
                 field="source_annotation_ids",
             )
+        old_links = relation_store.stored_gold_links(gold.pk) if gold is not None else {}
         if gold is None:
             try:
                 with transaction.atomic():
@@ -154,8 +182,15 @@ def save_gold(
             gold.origin = "adjudicated"
             gold.save(update_fields=["version", "adjudicator", "origin", "updated_at"])
             gold.spans.all().delete()
-        GoldSpan.objects.bulk_create(
-            GoldSpan(gold=gold, start=s.start, end=s.end, label=s.label, attrs=dict(s.attrs)) for s in checked
+        stored = GoldSpan.objects.bulk_create(
+            [GoldSpan(gold=gold, start=s.start, end=s.end, label=s.label, attrs=dict(s.attrs)) for s in checked]
+        )
+        links = list(old_links) if relations is None else relation_store.link_keys(spans, relations)
+        had = relation_store.links_of_annotations(a.pk for a in sources)
+        relation_store.store_gold_links(
+            gold,
+            stored,
+            {link: had[link] if link in had else old_links.get(link, [GoldRelation.REVIEWER]) for link in links},
         )
         gold.source_annotations.set(sources)
         # The versions read under this transaction are the ones the gold is made from.

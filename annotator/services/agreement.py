@@ -43,6 +43,7 @@ from annotator.models import (
     Job,
     ModelVersion,
     Project,
+    RelationType,
     Span,
     Suggestion,
 )
@@ -51,6 +52,7 @@ from annotator.spans import Span as SpanValue
 
 if TYPE_CHECKING:
     from annotator.agreement.prepare import AnnotatedDocument
+    from annotator.agreement.relation_f1 import LinkedRelation
 
 
 def _label_names(project: Project) -> list[str]:
@@ -97,6 +99,58 @@ def _attrs(value: Any) -> dict[str, Any]:
     if not value or value == "{}":
         return {}
     return json.loads(value) if isinstance(value, str) else dict(value)
+
+
+_SUBMITTED_RELATIONS_SQL = sql.statement(
+    """
+SELECT a.document_id, u.username, s.start, s."end", s.label, t.start, t."end", t.label, r.type
+FROM annotator_relation r JOIN annotator_annotation a ON a.id = r.annotation_id
+JOIN annotator_document d ON d.id = a.document_id JOIN auth_user u ON u.id = a.annotator_id
+JOIN annotator_span s ON s.id = r.source_id JOIN annotator_span t ON t.id = r.target_id
+WHERE d.project_id = %s AND {live:d} AND a.status = %s
+"""
+)
+_GOLD_RELATIONS_SQL = sql.statement(
+    """
+SELECT g.document_id, s.start, s."end", s.label, t.start, t."end", t.label, r.type
+FROM annotator_goldrelation r JOIN annotator_gold g ON g.id = r.gold_id
+JOIN annotator_document d ON d.id = g.document_id
+JOIN annotator_goldspan s ON s.id = r.source_id JOIN annotator_goldspan t ON t.id = r.target_id
+WHERE d.project_id = %s AND {live:d}
+"""
+)
+
+
+def _linked(row: tuple[Any, ...]) -> LinkedRelation:
+    from annotator.agreement.relation_f1 import LinkedRelation  # NumPy: see the module docstring
+
+    a, b, c, d, e, f, kind = row
+    return LinkedRelation(SpanValue(a, b, c), SpanValue(d, e, f), kind)
+
+
+def load_relations(
+    *, project: Project, documents: list[AnnotatedDocument]
+) -> tuple[list[dict[str, list[LinkedRelation]]], list[list[LinkedRelation] | None]]:
+    """The relations of `documents` for the report: per document, each submitting annotator's
+    relations, and the gold's (None where the document has no gold). One query for the
+    annotators' relations of the whole project, one for the gold's, one for which documents
+    have gold: never a query per document."""
+    status = Annotation.Status.SUBMITTED.value
+    by_annotator: dict[tuple[int, str], list[LinkedRelation]] = {}
+    for document_id, username, *link in sql.rows(_SUBMITTED_RELATIONS_SQL, [project.pk, status]):
+        by_annotator.setdefault((document_id, username), []).append(_linked(tuple(link)))
+    gold: dict[int, list[LinkedRelation]] = {
+        document_id: []
+        for document_id in Gold.objects.filter(document__project=project).values_list("document_id", flat=True)
+    }
+    for document_id, *link in sql.rows(_GOLD_RELATIONS_SQL, [project.pk]):
+        gold.setdefault(document_id, []).append(_linked(tuple(link)))
+    annotators = [{who: by_annotator.get((int(d.id), who), []) for who in d.annotations} for d in documents]
+    return annotators, [gold.get(int(d.id)) for d in documents]
+
+
+def _relation_types(project: Project) -> list[str]:
+    return list(RelationType.objects.filter(project=project).order_by("order", "name").values_list("name", flat=True))
 
 
 def _load_project(project: Project) -> list[AnnotatedDocument]:
@@ -166,13 +220,22 @@ def agreement_report(
     *, project: Project, resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
 ) -> dict[str, Any]:
     """The contract's report for the project's label set, with each annotator's and the current
-    model's span F1 against the gold ("vs_gold") and casualty-count attribute agreement.
+    model's span F1 against the gold ("vs_gold"), casualty-count attribute agreement and
+    relation F1 (pairwise exact and overlap, and against the gold: `load_relations`).
     Computed here and now (NumPy: a worker or the command, never a web process)."""
     from annotator.agreement.report import agreement_report as compute_report
 
     documents = load_annotated_documents(project=project)
+    relations, gold_relations = load_relations(project=project, documents=documents)
     report = compute_report(
-        documents, labels=_label_names(project), attributes=_attributes(project), resamples=resamples, seed=seed
+        documents,
+        labels=_label_names(project),
+        attributes=_attributes(project),
+        resamples=resamples,
+        seed=seed,
+        relations=relations,
+        relation_types=_relation_types(project),
+        gold_relations=gold_relations,
     )
     report["vs_gold"] = gold_scores(project=project, documents=documents)
     report["suggestions_comparison"] = suggestions_comparison(project=project, resamples=resamples, seed=seed)

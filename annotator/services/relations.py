@@ -26,6 +26,12 @@ SELECT s.start, s."end", s.label, t.start, t."end", t.label, r.type FROM annotat
 JOIN annotator_span s ON s.id = r.source_id JOIN annotator_span t ON t.id = r.target_id
 WHERE r.annotation_id = %s
 """
+_ANNOTATORS_LINKS_SQL = """
+SELECT s.start, s."end", s.label, t.start, t."end", t.label, r.type, u.username FROM annotator_relation r
+JOIN annotator_span s ON s.id = r.source_id JOIN annotator_span t ON t.id = r.target_id
+JOIN annotator_annotation a ON a.id = r.annotation_id JOIN auth_user u ON u.id = a.annotator_id
+WHERE r.annotation_id IN ({ids})
+"""
 _DELETE_SQL = "DELETE FROM annotator_relation WHERE annotation_id = %s"
 _INSERT_SQL = "INSERT INTO annotator_relation (annotation_id, source_id, target_id, type) VALUES (%s, %s, %s, %s)"
 
@@ -77,14 +83,17 @@ def store_links(annotation_id: int, stored_spans: Iterable[Any], links: Iterable
         sql.execute_many(_INSERT_SQL, rows)
 
 
-def as_indices(spans: Sequence[Any], links: Iterable[LinkKey]) -> list[dict[str, Any]]:
-    """Links by their ends as indices into `spans` (rows or dicts, in the order shown)."""
+def as_indices(
+    spans: Sequence[Any], links: Iterable[LinkKey], extra: Mapping[LinkKey, Mapping[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Links by their ends as indices into `spans` (rows or dicts, in the order shown), each
+    with the fields `extra` gives it (a gold relation's provenance)."""
     place: dict[SpanKey, int] = {}
     for index, span in enumerate(spans):
         key = span_key(span) if isinstance(span, Mapping) else (span.start, span.end, span.label)
         place.setdefault(key, index)
     return [
-        {"from": place[source], "to": place[target], "type": kind}
+        {"from": place[source], "to": place[target], "type": kind, **(extra or {}).get((source, target, kind), {})}
         for source, target, kind in links
         if source in place and target in place
     ]
@@ -95,9 +104,45 @@ def annotation_relations(annotation: Any) -> list[dict[str, Any]]:
     return as_indices(list(annotation.spans.all()), stored_links(annotation.pk))
 
 
-def gold_relations(gold: Any) -> list[dict[str, Any]]:
-    links = [
-        ((r.source.start, r.source.end, r.source.label), (r.target.start, r.target.end, r.target.label), r.type)
-        for r in GoldRelation.objects.filter(gold=gold).select_related("source", "target")
-    ]
-    return as_indices(list(gold.spans.all()), links)
+# The gold's relations: the same links, pointing at GoldSpan rows, each with its provenance.
+
+
+def stored_gold_links(gold_id: int) -> dict[LinkKey, list[str]]:
+    """The gold's links, each with its provenance (annotators, or ["reviewer"])."""
+    rows = GoldRelation.objects.filter(gold_id=gold_id).select_related("source", "target").order_by("id")
+    return {
+        ((r.source.start, r.source.end, r.source.label), (r.target.start, r.target.end, r.target.label), r.type): list(
+            r.provenance or []
+        )
+        for r in rows
+    }
+
+
+def links_of_annotations(annotation_ids: Iterable[int]) -> dict[LinkKey, list[str]]:
+    """Every link of the given annotations, each with the annotators who have it (sorted):
+    what a gold relation's provenance is made of. One query."""
+    ids = sorted(set(annotation_ids))
+    found: dict[LinkKey, set[str]] = {}
+    if ids:
+        marks = ", ".join(["%s"] * len(ids))
+        for a, b, c, d, e, f, kind, who in sql.rows(_ANNOTATORS_LINKS_SQL.format(ids=marks), ids):
+            found.setdefault(((a, b, c), (d, e, f), kind), set()).add(who)
+    return {link: sorted(names) for link, names in found.items()}
+
+
+def store_gold_links(gold: Any, stored_spans: Iterable[Any], links: Mapping[LinkKey, Sequence[str]]) -> None:
+    """GoldRelation rows for `links` (link -> provenance) whose two ends are among
+    `stored_spans` (the GoldSpan rows just written, with their ids)."""
+    ids = {(s.start, s.end, s.label): s.pk for s in stored_spans}
+    GoldRelation.objects.bulk_create(
+        GoldRelation(gold=gold, source_id=ids[source], target_id=ids[target], type=kind, provenance=list(provenance))
+        for (source, target, kind), provenance in links.items()
+        if source in ids and target in ids
+    )
+
+
+def gold_relations(gold: Any, spans: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+    """The gold's relations by index into `spans` (default: `gold.spans.all()`), with provenance."""
+    links = stored_gold_links(gold.pk)
+    shown = list(gold.spans.all()) if spans is None else spans
+    return as_indices(shown, links, {link: {"provenance": names} for link, names in links.items()})

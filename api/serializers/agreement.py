@@ -76,6 +76,20 @@ class AgreementReportSerializer(serializers.Serializer):
     vs_gold = serializers.JSONField(
         help_text="{documents, per_annotator: {username: {value, documents, exact, overlap}}, model: {...} | null}."
     )
+    # Reports stored before relations existed lack these: not required, so they are left out.
+    relation_f1 = SpanF1FigureSerializer(
+        required=False,
+        help_text="Relation F1: both end spans match exactly and the type is equal; per_label keyed by "
+        "relation type, per_pair by annotator pair; value is micro F1, mean over pairs.",
+    )
+    relation_f1_overlap = SpanF1FigureSerializer(
+        required=False, help_text="Relation F1 with overlap matching of the end spans (one to one, same type)."
+    )
+    relation_f1_vs_gold = serializers.DictField(
+        child=SpanF1FigureSerializer(),
+        required=False,
+        help_text="exact, overlap -> each annotator's relation F1 against the gold (per_pair keyed by annotator).",
+    )
     conventions = serializers.DictField(child=serializers.JSONField(), help_text="The conventions the figures use.")
     suggestions_comparison = serializers.JSONField(
         required=False,

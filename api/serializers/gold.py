@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.access import MAX_ID
-from api.serializers.annotations import AnnotationSerializer, SpanListField
+from api.serializers.annotations import AnnotationSerializer, RelationListField, RelationSerializer, SpanListField
 from api.serializers.fields import InputSerializer
 
 
@@ -42,6 +42,14 @@ class StaleSourceSerializer(serializers.Serializer):
     current_version = serializers.IntegerField(help_text="Its version now (edited since).")
 
 
+class GoldRelationSerializer(RelationSerializer):
+    provenance = serializers.ListField(
+        child=serializers.CharField(),
+        help_text='Where it came from: the source annotators who had the same link, ["reviewer"] when the '
+        "reviewer added it by hand, empty for an imported gold.",
+    )
+
+
 class GoldSerializer(serializers.Serializer):
     document = serializers.IntegerField(help_text="The document's id.")
     version = serializers.IntegerField(
@@ -57,6 +65,7 @@ class GoldSerializer(serializers.Serializer):
         many=True, help_text="The source annotations edited since (empty when the gold is current)."
     )
     spans = PlainSpanSerializer(many=True, help_text="The gold spans, sorted.")
+    relations = GoldRelationSerializer(many=True, help_text="Typed links between those spans, by index.")
     created_at = serializers.DateTimeField(allow_null=True, help_text="When the gold was first saved.")
     updated_at = serializers.DateTimeField(allow_null=True, help_text="When it was last saved (by the adjudicator).")
 
@@ -68,6 +77,14 @@ class GoldSaveSerializer(InputSerializer):
         required=False,
         default=list,
         help_text="Ids of the annotations of this document the gold was adjudicated from.",
+    )
+    relations = RelationListField(
+        required=False,
+        max_length=10_000,
+        help_text=(
+            "The whole new list of gold relations, {from, to, type} with from and to indices into `spans` "
+            "(replaces the old list). Left out, each stored relation whose two spans you kept is kept."
+        ),
     )
     version = serializers.IntegerField(
         min_value=0,
@@ -97,6 +114,19 @@ class SubmittedAnnotationSerializer(serializers.Serializer):
     spans = PlainSpanSerializer(many=True, help_text="Its spans, sorted.")
 
 
+class RelationComparisonSerializer(serializers.Serializer):
+    agreed = serializers.ListField(
+        child=serializers.JSONField(),
+        help_text="Relations every annotator made: {source, target: {start, end, label}, type}.",
+    )
+    disagreements = serializers.DictField(
+        child=serializers.ListField(child=serializers.JSONField()),
+        help_text="kind (missing, extra, other_target) -> groups, one per count and relation type: "
+        "{kind, type, start, end, source, relations: [{target, annotators}], missing}.",
+    )
+    disagreement_count = serializers.IntegerField(help_text="Groups in disagreement.")
+
+
 class AdjudicationSerializer(serializers.Serializer):
     document = serializers.IntegerField(help_text="The document's id.")
     annotators = serializers.ListField(child=serializers.CharField(), help_text="Who submitted it.")
@@ -109,4 +139,7 @@ class AdjudicationSerializer(serializers.Serializer):
     )
     disagreement_count = serializers.IntegerField(help_text="Clusters in disagreement (attributes aside).")
     majority = PlainSpanSerializer(many=True, help_text="Majority-vote pre-fill: spans more than half marked.")
+    relations = RelationComparisonSerializer(
+        help_text="The submitted annotations' relations compared: agreed links and disagreements by kind."
+    )
     gold = GoldSerializer(allow_null=True, help_text="The current gold, or null.")

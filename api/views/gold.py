@@ -58,5 +58,6 @@ class GoldView(APIView):
             source_annotation_ids=body.validated_data["source_annotation_ids"],
             expected_version=body.validated_data["version"],
             source_versions=body.validated_data["source_versions"],
+            relations=body.validated_data.get("relations"),
         )
         return Response(GoldSerializer(_gold_or_empty(document)).data)

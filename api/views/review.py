@@ -30,7 +30,9 @@ class DocumentAnnotationsView(APIView):
 class AdjudicationView(APIView):
     """The adjudication of a document: its submitted annotations, the spans every annotator
     agrees on, the disagreements sorted into boundary / label / only_one / not_everyone /
-    attributes, a majority-vote pre-fill, and the current gold (or null)."""
+    attributes, a majority-vote pre-fill, the relations compared (agreed links, and
+    disagreements grouped by count and type: missing, extra, other_target), and the current
+    gold (or null)."""
 
     @extend_schema(responses={200: AdjudicationSerializer}, tags=["review"])
     def get(self, request: Request, pk: int) -> Response:

@@ -58,6 +58,7 @@ def render_table(report: dict[str, Any]) -> str:
             lines.append(
                 f"{pair:32} {_num(figure['value']):>9} {_num(overlap):>11} {_num(kappa):>7} {figure['documents']:>6}"
             )
+    lines += _relation_lines(report)
     attributes = report.get("attributes") or {}
     for label, entry in attributes.items():
         lines += ["", f"{label} attributes (annotators who marked the same span: {entry['matched_spans']})"]
@@ -85,6 +86,30 @@ def render_table(report: dict[str, Any]) -> str:
     lines += ["", f"95% CI: {bootstrap['method']}, {bootstrap['resamples']} resamples, seed {bootstrap['seed']}."]
     lines.append("Conventions: docs/agreement.md (and the report's `conventions` with --json).")
     return "\n".join(lines)
+
+
+def _relation_lines(report: dict[str, Any]) -> list[str]:
+    """Relation F1 (a report stored before relations has none): overall and per type."""
+    if "relation_f1" not in report:
+        return []
+    vs_gold = report.get("relation_f1_vs_gold") or {}
+    figures = [
+        ("Relation F1, exact", report["relation_f1"]),
+        ("Relation F1, overlap", report["relation_f1_overlap"]),
+        ("Relation F1 vs gold, exact", vs_gold.get("exact")),
+        ("Relation F1 vs gold, overlap", vs_gold.get("overlap")),
+    ]
+    types = list(report["relation_f1"]["per_label"])
+    lines = ["", f"{'Relations':32} {'value':>7} {'macro':>7} {'95% CI':>18} {'items':>9} {'docs':>6}"]
+    lines += [f"{'':32}" + "".join(f"{kind[:15]:>16}" for kind in types)]
+    for name, figure in figures:
+        if figure:
+            lines.append(
+                f"{name:32} {_num(figure['value']):>7} {_num(figure.get('macro')):>7} {_ci(figure['ci95']):>18} "
+                f"{figure['items']:>9} {figure['documents']:>6}"
+            )
+            lines.append(f"{'  per type':32}" + "".join(f"{_num(figure['per_label'][k]['value']):>16}" for k in types))
+    return lines
 
 
 class Command(ContractCommand):

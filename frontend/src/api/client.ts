@@ -322,7 +322,13 @@ export const api = {
   gold: (id: number) => request<Gold>("GET", `documents/${id}/gold/`),
   saveGold: (
     id: number,
-    body: { spans: ApiSpan[]; version: number | null; source_annotation_ids: number[]; source_versions?: Record<string, number> },
+    body: {
+      spans: ApiSpan[];
+      version: number | null;
+      source_annotation_ids: number[];
+      source_versions?: Record<string, number>;
+      relations?: { from: number; to: number; type: string }[];
+    },
   ) =>
     request<Gold>("PUT", `documents/${id}/gold/`, body),
 
