@@ -10,20 +10,9 @@
  * relabelled span takes its links with it.
  */
 
-export interface RelationType {
-  name: string;
-  /** The label a link of this type starts from (CASUALTY_COUNT). */
-  source: string;
-  /** The label it points to (PERPETRATOR). */
-  target: string;
-  hotkey: string;
-}
+import type { ApiRelation, RelationType } from "../api/client";
 
-export interface ApiRelation {
-  from: number;
-  to: number;
-  type: string;
-}
+export type { ApiRelation, RelationType };
 
 export interface Ranged {
   start: number;
