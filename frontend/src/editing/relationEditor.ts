@@ -184,6 +184,8 @@ export function useRelationEditor(editor: SpanEditor, types: Ref<RelationType[]>
       event.preventDefault();
       return true;
     };
+    // A modifier pressed on its own (the Shift of Shift+Tab) is no key yet.
+    if (["Shift", "Control", "Alt", "Meta"].includes(event.key)) return false;
     if (linking.value) {
       if (plain && (event.key === "Tab" || event.key.startsWith("Arrow"))) {
         const back = event.shiftKey || event.key === "ArrowLeft" || event.key === "ArrowUp";
