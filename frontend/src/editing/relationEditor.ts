@@ -165,7 +165,7 @@ export function useRelationEditor(editor: SpanEditor, types: Ref<RelationType[]>
       return !!target;
     }
     const source = editor.activeSpan.value;
-    if (!alt || !source) return false;
+    if (!alt || !source || !typesFrom(types.value, source.label).length) return false;
     const target = spanAt(offset, (s) => s !== source && !!typeBetween(types.value, source, s));
     if (target) link(source, target);
     else editor.hint.value = `Alt+click a span a relation from ${source.label} may point to`;
