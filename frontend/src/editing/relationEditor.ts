@@ -15,6 +15,9 @@ import { addLink, candidates, keyOf, removeLink, typeBetween, typesFrom, type Li
 import type { SpanEditor } from "./spanEditor";
 
 const HIGHLIGHT = "#e8590c";
+/** The links listed in the panel: those nearest the cursor, as the span list does (hundreds of
+ * rows would cost more to draw on each keystroke than the text). */
+const LISTED = 40;
 
 export interface Linking {
   source: Span;
@@ -47,6 +50,21 @@ export function useRelationEditor(editor: SpanEditor, types: Ref<RelationType[]>
       if (from && to) out.push({ link, from, to, fromText: text.slice(from.start, from.end), toText: text.slice(to.start, to.end) });
     }
     return out.sort((a, b) => a.from.start - b.from.start || a.to.start - b.to.start);
+  });
+
+  const listed = computed(() => {
+    const all = rows.value;
+    if (all.length <= LISTED) return all;
+    const here = editor.cursorRange.value?.[0] ?? 0;
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid].from.start < here) lo = mid + 1;
+      else hi = mid;
+    }
+    const first = Math.max(0, Math.min(all.length - LISTED, lo - LISTED / 2));
+    return all.slice(first, first + LISTED);
   });
 
   /** The types a link from the selected span may have (none: it is no relation's source). */
@@ -216,7 +234,7 @@ export function useRelationEditor(editor: SpanEditor, types: Ref<RelationType[]>
     return false;
   }
 
-  return { links, linking, hovered, rows, sourceTypes, candidate, marks, start, cycle, cancel, confirm, link, remove, clickAt, handleKey };
+  return { links, linking, hovered, rows, listed, sourceTypes, candidate, marks, start, cycle, cancel, confirm, link, remove, clickAt, handleKey };
 }
 
 export type RelationEditor = ReturnType<typeof useRelationEditor>;
