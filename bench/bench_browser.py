@@ -27,6 +27,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -75,7 +76,7 @@ def spread_spans(text: str, count: int) -> list[dict]:
     return valid
 
 
-def link_counts(made: list) -> list[tuple[object, object, str]]:  # type: ignore[type-arg]
+def link_counts(made: list[Any]) -> list[tuple[Any, Any, str]]:
     """Each count to the next PERPETRATOR (BY) and the next LOCATION (AT) after it."""
     links = []
     for i, span in enumerate(made):

@@ -36,11 +36,17 @@ class LabelSerializer(InputSerializer):
 
 class RelationTypeSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="The relation type's name (e.g. BY).")
-    source = serializers.CharField(help_text="The label a link of this type starts from (e.g. CASUALTY_COUNT).")
+    # `source` is a Field attribute of DRF's own: declared under another name, renamed below.
+    source_ = serializers.CharField(help_text="The label a link of this type starts from (e.g. CASUALTY_COUNT).")
     target = serializers.CharField(help_text="The label a link of this type points to (e.g. PERPETRATOR).")
     hotkey = serializers.CharField(
         allow_blank=True, help_text="The key that starts a link of this type in the annotation view; empty for none."
     )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["source"] = fields.pop("source_")
+        return fields
 
 
 class AnnotatorProgressSerializer(serializers.Serializer):
