@@ -44,6 +44,10 @@ def project_data(project: Project, *, user: User, role: str) -> dict[str, Any]:
             {"name": label.name, "colour": label.colour, "hotkey": label.hotkey, "attributes": label.attributes}
             for label in project.labels.all()
         ],
+        "relation_types": [
+            {"name": kind.name, "source": kind.source, "target": kind.target, "hotkey": kind.hotkey}
+            for kind in project.relation_types.all()
+        ],
         "role": role,
         "progress": project_progress(project=project, user=None if sees_all(role) else user),
         "created_at": project.created_at,

@@ -9,6 +9,9 @@ Figures, read from the page's own performance.now() marks (frontend/src/perf.ts)
 - label: from the keystroke's event time to the new span painted (target < 50 ms), over
   a series of keystrokes spread through the document.
 
+Each count is linked to the perpetrator and the place that follow it (#21: BY and AT), so the
+page also draws its relations panel; `--no-relations` measures without them.
+
     .venv/bin/python bench/bench_browser.py [--chars 50000] [--spans 500] [--labels 30] [--runs 3]
 """
 
@@ -24,6 +27,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -72,10 +76,23 @@ def spread_spans(text: str, count: int) -> list[dict]:
     return valid
 
 
-def setup(chars: int, spans: int) -> tuple[int, int]:
+def link_counts(made: list[Any]) -> list[tuple[Any, Any, str]]:
+    """Each count to the next PERPETRATOR (BY) and the next LOCATION (AT) after it."""
+    links = []
+    for i, span in enumerate(made):
+        if span.label != "CASUALTY_COUNT":
+            continue
+        for label, kind in (("PERPETRATOR", "BY"), ("LOCATION", "AT")):
+            target = next((t for t in made[i + 1 :] if t.label == label), None)
+            if target is not None:
+                links.append((span, target, kind))
+    return links
+
+
+def setup(chars: int, spans: int, relations: bool = True) -> tuple[int, int, int]:
     from django.contrib.auth.models import User
 
-    from annotator.models import Annotation, Document, Role, Span
+    from annotator.models import Annotation, Document, Relation, Role, Span
     from annotator.services.projects import add_member, create_project
 
     owner = User.objects.create_user("olivia", password="bench-password-1")
@@ -90,8 +107,10 @@ def setup(chars: int, spans: int) -> tuple[int, int]:
     )
     annotation = Annotation.objects.create(document=document, annotator=alice, status="draft", version=1)
     made = spread_spans(text, spans)
-    Span.objects.bulk_create(Span(annotation=annotation, **s) for s in made)
-    return document.pk, len(made)
+    rows = Span.objects.bulk_create([Span(annotation=annotation, **s) for s in made])
+    links = link_counts(rows) if relations else []
+    Relation.objects.bulk_create(Relation(annotation=annotation, source=a, target=b, type=kind) for a, b, kind in links)
+    return document.pk, len(made), len(links)
 
 
 def free_port() -> int:
@@ -106,12 +125,13 @@ def main() -> None:
     parser.add_argument("--spans", type=int, default=500)
     parser.add_argument("--labels", type=int, default=30, help="keystrokes that apply a label")
     parser.add_argument("--runs", type=int, default=3, help="times the page is opened")
+    parser.add_argument("--no-relations", action="store_true", help="no links between the spans")
     args = parser.parse_args()
     if not (ROOT / "frontend/dist/index.html").exists():
         sys.exit("build the web UI first: scripts/frontend.sh")
 
     folder = fresh_django()
-    document_id, span_count = setup(args.chars, args.spans)
+    document_id, span_count, relation_count = setup(args.chars, args.spans, relations=not args.no_relations)
     port = free_port()
     env = dict(os.environ, DEBUG="1", REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:1/0"))
     server = subprocess.Popen(
@@ -158,7 +178,10 @@ def main() -> None:
         server.wait(timeout=10)
 
     print(f"machine: {machine()}; data in {folder}")
-    print(f"document: {args.chars:,} characters, {span_count} spans, {segments:,} text segments in the DOM")
+    print(
+        f"document: {args.chars:,} characters, {span_count} spans, {relation_count} relations, "
+        f"{segments:,} text segments in the DOM"
+    )
     print(f"open (data to painted), median of {args.runs}: {statistics.median(opens):.0f} ms  (target < 300 ms)")
     print(f"open (navigation start to painted), median: {statistics.median(opened_at):.0f} ms")
     labels_sorted = sorted(labels)

@@ -34,6 +34,21 @@ class LabelSerializer(InputSerializer):
     )
 
 
+class RelationTypeSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The relation type's name (e.g. BY).")
+    # `source` is a Field attribute of DRF's own: declared under another name, renamed below.
+    source_ = serializers.CharField(help_text="The label a link of this type starts from (e.g. CASUALTY_COUNT).")
+    target = serializers.CharField(help_text="The label a link of this type points to (e.g. PERPETRATOR).")
+    hotkey = serializers.CharField(
+        allow_blank=True, help_text="The key that starts a link of this type in the annotation view; empty for none."
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["source"] = fields.pop("source_")
+        return fields
+
+
 class AnnotatorProgressSerializer(serializers.Serializer):
     username = serializers.CharField(help_text="The annotator.")
     submitted = serializers.IntegerField(help_text="Documents this annotator submitted.")
@@ -68,6 +83,9 @@ class ProjectSerializer(serializers.Serializer):
         help_text="Share of documents (0 to 0.5) served to everyone without suggestions (the control documents)."
     )
     labels = LabelSerializer(many=True, help_text="The label set, in display order.")
+    relation_types = RelationTypeSerializer(
+        many=True, read_only=True, help_text="The relation types spans can be linked by, in display order."
+    )
     role = serializers.ChoiceField(choices=Role.choices, help_text="The caller's role: " + ROLE_HELP)
     progress = ProgressSerializer(help_text="How far the project is.")
     created_at = serializers.DateTimeField(help_text="When the project was created.")

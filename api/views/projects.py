@@ -42,7 +42,7 @@ class ProjectListView(APIView):
 
     @extend_schema(responses={200: ProjectSerializer(many=True)}, tags=["projects"])
     def get(self, request: Request) -> Response:
-        projects = project_list_for(user=access.caller(request)).prefetch_related("labels")
+        projects = project_list_for(user=access.caller(request)).prefetch_related("labels", "relation_types")
         data = [
             project_data(
                 p, user=access.caller(request), role=role_for(project=p, user=access.caller(request)) or Role.ANNOTATOR

@@ -5,6 +5,21 @@
  * Offsets in these shapes are the server's (code points); pages convert with domain/offsets.
  */
 
+/** A link between two spans of one list, by their indices in it (#21). */
+export interface ApiRelation {
+  from: number;
+  to: number;
+  type: string;
+}
+
+/** A project's relation type: links of it go from a `source` span to a `target` span. */
+export interface RelationType {
+  name: string;
+  source: string;
+  target: string;
+  hotkey: string;
+}
+
 export interface ApiSpan {
   id?: number;
   start: number;
@@ -54,6 +69,8 @@ export interface Project {
   annotators_per_document: number;
   retrain_every: number;
   labels: Label[];
+  /** Relation types (#21): which label a link starts from and points to. */
+  relation_types?: RelationType[];
   role: Role;
   progress: Progress;
   created_at: string;
@@ -131,6 +148,8 @@ export interface Annotation {
   time_spent: number;
   rejected_suggestions: number[];
   spans: ApiSpan[];
+  /** Links between spans, by index into `spans`. */
+  relations?: ApiRelation[];
   submitted_at: string | null;
   updated_at: string;
   annotator?: string;
@@ -313,7 +332,7 @@ export const api = {
   mine: (id: number) => request<Annotation>("GET", `documents/${id}/annotations/mine/`),
   saveMine: (
     id: number,
-    body: { spans: ApiSpan[]; status?: Status; version: number; time_spent: number; rejected_suggestions: number[] },
+    body: { spans: ApiSpan[]; relations?: ApiRelation[]; status?: Status; version: number; time_spent: number; rejected_suggestions: number[] },
   ) => request<Annotation>("PUT", `documents/${id}/annotations/mine/`, body),
   annotations: (id: number) =>
     request<Page<Annotation> | Annotation[] | { annotations: Annotation[] }>("GET", `documents/${id}/annotations/`).then(

@@ -6,9 +6,12 @@
  */
 import { ref, shallowRef, watch, type Ref } from "vue";
 import type { Router } from "vue-router";
-import { api, ApiError, type Annotation, type Doc, type Label, type ModelRef, type Project, type Status, type Suggestion, type SuggestionsState } from "../api/client";
+import { api, ApiError, type Annotation, type ApiSpan, type Doc, type Label, type ModelRef, type Project, type Status, type Suggestion, type SuggestionsState } from "../api/client";
 import { ActiveTimer } from "../domain/activeTime";
+import { spanToUnits } from "../domain/offsets";
 import { perf } from "../perf";
+import { useRelationEditor } from "./relationEditor";
+import { carryLinks, linksFromApi, linksToApi, type ApiRelation, type Link, type RelationType } from "./relations";
 import { useSpanEditor } from "./spanEditor";
 
 export function useAnnotationSession(props: { slug: string; docId?: string }, router: Router) {
@@ -36,10 +39,25 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
   let timer = new ActiveTimer();
   const activeSeconds = ref(0);
 
-  const editor = useSpanEditor({ labels, onChange: () => scheduleSave(), modelVersion: modelNumber });
+  // Links between spans (#21) live beside the spans: undone with them, saved with them.
+  const relationTypes = ref<RelationType[]>([]);
+  const links = shallowRef<Link[]>([]);
+  const editor = useSpanEditor({
+    labels,
+    onChange: () => scheduleSave(),
+    modelVersion: modelNumber,
+    extra: { get: () => links.value, set: (value) => (links.value = value as Link[]) },
+    follow: (before, after) => (links.value = carryLinks(links.value, before, after)),
+  });
+  const relations = useRelationEditor(editor, relationTypes, links);
+  const setLinks = (spans: readonly ApiSpan[], given: readonly ApiRelation[] = []) =>
+    (links.value = linksFromApi(spans.map((s) => spanToUnits(editor.map.value, s)), given));
+  const apiRelations = () => linksToApi(links.value, editor.spans.value);
 
   function setAnnotation(annotation: Annotation | null) {
     editor.setSpans(annotation?.spans ?? [], annotation?.rejected_suggestions ?? []);
+    setLinks(annotation?.spans ?? [], annotation?.relations);
+    relations.cancel();
     version.value = annotation?.version ?? 1;
     status.value = annotation?.status ?? "draft";
     timer = new ActiveTimer(undefined, undefined, annotation?.time_spent ?? 0);
@@ -62,7 +80,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
   // and saved again once the annotator is back, instead of being lost.
   const pendingKey = (id: number) => `annotator:pending-edit:${id}`;
   function keepPending(id: number) {
-    const pending = { version: version.value, spans: editor.apiSpans(), rejected: [...editor.rejected.value] };
+    const pending = { version: version.value, spans: editor.apiSpans(), rejected: [...editor.rejected.value], relations: apiRelations() };
     localStorage.setItem(pendingKey(id), JSON.stringify(pending));
   }
   function restorePending(id: number) {
@@ -73,6 +91,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
       const pending = JSON.parse(raw);
       if (pending.version !== version.value) return; // saved from elsewhere since: the server's is newer
       editor.setSpans(pending.spans, pending.rejected);
+      setLinks(pending.spans, pending.relations);
       notice.value = "Your last change, made after your session had expired, is being saved now.";
       scheduleSave();
     } catch {
@@ -88,6 +107,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
       if (!project.value || project.value.slug !== props.slug) {
         project.value = await api.project(props.slug);
         labels.value = project.value.labels;
+        relationTypes.value = project.value.relation_types ?? [];
       }
       if (props.docId) {
         const id = Number(props.docId);
@@ -147,6 +167,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
       try {
         const saved = await api.saveMine(id, {
           spans: editor.apiSpans(),
+          relations: apiRelations(),
           ...(sent ? { status: sent } : {}),
           version: version.value,
           time_spent: timer.seconds,
@@ -220,6 +241,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
     saveState,
     activeSeconds,
     editor,
+    relations,
     timer: () => timer,
     load,
     save,

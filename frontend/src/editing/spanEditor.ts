@@ -34,6 +34,8 @@ export interface EditorOptions {
   modelVersion?: Ref<number | null>;
   /** Page state that undo and redo should restore with the spans (the review's decisions). */
   extra?: { get: () => unknown; set: (value: unknown) => void };
+  /** Told of every span edit, after `extra` was remembered for undo (links follow their spans). */
+  follow?: (before: Span[], after: Span[]) => void;
 }
 
 type Snapshot = { spans: Span[]; rejected: Set<number>; extra?: unknown };
@@ -170,8 +172,19 @@ export function useSpanEditor(options: EditorOptions) {
 
   function change(nextSpans: Span[], nextRejected = rejected.value) {
     history.record(snapshot());
+    const before = spans.value;
     spans.value = nextSpans;
+    options.follow?.(before, nextSpans);
     rejected.value = nextRejected;
+    hint.value = "";
+    syncHistory();
+    options.onChange?.();
+  }
+
+  /** An edit of the page's `extra` state only (a link added), undone like a span edit. */
+  function edit(apply: () => void) {
+    history.record(snapshot());
+    apply();
     hint.value = "";
     syncHistory();
     options.onChange?.();
@@ -466,6 +479,7 @@ export function useSpanEditor(options: EditorOptions) {
     load,
     setSpans,
     replace,
+    edit,
     apiSpans,
     applyLabel,
     relabel,
