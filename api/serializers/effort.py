@@ -23,13 +23,13 @@ class EffortPointSerializer(serializers.Serializer):
 
 
 class EffortTotalsSerializer(serializers.Serializer):
-    added = serializers.IntegerField()
-    edited = serializers.IntegerField()
-    rejected = serializers.IntegerField()
-    accepted = serializers.IntegerField()
-    spans = serializers.IntegerField()
-    suggestions_shown = serializers.IntegerField()
-    manual_actions = serializers.IntegerField()
+    added = serializers.IntegerField(help_text="Spans marked by hand.")
+    edited = serializers.IntegerField(help_text="Suggestions accepted after an edit (a move or a relabel).")
+    rejected = serializers.IntegerField(help_text="Suggestions explicitly rejected.")
+    accepted = serializers.IntegerField(help_text="Suggestions accepted as they were.")
+    spans = serializers.IntegerField(help_text="Spans submitted.")
+    suggestions_shown = serializers.IntegerField(help_text="Suggestions shown on the documents.")
+    manual_actions = serializers.IntegerField(help_text="Manual actions: added + edited + rejected.")
 
 
 class EffortCurveSerializer(serializers.Serializer):
