@@ -6,9 +6,29 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.formats import Record
+from annotator.services.imports import import_documents
 from tests.e2e.conftest import MIXED, log_in
 
 pytestmark = [pytest.mark.e2e]
+
+
+def like_the_mixed_text(count: int) -> list[Record]:
+    """Reports in the mixed text's languages with their counts and places labelled."""
+    records = []
+    for n in range(count):
+        text = f"Les secours à Idlib ont compté {n + 3} Menschen tués. في حماة {n + 7} enfants blessés."
+        spans = [
+            {"start": text.index(words), "end": text.index(words) + len(words), "label": label}
+            for words, label in (
+                ("Idlib", "LOCATION"),
+                (f"{n + 3} Menschen", "CASUALTY_COUNT"),
+                ("حماة", "LOCATION"),
+                (f"{n + 7} enfants", "CASUALTY_COUNT"),
+            )
+        ]
+        records.append(Record(text=text, id=f"like-mixed-{n}", spans=spans))
+    return records
 
 
 def open_annotate(page, server: str) -> None:  # type: ignore[no-untyped-def]
@@ -37,6 +57,10 @@ def test_the_annotator_sees_why_there_are_no_suggestions_then_accepts_the_models
     assert state == "no_model" and "no model has been trained" in text
 
     add_gold(mixed, 10)
+    # And six short reports written like the mixed text: trained on the articles alone, the
+    # model found its counts or not depending on which articles were held out, which the
+    # documents' ids (so the order of the tests) decide.
+    import_documents(project=mixed, records=like_the_mixed_text(6), as_gold=True)
     train_now(project=mixed)  # promoted; its suggestions not computed, and no worker serves this server
     page.reload()
     page.locator("[data-test=doc-text]").wait_for()
