@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_search import ARABIC, FRENCH, _get, _p95, leads, stage_work
-from bench.common import fresh_django, machine
+from bench.common import bench_projects, fresh_django, machine
 
 
 def insert_documents(project_id: int, count: int, texts: list[str], prefix: str) -> None:
@@ -55,26 +55,14 @@ def insert_documents(project_id: int, count: int, texts: list[str], prefix: str)
 
 def seed(documents: int) -> dict:
     """Fill the fully migrated database; returns the owner's token, the slug and figures."""
-    from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.db import transaction
 
-    from annotator.models import Role
-    from annotator.services.projects import add_member, create_project
     from annotator.services.queue import refresh_project
     from annotator.services.tokens import issue_token
 
     call_command("migrate", verbosity=0)
-    project = create_project(
-        slug="bench", labels=["CASUALTY_COUNT", "PERPETRATOR", "LOCATION"], annotators_per_document=2
-    )
-    other = create_project(slug="other", labels=["LOCATION"], annotators_per_document=1)
-    users = {}
-    for name, role in (("olivia", Role.OWNER), ("alice", Role.ANNOTATOR), ("bob", Role.ANNOTATOR)):
-        users[name] = User.objects.create_user(username=name, password=None)
-        add_member(project=project, user=users[name], role=role)
-    users["rita"] = User.objects.create_user(username="rita", password=None)
-    add_member(project=project, user=users["rita"], role=Role.REVIEWER)
+    project, other, users = bench_projects()
     texts = leads()
     insert_documents(project.pk, documents, texts, "doc")
     staged = stage_work(project.pk, users["alice"].pk, users["bob"].pk, users["rita"].pk)

@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import CORPUS, fresh_django, machine
+from bench.common import CORPUS, bench_projects, fresh_django, machine
 
 ARABIC = " قالت مصادر محلية إن الغارات على حلب أوقعت قتلى"
 FRENCH = " L'armée a frappé Alep, selon un communiqué publié à Genève"
@@ -124,25 +124,13 @@ def stage_work(project_id: int, alice: int, bob: int, rita: int) -> dict[str, in
 
 def seed(documents: int) -> dict:
     """Fill the database; returns the tokens, the project's slug and the seeding figures."""
-    from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.db import connection
 
-    from annotator.models import Role
-    from annotator.services.projects import add_member, create_project
     from annotator.services.tokens import issue_token
 
     call_command("migrate", "annotator", "0006", verbosity=0)
-    project = create_project(
-        slug="bench", labels=["CASUALTY_COUNT", "PERPETRATOR", "LOCATION"], annotators_per_document=2
-    )
-    other = create_project(slug="other", labels=["LOCATION"], annotators_per_document=1)
-    users = {}
-    for name, role in (("olivia", Role.OWNER), ("alice", Role.ANNOTATOR), ("bob", Role.ANNOTATOR)):
-        users[name] = User.objects.create_user(username=name, password=None)
-        add_member(project=project, user=users[name], role=role)
-    users["rita"] = User.objects.create_user(username="rita", password=None)
-    add_member(project=project, user=users["rita"], role=Role.REVIEWER)
+    project, other, users = bench_projects()
     texts = leads()
     before = documents - documents // 50
     started = time.perf_counter()

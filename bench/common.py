@@ -47,3 +47,28 @@ def best_of(repeats: int, work: Callable[[], Any], reset: Callable[[], Any] | No
 
 def machine() -> str:
     return f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}"
+
+
+def bench_projects() -> tuple[Any, Any, dict[str, Any]]:
+    """The search and browser benches' cast: project `bench` (the three labels, two
+    annotators a document) with olivia (owner), alice and bob (annotators) and rita
+    (reviewer), and a project `other` whose documents no query of `bench` may return."""
+    from django.contrib.auth.models import User
+
+    from annotator.models import Role
+    from annotator.services.projects import add_member, create_project
+
+    project = create_project(
+        slug="bench", labels=["CASUALTY_COUNT", "PERPETRATOR", "LOCATION"], annotators_per_document=2
+    )
+    other = create_project(slug="other", labels=["LOCATION"], annotators_per_document=1)
+    users = {}
+    for name, role in (
+        ("olivia", Role.OWNER),
+        ("alice", Role.ANNOTATOR),
+        ("bob", Role.ANNOTATOR),
+        ("rita", Role.REVIEWER),
+    ):
+        users[name] = User.objects.create_user(username=name, password=None)
+        add_member(project=project, user=users[name], role=role)
+    return project, other, users

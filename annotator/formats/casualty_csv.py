@@ -29,13 +29,11 @@ A mention with no value or no status adds nothing and is counted in `uncounted`.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from annotator.formats.casualty_events import casualty_events, distinct_names
-from annotator.formats.csv_safety import safe_dict
+from annotator.formats.csv_safety import write_safe_rows
 from annotator.formats.records import Record
 
 STATUSES = ("killed", "wounded", "missing")
@@ -105,12 +103,4 @@ def _listed(text: str, spans: Iterable[dict[str, Any]]) -> str:
 
 
 def write_casualty_csv(records: Iterable[Record]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    yield buffer.getvalue()
-    for record in records:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(safe_dict(casualty_row(record)))  # titles and span texts are anyone's
-        yield buffer.getvalue()
+    return write_safe_rows(COLUMNS, ([casualty_row(record)] for record in records))

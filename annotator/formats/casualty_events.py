@@ -20,15 +20,13 @@ writer reads one record at a time, so memory stays flat however many records com
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.formats.csv_safety import safe_dict
+from annotator.formats.csv_safety import write_safe_rows
 from annotator.formats.records import Record
 from annotator.tokenize import sentences
 
@@ -139,14 +137,4 @@ def event_rows(record: Record, events: Sequence[Event] | None = None) -> Iterato
 
 def write_casualty_events(records: Iterable[Record]) -> Iterator[str]:
     """The casualty-events CSV: a header, then each record's rows as the record comes."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    yield buffer.getvalue()
-    for record in records:
-        buffer.seek(0)
-        buffer.truncate()
-        for row in event_rows(record):
-            writer.writerow(safe_dict(row))  # span texts and sentences are anyone's
-        if buffer.tell():
-            yield buffer.getvalue()
+    return write_safe_rows(COLUMNS, (event_rows(record) for record in records))

@@ -19,8 +19,10 @@ No Django here.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,3 +54,20 @@ def safe_row(cells: Iterable[Any]) -> list[Any]:
 def safe_dict(row: Mapping[str, Any]) -> dict[str, Any]:
     """A row for `csv.DictWriter.writerow`, every value neutralised (the keys are ours)."""
     return {key: neutralise(value) for key, value in row.items()}
+
+
+def write_safe_rows(columns: Sequence[str], rows_per_record: Iterable[Iterable[Mapping[str, Any]]]) -> Iterator[str]:
+    """A CSV of `columns` streamed as text chunks: the header, then each record's rows (an
+    iterable of rows a record, so a record may give none or several) with every value
+    neutralised: span texts, sentences and titles are anyone's."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    yield buffer.getvalue()
+    for rows in rows_per_record:
+        buffer.seek(0)
+        buffer.truncate()
+        for row in rows:
+            writer.writerow(safe_dict(row))
+        if buffer.tell():
+            yield buffer.getvalue()

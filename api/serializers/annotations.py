@@ -6,9 +6,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.models import Annotation, Span
-from annotator.services.suggestions import STATES
 from api.access import MAX_ID
-from api.serializers.documents import DocumentSerializer, ModelVersionRefSerializer, SuggestionSerializer
+from api.serializers.documents import (
+    DocumentSerializer,
+    ModelVersionRefSerializer,
+    SuggestionSerializer,
+    control_field,
+    suggestions_state_field,
+)
 from api.serializers.fields import InputSerializer
 
 
@@ -134,19 +139,8 @@ class NextSerializer(serializers.Serializer):
     suggestions_pending = serializers.BooleanField(
         help_text="The current model's suggestions for this document are still being computed: load it again for them."
     )
-    control = serializers.BooleanField(
-        help_text="One of the project's control documents: served to everyone without suggestions, so the "
-        "reports can compare annotation with and without them."
-    )
-    suggestions_state = serializers.ChoiceField(
-        choices=STATES,
-        allow_null=True,
-        help_text="Why the document shows the suggestions it shows, or none: ready (the model's suggestions; an "
-        "empty list means it found nothing), pending (queued or being computed: load it again), no_model (no "
-        "model trained yet), excluded_trained_on_it (every model that could serve it trained on an annotation "
-        "of this document, so none is shown: no leak between annotators), control (a control document). Null "
-        "when there is no document.",
-    )
+    control = control_field()
+    suggestions_state = suggestions_state_field()
     remaining = serializers.IntegerField(
         help_text="Documents still open to you, the returned one included (0 when nothing is left)."
     )

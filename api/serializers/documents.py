@@ -13,6 +13,28 @@ from annotator.services.document_queries import DOCUMENT_STATUSES
 from annotator.services.suggestions import STATES
 from api.serializers.fields import InputSerializer, JSONObjectField, QuerySerializer
 
+
+def control_field() -> serializers.BooleanField:
+    """`control`, as next/ and a document's GET both carry it."""
+    return serializers.BooleanField(
+        help_text="One of the project's control documents: served to everyone without suggestions, so the "
+        "reports can compare annotation with and without them."
+    )
+
+
+def suggestions_state_field() -> serializers.ChoiceField:
+    """`suggestions_state`, as next/ and a document's GET both carry it."""
+    return serializers.ChoiceField(
+        choices=STATES,
+        allow_null=True,
+        help_text="Why the document shows the suggestions it shows, or none: ready (the model's suggestions; an "
+        "empty list means it found nothing), pending (queued or being computed: load it again), no_model (no "
+        "model trained yet), excluded_trained_on_it (every model that could serve it trained on an annotation "
+        "of this document, so none is shown: no leak between annotators), control (a control document). Null "
+        "when there is no document.",
+    )
+
+
 STATUS_HELP = (
     "unassigned (nobody holds it), in_progress (assigned, not enough submissions), "
     "done (enough submitted annotations, no gold yet) or gold (adjudicated or imported gold)."
@@ -178,19 +200,8 @@ class DocumentWithSuggestionsSerializer(DocumentSerializer):
     suggestions_pending = serializers.BooleanField(
         help_text="The current model's suggestions for this document are still being computed: load it again for them."
     )
-    control = serializers.BooleanField(
-        help_text="One of the project's control documents: served to everyone without suggestions, so the "
-        "reports can compare annotation with and without them."
-    )
-    suggestions_state = serializers.ChoiceField(
-        choices=STATES,
-        allow_null=True,
-        help_text="Why the document shows the suggestions it shows, or none: ready (the model's suggestions; an "
-        "empty list means it found nothing), pending (queued or being computed: load it again), no_model (no "
-        "model trained yet), excluded_trained_on_it (every model that could serve it trained on an annotation "
-        "of this document, so none is shown: no leak between annotators), control (a control document). Null "
-        "when there is no document.",
-    )
+    control = control_field()
+    suggestions_state = suggestions_state_field()
 
 
 class DocumentCreateSerializer(InputSerializer):
