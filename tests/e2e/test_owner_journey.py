@@ -59,7 +59,7 @@ def add_attribute(label, name: str, kind: str) -> object:  # type: ignore[no-unt
     return row
 
 
-def create_the_project(page, server: str) -> None:  # type: ignore[no-untyped-def]
+def create_the_project(page) -> None:  # type: ignore[no-untyped-def]
     page.locator("[data-test=new-project]").click()
     page.wait_for_url("**/projects/new")
     page.locator("[data-test=project-name]").fill(NAME)
@@ -95,7 +95,7 @@ def test_an_owner_runs_a_project_from_the_browser_from_creation_to_export(  # ty
     # The top bar's links stand apart (they once ran together as "ProjectsPeople").
     projects, people = (page.locator("header nav a", has_text=name).bounding_box() for name in ("Projects", "People"))
     assert people["x"] - (projects["x"] + projects["width"]) >= 8
-    create_the_project(page, server)
+    create_the_project(page)
     project = Project.objects.get(slug=SLUG)
     assert [ord(c) for c in project.name] == [ord(c) for c in NAME]
     assert [ord(c) for c in project.guidelines] == [ord(c) for c in GUIDELINES]
