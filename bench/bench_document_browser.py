@@ -6,7 +6,8 @@ Seeds with bench/bench_search.py's rows (FA-KES leads, drafts, submissions, skip
 deletions spread over the ids; all migrations first, so the search index is kept by its
 triggers or expression index as rows go in), then gives 90 % of the documents a model
 uncertainty and every 200th document's two submissions spans, different ones on every
-400th (a disagreement); starts gunicorn and times, through the API with an owner's token,
+400th (a disagreement), and every 250th a comment thread with a reply (every other one
+resolved); starts gunicorn and times, through the API with an owner's token,
 the first keyset page (50 rows) of each browser filter and order, alone and combined, and a
 page half way. The target: every one under 100 ms.
 """
@@ -96,9 +97,29 @@ def stage_browser(first_id: int) -> dict[str, int]:
             "VALUES (%s, %s, %s, %s, '{}', 'manual')",
             spans,
         )
+        # A thread on every 250th document (every other one resolved), one reply each: the
+        # commented and open_comments filters read threads, not documents.
+        cursor.execute("SELECT id FROM auth_user WHERE username = 'rita'")
+        rita = cursor.fetchone()[0]
+        cursor.execute("SELECT MAX(id) FROM annotator_document")
+        last = cursor.fetchone()[0]
+        now = datetime.now(UTC)
+        threads = [
+            (document_id, rita, "Est-ce un décompte ? حلب", now if n % 2 else None, rita if n % 2 else None, now)
+            for n, document_id in enumerate(range(first_id, last + 1, 250))
+        ]
+        cursor.executemany(
+            "INSERT INTO annotator_comment (document_id, parent_id, author_id, annotator_id, body, resolved_at, "
+            "resolved_by_id, created_at) VALUES (%s, NULL, %s, NULL, %s, %s, %s, %s)",
+            threads,
+        )
+        cursor.execute(
+            "INSERT INTO annotator_comment (document_id, parent_id, author_id, body, created_at) "
+            "SELECT document_id, id, author_id, 'Oui.', created_at FROM annotator_comment WHERE parent_id IS NULL"
+        )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    return {"spans": len(spans)}
+    return {"spans": len(spans), "threads": len(threads)}
 
 
 def requests(middle_id: int) -> dict[str, str]:
@@ -130,6 +151,10 @@ def requests(middle_id: int) -> dict[str, str]:
         "ordering=-uncertainty": "ordering=-uncertainty",
         "ordering=uncertainty": "ordering=uncertainty",
         "deleted=true": "deleted=true",
+        "commented=true": "commented=true",
+        "commented=false": "commented=false",
+        "open_comments=true": "open_comments=true",
+        "open_comments=true&ordering=-uncertainty": "open_comments=true&ordering=-uncertainty",
         "has_gold=false&has_disagreement=true&label=LOCATION": "has_gold=false&has_disagreement=true&label=LOCATION",
         "annotator_status=submitted&ordering=-uncertainty": "annotator=alice&annotator_status=submitted"
         "&ordering=-uncertainty",
