@@ -104,8 +104,8 @@ def training_documents(*, project: Project) -> list[LabelledDocument]:
     taken = list(annotations_of)
     for start in range(0, len(taken), 500):  # under SQLite's 999 parameters
         chunk = taken[start : start + 500]
-        links = Relation.objects.filter(annotation_id__in=chunk).values_list("annotation_id", *_ENDS)
-        _with_relations(result, annotations_of, links)
+        made = Relation.objects.filter(annotation_id__in=chunk).values_list("annotation_id", *_ENDS)
+        _with_relations(result, annotations_of, made)
     return [result[k] for k in sorted(result)]
 
 
