@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from annotator.agreement import span_f1
@@ -23,11 +23,13 @@ HELD_OUT_SHARE = 5  # one document in five
 
 @dataclass
 class LabelledDocument:
-    """A document's text and the spans a training takes as true (its gold, or a submission)."""
+    """A document's text and the spans a training takes as true (its gold, or a submission),
+    with the relations between them: (source, target, type), indices into `spans`."""
 
     document_id: int
     text: str
     spans: list[Span]
+    relations: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 class Predicts(Protocol):

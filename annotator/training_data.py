@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime
+from typing import Any
 
 from annotator import sql
 from annotator.evaluation import LabelledDocument
-from annotator.models import Annotation, Document, Gold, Job, Project
+from annotator.models import Annotation, Document, Gold, GoldRelation, Job, Project, Relation
 from annotator.spans import Span
 
 # Run after every submission (on commit), so in plain SQL (see annotator.sql): the
@@ -54,16 +55,38 @@ def new_documents_and_running(*, project: Project) -> tuple[int, bool]:
     return new_documents, bool(running)
 
 
+def _with_relations(documents: dict[int, LabelledDocument], owners: dict[int, int], rows: Any) -> None:
+    """Give each document the relations of the gold or annotation (`owners`: its id → the
+    document's) it was read from: `rows` are (owner id, source's start, end, label, target's
+    start, end, label, type), mapped onto indices into the document's spans."""
+    places: dict[int, dict[tuple[int, int, str], int]] = {}
+    for owner, a, b, c, d, e, f, kind in rows:
+        document = documents[owners[owner]]
+        if document.document_id not in places:
+            places[document.document_id] = {}
+            for index, span in enumerate(document.spans):
+                places[document.document_id].setdefault(span.key, index)
+        place = places[document.document_id]
+        if (a, b, c) in place and (d, e, f) in place:
+            document.relations.append((place[(a, b, c)], place[(d, e, f)], kind))
+
+
+_ENDS = ("source__start", "source__end", "source__label", "target__start", "target__end", "target__label", "type")
+
+
 def training_documents(*, project: Project) -> list[LabelledDocument]:
     """Each labelled document once: its gold, else its latest submitted annotation (with
     several annotators and no gold yet, the most recent submission stands for the document —
-    the adjudicator's gold replaces it later)."""
+    the adjudicator's gold replaces it later), with that gold's or annotation's relations."""
     documents = Document.objects.live().filter(project=project)
     result: dict[int, LabelledDocument] = {}
     golds = Gold.objects.filter(document__in=documents).select_related("document").prefetch_related("spans")
     for gold in golds:
         spans = [Span(s.start, s.end, s.label) for s in gold.spans.all()]
         result[gold.document_id] = LabelledDocument(gold.document_id, gold.document.text, spans)
+    golds_of = dict(Gold.objects.filter(document__in=documents).values_list("pk", "document_id"))
+    links = GoldRelation.objects.filter(gold__document__in=documents).values_list("gold_id", *_ENDS)
+    _with_relations(result, golds_of, links)
     submitted = (
         Annotation.objects.filter(document__in=documents, status=Annotation.Status.SUBMITTED)
         .exclude(document_id__in=list(result))
@@ -71,11 +94,18 @@ def training_documents(*, project: Project) -> list[LabelledDocument]:
         .prefetch_related("spans")
         .order_by("document_id", "-submitted_at", "-pk")
     )
+    annotations_of: dict[int, int] = {}
     for annotation in submitted:
         if annotation.document_id in result:
             continue  # an older submission of a document already taken
         spans = [Span(s.start, s.end, s.label) for s in annotation.spans.all()]
         result[annotation.document_id] = LabelledDocument(annotation.document_id, annotation.document.text, spans)
+        annotations_of[annotation.pk] = annotation.document_id
+    taken = list(annotations_of)
+    for start in range(0, len(taken), 500):  # under SQLite's 999 parameters
+        chunk = taken[start : start + 500]
+        made = Relation.objects.filter(annotation_id__in=chunk).values_list("annotation_id", *_ENDS)
+        _with_relations(result, annotations_of, made)
     return [result[k] for k in sorted(result)]
 
 

@@ -28,7 +28,12 @@ from annotator.services import deletion
 from annotator.services import relations as relation_store
 from annotator.services.document_queries import project_progress
 from annotator.services.model_help import model_help
-from annotator.services.suggestions import CONTROL, suggestions_stale, suggestions_to_serve
+from annotator.services.suggestions import (
+    CONTROL,
+    relation_suggestions_served,
+    suggestions_stale,
+    suggestions_to_serve,
+)
 from api.access import sees_all
 
 
@@ -124,6 +129,7 @@ _NO_SUGGESTIONS: dict[str, Any] = {
     "suggestions_stale": False,
     "suggestions_pending": False,
     "suggestions": [],
+    "relation_suggestions": [],
 }
 
 
@@ -143,6 +149,10 @@ def suggestions_data(document: Document) -> dict[str, Any]:
         "suggestions": [
             {"id": s.pk, "start": s.start, "end": s.end, "label": s.label, "attrs": s.attrs or {}, "score": s.score}
             for s in served.suggestions
+        ],
+        "relation_suggestions": [
+            {"id": r.pk, "from_suggestion": r.source_id, "to_suggestion": r.target_id, "type": r.type, "score": r.score}
+            for r in relation_suggestions_served(document=document, served=served)
         ],
     }
 
@@ -190,6 +200,7 @@ def annotation_data(annotation: Annotation) -> dict[str, Any]:
         "version": annotation.version,
         "time_spent": annotation.time_spent,
         "rejected_suggestions": annotation.rejected_suggestions or [],
+        "rejected_relation_suggestions": annotation.rejected_relation_suggestions or [],
         "spans": [
             {
                 "id": s.pk,
@@ -217,6 +228,7 @@ def next_data(annotation: Annotation | None, remaining: int) -> dict[str, Any]:
             "annotation": None,
             "model_version": None,
             "suggestions": [],
+            "relation_suggestions": [],
             "suggestions_stale": False,
             "suggestions_pending": False,
             "control": False,

@@ -7,7 +7,7 @@ from annotator.models.comments import Comment
 from annotator.models.documents import Document, QueueCount
 from annotator.models.gold import Gold, GoldSpan
 from annotator.models.jobs import Job
-from annotator.models.ml import ModelVersion, Promotion, Suggestion, TrainedDocuments
+from annotator.models.ml import ModelVersion, Promotion, RelationSuggestion, Suggestion, TrainedDocuments
 from annotator.models.projects import Invitation, Label, Membership, Project, Role
 from annotator.models.relations import GoldRelation, Relation, RelationType
 from annotator.models.statuses import FINISHES, HOLDS_SLOT
@@ -34,6 +34,7 @@ __all__ = [
     "Promotion",
     "QueueCount",
     "Relation",
+    "RelationSuggestion",
     "RelationType",
     "Role",
     "Span",

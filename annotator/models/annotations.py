@@ -19,6 +19,8 @@ class Annotation(models.Model):
     version = models.PositiveIntegerField(default=1, help_text="Raised by every save; a stale save gets 409.")
     time_spent = models.FloatField(default=0.0, help_text="Active seconds spent, idle pauses left out.")
     rejected_suggestions = models.JSONField(default=list, blank=True)
+    # Null on rows assigned by plain SQL before anyone saved (read as an empty list).
+    rejected_relation_suggestions = models.JSONField(default=list, blank=True, null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -34,6 +34,10 @@ class ModelVersion(models.Model):
     feature_version = models.CharField(max_length=32, blank=True)
     artifact = models.BinaryField(null=True, blank=True, editable=False)
     artifact_sha256 = models.CharField(max_length=64, blank=True)
+    # The relation classifier trained beside the tagger (#21); none when the project had no
+    # relation types or no relations to learn from (the metrics say which).
+    relation_artifact = models.BinaryField(null=True, blank=True, editable=False)
+    relation_artifact_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
 
@@ -77,6 +81,22 @@ class Suggestion(SpanFields):
 
     class Meta(SpanFields.Meta):
         indexes = [models.Index(fields=["document", "model_version"], name="suggestion_doc_idx")]
+
+
+class RelationSuggestion(models.Model):
+    """A relation the model suggests between two of its span suggestions on one document (#21):
+    served with them, under the same rule (services.suggestions), and gone with them."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="relation_suggestions")
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="relation_suggestions")
+    source = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
+    type = models.CharField(max_length=64)
+    score = models.FloatField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["document", "model_version"], name="relsuggestion_doc_idx")]
 
 
 class Promotion(models.Model):

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from annotator import sql
 from annotator.exceptions import AnnotatorError, Conflict, InvalidSpans, NotFound, SpanProblem, StaleVersion
-from annotator.models import HOLDS_SLOT, Annotation, Document, Label, Project, Span, Suggestion
+from annotator.models import HOLDS_SLOT, Annotation, Document, Label, Project, RelationSuggestion, Span, Suggestion
 from annotator.models.projects import label_schemas_of
 from annotator.relations import check_relations
 from annotator.services import queue, training
@@ -37,7 +37,8 @@ _SWAP_SQL = """
 UPDATE annotator_annotation SET version = version + 1, status = %s, updated_at = %s,
   submitted_at = CASE WHEN %s THEN %s ELSE submitted_at END,
   time_spent = COALESCE(%s, time_spent),
-  rejected_suggestions = COALESCE(%s, rejected_suggestions)
+  rejected_suggestions = COALESCE(%s, rejected_suggestions),
+  rejected_relation_suggestions = COALESCE(%s, rejected_relation_suggestions)
 WHERE id = %s AND version = %s
 """
 _VERSION_SQL = "SELECT version FROM annotator_annotation WHERE id = %s"
@@ -96,6 +97,19 @@ def _check_suggestion_refs(document: Document, spans: Sequence[Mapping[str, Any]
         )
 
 
+def _check_relation_suggestion_refs(document: Document, rejected: Sequence[Any]) -> None:
+    """Every relation suggestion an annotation rejects was made for this document."""
+    if any(isinstance(ref, bool) or not isinstance(ref, int) for ref in rejected):
+        raise AnnotatorError("relation suggestion ids are whole numbers", field="rejected_relation_suggestions")
+    known = set(RelationSuggestion.objects.filter(document=document, pk__in=rejected).values_list("pk", flat=True))
+    unknown = sorted(set(rejected) - known)
+    if unknown:
+        raise AnnotatorError(
+            f"rejected_relation_suggestions: relation suggestion {unknown[0]} was not made for document {document.pk}",
+            field="rejected_relation_suggestions",
+        )
+
+
 def save_my_annotation(
     *,
     document: Document,
@@ -106,6 +120,7 @@ def save_my_annotation(
     time_spent: float | None = None,
     rejected_suggestions: Sequence[int] | None = None,
     relations: Sequence[Mapping[str, Any]] | None = None,
+    rejected_relation_suggestions: Sequence[int] | None = None,
 ) -> Annotation:
     """Replace the caller's spans of `document` and set its status, if `expected_version`
     is still the stored version. Returns the annotation at its new version.
@@ -122,6 +137,10 @@ def save_my_annotation(
     `relations` (``{"from", "to", "type"}``, indices into `spans`) replace the stored ones;
     None keeps each stored relation whose two ends are still among `spans` (a client that
     knows nothing of relations loses none by saving, except those of a span it removed).
+    A saved relation whose two spans name their suggestions, joined by a relation suggestion
+    of the same type, is that suggestion accepted (`services.model_help` counts it);
+    `rejected_relation_suggestions` (ids of this document's) replaces the stored list, None
+    keeps it.
     """
     if status is not None and status not in STATUSES:
         raise AnnotatorError(f"status {status!r}: one of {', '.join(STATUSES)}", field="status")
@@ -134,6 +153,9 @@ def save_my_annotation(
     if relations is not None:
         check_relations(spans, relations, relation_store.rules_of(project))
     _check_suggestion_refs(document, spans, rejected)
+    rejected_links = list(rejected_relation_suggestions or [])
+    if rejected_links:
+        _check_relation_suggestion_refs(document, rejected_links)
     now = timezone.now()
     with transaction.atomic():
         annotation = sql.instance(Annotation, _MINE_SQL, [document.pk, user.pk])
@@ -147,6 +169,7 @@ def save_my_annotation(
         first_submission = status == Annotation.Status.SUBMITTED and annotation.status != Annotation.Status.SUBMITTED
         at = sql.to_db_datetime(now)
         new_rejected = sorted(set(rejected)) if rejected_suggestions is not None else None
+        new_rejected_links = sorted(set(rejected_links)) if rejected_relation_suggestions is not None else None
         swapped = sql.execute(
             _SWAP_SQL,
             [
@@ -156,6 +179,7 @@ def save_my_annotation(
                 at,
                 None if time_spent is None else float(time_spent),
                 None if new_rejected is None else sql.to_db_json(new_rejected),
+                None if new_rejected_links is None else sql.to_db_json(new_rejected_links),
                 annotation.pk,
                 expected_version,
             ],
@@ -204,6 +228,8 @@ def save_my_annotation(
         annotation.time_spent = float(time_spent)
     if new_rejected is not None:
         annotation.rejected_suggestions = new_rejected
+    if new_rejected_links is not None:
+        annotation.rejected_relation_suggestions = new_rejected_links
     sql.prefetched(annotation, "spans", Span, stored)
     return annotation
 

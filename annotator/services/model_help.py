@@ -12,6 +12,11 @@ suggestions for, submitted after V was promoted (before that nobody saw V's sugg
 - `precision` / `recall` / `f1`: V's suggestions against the submitted spans, exact span
   match, with the span F1 everything else uses (each annotation compared with the
   suggestions on its document).
+- relations (#21): `relation_acceptance_rate`, of V's relation suggestions shown on those
+  documents, the share submitted — a submitted relation whose two spans came from the two
+  suggestions a relation suggestion joins, with its type; `relation_accepted_share`, of the
+  submitted relations, the share that came so; `relation_rejected_share`, of those shown,
+  the share the annotator rejected (`rejected_relation_suggestions`).
 Figures with nothing to stand on are null, never 0 or 1. Control documents (served without
 suggestions, `services.control`) are left out here; `help_report` adds the comparison of
 documents with and without suggestions (`services.control.suggestions_comparison`).
@@ -23,7 +28,7 @@ from collections import defaultdict
 from typing import Any
 
 from annotator.agreement.span_f1 import span_f1
-from annotator.models import Annotation, ModelVersion, Span, Suggestion
+from annotator.models import Annotation, ModelVersion, Relation, RelationSuggestion, Span, Suggestion
 from annotator.services.control import suggestions_comparison
 from annotator.spans import Span as PlainSpan
 
@@ -44,6 +49,7 @@ def model_help(*, version: ModelVersion) -> dict[str, Any]:
         "precision": None,
         "recall": None,
         "f1": None,
+        **_relation_help([], {}),
     }
     if version.promoted_at is None:
         return empty
@@ -93,6 +99,45 @@ def model_help(*, version: ModelVersion) -> dict[str, Any]:
         "precision": scores.precision,
         "recall": scores.recall,
         "f1": scores.f1,
+        **_relation_help(annotations, suggestions),
+    }
+
+
+def _relation_help(annotations: list[Annotation], suggestions: dict[int, list[Suggestion]]) -> dict[str, Any]:
+    """The relation figures of `model_help` for the counted annotations; `suggestions` are
+    the version's span suggestions by document (shown ones only)."""
+    version_ids = {s.model_version_id for items in suggestions.values() for s in items}
+    offered: dict[int, list[RelationSuggestion]] = defaultdict(list)
+    if annotations:
+        rows = RelationSuggestion.objects.filter(
+            model_version_id__in=version_ids, document_id__in={a.document_id for a in annotations}
+        )
+        for row in rows:
+            offered[row.document_id].append(row)
+    made: dict[int, list[tuple[int | None, int | None, str]]] = defaultdict(list)
+    ids = [a.pk for a in annotations]
+    for start in range(0, len(ids), 500):  # under SQLite's 999 parameters
+        links = Relation.objects.filter(annotation_id__in=ids[start : start + 500]).values_list(
+            "annotation_id", "source__suggestion_id", "target__suggestion_id", "type"
+        )
+        for annotation_id, *link in links:
+            made[annotation_id].append(tuple(link))  # type: ignore[arg-type]
+    submitted = accepted = shown = rejected = 0
+    for annotation in annotations:
+        submitted += len(made[annotation.pk])
+        joined = {link for link in made[annotation.pk] if link[0] is not None and link[1] is not None}
+        mine = offered[annotation.document_id]
+        shown += len(mine)
+        accepted += sum((r.source_id, r.target_id, r.type) in joined for r in mine)
+        rejected += len(set(annotation.rejected_relation_suggestions or []) & {r.pk for r in mine})
+    return {
+        "submitted_relations": submitted,
+        "relation_suggestions_shown": shown,
+        "relations_accepted": accepted,
+        "relation_acceptance_rate": accepted / shown if shown else None,
+        "relation_accepted_share": accepted / submitted if submitted else None,
+        "relations_rejected": rejected,
+        "relation_rejected_share": rejected / shown if shown else None,
     }
 
 

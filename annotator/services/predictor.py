@@ -37,10 +37,12 @@ from annotator.exceptions import Conflict
 from annotator.formats import Record
 from annotator.jobs import broker
 from annotator.jobs.records import create_job, report_progress, run_job
-from annotator.models import Document, Job, ModelVersion, Project, Suggestion
+from annotator.models import Document, Job, ModelVersion, Project, RelationSuggestion, RelationType, Suggestion
 from annotator.models.documents import content_hash
 from annotator.services.suggestions import current_model, seen_by, serving_version, unfinished_documents
-from annotator.tagger import ModelLoadError, Prediction, SpanTagger, load_tagger
+from annotator.spans import Span
+from annotator.tagger import ModelLoadError, Prediction, SpanTagger, load_relations, load_tagger
+from annotator.tagger.relations import RelationClassifier
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ CHUNK = 50  # documents predicted and stored per transaction
 _PAGE = 500  # ids checked against the trained-on rule at a time (under SQLite's 999 parameters)
 _CACHE: OrderedDict[tuple[int, str], SpanTagger] = OrderedDict()
 _CACHE_SIZE = 4
+_RELATIONS_CACHE: OrderedDict[tuple[int, str], RelationClassifier | None] = OrderedDict()
 
 
 def tagger_for(*, version: ModelVersion) -> SpanTagger:
@@ -64,25 +67,89 @@ def tagger_for(*, version: ModelVersion) -> SpanTagger:
     return tagger
 
 
-def store_suggestions(*, version: ModelVersion, documents: list[Document], predictions: list[Prediction]) -> int:
-    """Replace `version`'s suggestions for `documents`, their uncertainty and the mark that
-    they have them, in one transaction."""
+def relations_for(*, version: ModelVersion) -> RelationClassifier | None:
+    """The loaded relation classifier of `version` (cached); None if it trained none, or if
+    it cannot be loaded (logged: the span suggestions go on without relations)."""
+    key = (version.pk, version.relation_artifact_sha256)
+    if key in _RELATIONS_CACHE:
+        _RELATIONS_CACHE.move_to_end(key)
+        return _RELATIONS_CACHE[key]
+    classifier = None
+    if version.relation_artifact_sha256:
+        artifact = ModelVersion.objects.filter(pk=version.pk).values_list("relation_artifact", flat=True).first()
+        try:
+            classifier = load_relations(artifact, expected_sha256=version.relation_artifact_sha256)
+        except ModelLoadError as error:
+            log.warning("the relation model of v%s cannot be loaded: %s", version.version, error)
+    _RELATIONS_CACHE[key] = classifier
+    while len(_RELATIONS_CACHE) > _CACHE_SIZE:
+        _RELATIONS_CACHE.popitem(last=False)
+    return classifier
+
+
+def _relation_rows(
+    version: ModelVersion,
+    document: Document,
+    suggested: list[Suggestion],
+    classifier: RelationClassifier,
+    types: set[str],
+) -> list[RelationSuggestion]:
+    """The relations `classifier` finds between a document's span suggestions (rows just
+    stored), of the project's relation `types` (one removed since the training is left out)."""
+    if not suggested:
+        return []
+    spans = [Span(s.start, s.end, s.label) for s in suggested]
+    return [
+        RelationSuggestion(
+            document=document,
+            model_version=version,
+            source=suggested[item.relation.source],
+            target=suggested[item.relation.target],
+            type=item.relation.type,
+            score=round(item.score, 4),
+        )
+        for item in classifier.predict(document.text, spans)
+        if item.relation.type in types
+    ]
+
+
+def store_suggestions(
+    *,
+    version: ModelVersion,
+    documents: list[Document],
+    predictions: list[Prediction],
+    relations: RelationClassifier | None = None,
+) -> int:
+    """Replace `version`'s suggestions for `documents` (with the relations `relations` finds
+    between them), their uncertainty and the mark that they have them, in one transaction."""
     with transaction.atomic():
-        Suggestion.objects.filter(model_version=version, document__in=documents).delete()
-        rows = [
-            Suggestion(
-                document=document,
-                model_version=version,
-                start=span.start,
-                end=span.end,
-                label=span.label,
-                attrs={},
-                score=round(span.score, 4),
-            )
+        Suggestion.objects.filter(model_version=version, document__in=documents).delete()  # and their relations
+        per_document = [
+            [
+                Suggestion(
+                    document=document,
+                    model_version=version,
+                    start=span.start,
+                    end=span.end,
+                    label=span.label,
+                    attrs={},
+                    score=round(span.score, 4),
+                )
+                for span in prediction.spans
+            ]
             for document, prediction in zip(documents, predictions, strict=True)
-            for span in prediction.spans
         ]
-        Suggestion.objects.bulk_create(rows)
+        rows = [row for suggested in per_document for row in suggested]
+        Suggestion.objects.bulk_create(rows)  # ids set (RETURNING), which the relations point at
+        if relations is not None:
+            types = set(RelationType.objects.filter(project_id=version.project_id).values_list("name", flat=True))
+            RelationSuggestion.objects.bulk_create(
+                [
+                    link
+                    for document, suggested in zip(documents, per_document, strict=True)
+                    for link in _relation_rows(version, document, suggested, relations, types)
+                ]
+            )
         for document, prediction in zip(documents, predictions, strict=True):
             Document.objects.filter(pk=document.pk).update(
                 model_uncertainty=round(prediction.uncertainty, 6), suggested_by=version
@@ -250,7 +317,10 @@ def _predict_clean(version: ModelVersion, tagger: SpanTagger, ids: list[int]) ->
     for start in range(0, len(ids), CHUNK):
         documents = list(Document.objects.filter(pk__in=ids[start : start + CHUNK]).only("pk", "text").order_by("pk"))
         stored += store_suggestions(
-            version=version, documents=documents, predictions=tagger.predict_documents([d.text for d in documents])
+            version=version,
+            documents=documents,
+            predictions=tagger.predict_documents([d.text for d in documents]),
+            relations=relations_for(version=version),
         )
         done += len(documents)
     return done, stored

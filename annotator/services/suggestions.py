@@ -45,7 +45,17 @@ from annotator import idsets, sql
 from annotator.exceptions import Conflict
 from annotator.jobs import broker
 from annotator.jobs.records import create_job
-from annotator.models import Annotation, Document, Gold, Job, ModelVersion, Project, Suggestion, TrainedDocuments
+from annotator.models import (
+    Annotation,
+    Document,
+    Gold,
+    Job,
+    ModelVersion,
+    Project,
+    RelationSuggestion,
+    Suggestion,
+    TrainedDocuments,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +75,9 @@ WHERE project_id = %s AND status IN {current_model}
 """)
 _SUGGESTIONS_SQL = """
 SELECT * FROM annotator_suggestion WHERE document_id = %s AND model_version_id = %s ORDER BY start, "end", id
+"""
+_RELATION_SUGGESTIONS_SQL = """
+SELECT * FROM annotator_relationsuggestion WHERE document_id = %s AND model_version_id = %s ORDER BY id
 """
 
 
@@ -219,6 +232,16 @@ def suggestions_to_serve(*, document: Document) -> Served:
     if older is not None and older.project_id == document.project_id and not seen_by(older, [document.pk]):
         return Served(older, _stored(document, older), PENDING)
     return Served(chosen, _stored(document, chosen), PENDING)  # whatever of them is stored already
+
+
+def relation_suggestions_served(*, document: Document, served: Served) -> list[RelationSuggestion]:
+    """The relations suggested between the span suggestions `served` shows (the decision of
+    `suggestions_to_serve`, taken once: the same version, nothing when it shows none)."""
+    if served.version is None or not served.suggestions:
+        return []
+    shown = {s.pk for s in served.suggestions}
+    rows = sql.instances(RelationSuggestion, _RELATION_SUGGESTIONS_SQL, [document.pk, served.version.pk])
+    return [r for r in rows if r.source_id in shown and r.target_id in shown]
 
 
 def _suggested_by(document: Document) -> int | None:

@@ -5,12 +5,21 @@
 - `model`: `SpanTagger`, the estimator (texts + spans in, scored spans out), a façade over
   `linear` (SGD layers), `stacking`, `self_training`, `reranker` (with `reranking`'s span
   features) and `cache` (per-word weight sums).
-- `persistence`: bytes with version metadata, checked on load.
+- `relations`: `RelationClassifier`, the relation classifier (#21).
+- `persistence`: bytes with version metadata, checked on load (the tagger's and the relation
+  classifier's).
 """
 
 from annotator.tagger.features import FEATURE_VERSION
 from annotator.tagger.model import Prediction, ScoredSpan, SpanTagger
-from annotator.tagger.persistence import ModelLoadError, dump_tagger, load_tagger, sha256
+from annotator.tagger.persistence import (
+    ModelLoadError,
+    dump_relations,
+    dump_tagger,
+    load_relations,
+    load_tagger,
+    sha256,
+)
 
 __all__ = [
     "FEATURE_VERSION",
@@ -18,7 +27,9 @@ __all__ = [
     "Prediction",
     "ScoredSpan",
     "SpanTagger",
+    "dump_relations",
     "dump_tagger",
+    "load_relations",
     "load_tagger",
     "sha256",
 ]

@@ -8,8 +8,10 @@ from rest_framework import serializers
 from annotator.models import Annotation, Span
 from api.access import MAX_ID
 from api.serializers.documents import (
+    RELATION_SUGGESTIONS_HELP,
     DocumentSerializer,
     ModelVersionRefSerializer,
+    RelationSuggestionSerializer,
     SuggestionSerializer,
     control_field,
     suggestions_state_field,
@@ -73,6 +75,9 @@ class AnnotationSerializer(serializers.Serializer):
     rejected_suggestions = serializers.ListField(
         child=serializers.IntegerField(), help_text="Ids of model suggestions the annotator rejected."
     )
+    rejected_relation_suggestions = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of model relation suggestions the annotator rejected."
+    )
     spans = SpanOutSerializer(many=True, help_text="The annotator's spans, sorted by offset.")
     relations = RelationSerializer(many=True, help_text="Typed links between those spans, by index.")
     submitted_at = serializers.DateTimeField(allow_null=True, help_text="When it was (first) submitted.")
@@ -101,6 +106,12 @@ class AnnotationSaveSerializer(InputSerializer):
         required=False,
         max_length=10_000,
         help_text="Ids of the model's suggestions you rejected (replaces the old list).",
+    )
+    rejected_relation_suggestions = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=10_000,
+        help_text="Ids of the model's relation suggestions you rejected (replaces the old list).",
     )
 
     relations = RelationListField(
@@ -133,6 +144,7 @@ class NextSerializer(serializers.Serializer):
         "while the current one's are pending.",
     )
     suggestions = SuggestionSerializer(many=True, help_text="The current model's suggestions for the document.")
+    relation_suggestions = RelationSuggestionSerializer(many=True, help_text=RELATION_SUGGESTIONS_HELP)
     suggestions_stale = serializers.BooleanField(
         help_text="A newer model is being trained or its suggestions refreshed (or waiting for the task queue)."
     )

@@ -173,6 +173,22 @@ class SuggestionSerializer(serializers.Serializer):
     score = serializers.FloatField(help_text="The model's confidence, 0 to 1.")
 
 
+class RelationSuggestionSerializer(serializers.Serializer):
+    # The ends are the span suggestions listed beside it: accepting both and linking them with
+    # this type (the spans naming their `suggestion`) counts the relation suggestion as accepted.
+    id = serializers.IntegerField(help_text="Its id: name it in `rejected_relation_suggestions` to reject it.")
+    from_suggestion = serializers.IntegerField(help_text="The id of the span suggestion it starts from.")
+    to_suggestion = serializers.IntegerField(help_text="The id of the span suggestion it points to.")
+    type = serializers.CharField(help_text="The relation type (one of the project's, e.g. BY, AT).")
+    score = serializers.FloatField(help_text="The model's confidence, 0 to 1.")
+
+
+RELATION_SUGGESTIONS_HELP = (
+    "Relations the model suggests between its span suggestions for the document (the same model version, "
+    "served under the same rule: none on a control document)."
+)
+
+
 class ModelVersionRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The model version's row id.")
     version = serializers.IntegerField(help_text="The project's model version number (1, 2, ...).")
@@ -194,6 +210,7 @@ class DocumentWithSuggestionsSerializer(DocumentSerializer):
         "while the current one's are pending.",
     )
     suggestions = SuggestionSerializer(many=True, help_text="The current model's suggestions for this document.")
+    relation_suggestions = RelationSuggestionSerializer(many=True, help_text=RELATION_SUGGESTIONS_HELP)
     suggestions_stale = serializers.BooleanField(
         help_text="A newer model is being trained or its suggestions refreshed (or waiting for the task queue)."
     )

@@ -32,6 +32,23 @@ class ModelHelpSerializer(serializers.Serializer):
     f1 = serializers.FloatField(
         allow_null=True, help_text="Harmonic mean of precision and recall (null when undefined)."
     )
+    submitted_relations = serializers.IntegerField(help_text="Relations in the counted annotations.")
+    relation_suggestions_shown = serializers.IntegerField(
+        help_text="This version's relation suggestions on the counted documents."
+    )
+    relations_accepted = serializers.IntegerField(
+        help_text="Relation suggestions submitted: both ends from the suggestions they joined, with the same type."
+    )
+    relation_acceptance_rate = serializers.FloatField(
+        allow_null=True, help_text="relations_accepted / relation_suggestions_shown."
+    )
+    relation_accepted_share = serializers.FloatField(
+        allow_null=True, help_text="relations_accepted / submitted_relations."
+    )
+    relations_rejected = serializers.IntegerField(help_text="Relation suggestions the annotators explicitly rejected.")
+    relation_rejected_share = serializers.FloatField(
+        allow_null=True, help_text="relations_rejected / relation_suggestions_shown."
+    )
 
 
 class ConditionFigureSerializer(serializers.Serializer):

@@ -59,5 +59,6 @@ class MyAnnotationView(APIView):
             time_spent=data.get("time_spent"),
             rejected_suggestions=data.get("rejected_suggestions"),
             relations=data.get("relations"),
+            rejected_relation_suggestions=data.get("rejected_relation_suggestions"),
         )
         return Response(annotation_data(annotation))  # AnnotationSerializer's shape (see NextView)

@@ -59,6 +59,7 @@ def test_documents_with_gold_are_not_served(project, alice, client_for):
         "annotation": None,
         "model_version": None,
         "suggestions": [],
+        "relation_suggestions": [],
         "suggestions_stale": False,
         "suggestions_pending": False,
         "control": False,
