@@ -2,7 +2,10 @@
 
 Label changes never orphan a span: a label that some annotation, gold or suggestion uses
 cannot be removed (renaming is removing one name and adding another, so the same rule
-holds). Its colour, hotkey and attribute schema may change freely.
+holds). Its colour, hotkey and attribute schema may change freely. Likewise a relation type
+that some annotation's or the gold's relations use cannot be removed, and every relation type
+links labels the project has (a label set changed alone takes the unused types of its removed
+labels with it).
 """
 
 from __future__ import annotations
@@ -14,10 +17,21 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from annotator.exceptions import AnnotatorError, Conflict, NotFound
-from annotator.models import GoldSpan, Label, Membership, Project, Role, Span, Suggestion
+from annotator.models import (
+    GoldRelation,
+    GoldSpan,
+    Label,
+    Membership,
+    Project,
+    Relation,
+    RelationType,
+    Role,
+    Span,
+    Suggestion,
+)
 from annotator.services import control, queue
 from annotator.services.locks import lock_project
-from annotator.services.projects import label_rows
+from annotator.services.projects import label_rows, relation_type_rows
 
 EDITABLE = ("name", "guidelines", "annotators_per_document", "retrain_every", "control_share")
 
@@ -31,11 +45,29 @@ def labels_in_use(*, project: Project, names: Sequence[str]) -> list[str]:
     return sorted(used)
 
 
+def relation_types_in_use(*, project: Project, names: Sequence[str]) -> list[str]:
+    """Which of `names` some annotation's or the gold's relations use."""
+    used = set(
+        Relation.objects.filter(annotation__document__project=project, type__in=names).values_list("type", flat=True)
+    )
+    used.update(
+        GoldRelation.objects.filter(gold__document__project=project, type__in=names).values_list("type", flat=True)
+    )
+    return sorted(used)
+
+
 @transaction.atomic
-def update_project(*, project: Project, labels: Sequence[dict[str, Any]] | None = None, **fields: Any) -> Project:
+def update_project(
+    *,
+    project: Project,
+    labels: Sequence[dict[str, Any]] | None = None,
+    relation_types: Sequence[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Project:
     """Change the project's settings and, when `labels` is given, replace its label set
-    with that list (matched by name; order as given). Raises Conflict naming any label to
-    be removed that is still in use; nothing is changed then."""
+    with that list (matched by name; order as given); likewise `relation_types`. Raises
+    Conflict naming any label or relation type to be removed that is still in use; nothing
+    is changed then."""
     unknown = sorted(set(fields) - set(EDITABLE))
     if unknown:
         raise AnnotatorError(f"{unknown[0]} cannot be changed", field=unknown[0])
@@ -55,7 +87,31 @@ def update_project(*, project: Project, labels: Sequence[dict[str, Any]] | None 
         control.redecide_unstarted(project=project)
     if labels is not None:
         _replace_labels(project, labels)
+    if relation_types is not None:
+        _replace_relation_types(project, relation_types)
+    elif labels is not None:
+        # A relation type whose label is gone goes with it (unless relations use it).
+        names = set(Label.objects.filter(project=project).values_list("name", flat=True))
+        kinds = RelationType.objects.filter(project=project).values("name", "source", "target", "hotkey")
+        _replace_relation_types(project, [k for k in kinds if {k["source"], k["target"]} <= names])
     return project
+
+
+def _replace_relation_types(project: Project, relation_types: Sequence[dict[str, Any]]) -> None:
+    labels = list(Label.objects.filter(project=project).values_list("name", flat=True))
+    rows = relation_type_rows(list(relation_types), labels=labels)
+    existing = set(RelationType.objects.filter(project=project).values_list("name", flat=True))
+    removed = sorted(existing - {row["name"] for row in rows})
+    in_use = relation_types_in_use(project=project, names=removed)
+    if in_use:
+        raise Conflict(
+            f"relation type {in_use[0]} is used by existing relations and cannot be removed"
+            + (f" (nor can {', '.join(in_use[1:])})" if in_use[1:] else ""),
+            field="relation_types",
+            relation_types=in_use,
+        )
+    RelationType.objects.filter(project=project).delete()
+    RelationType.objects.bulk_create(RelationType(project=project, **row) for row in rows)
 
 
 def _replace_labels(project: Project, labels: Sequence[dict[str, Any]]) -> None:

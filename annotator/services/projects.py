@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from annotator.exceptions import AnnotatorError, Conflict
 from annotator.jsoncheck import MAX_INT
-from annotator.models import Label, Membership, Project, Role
+from annotator.models import Label, Membership, Project, RelationType, Role
 from annotator.services.control import check_share
 from annotator.services.relations import add_default_relation_types
 from annotator.spans import ATTRIBUTE_TYPES
@@ -108,6 +108,46 @@ def label_rows(labels: Sequence[str | dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def relation_type_rows(relation_types: Sequence[dict[str, Any]], *, labels: Sequence[str]) -> list[dict[str, Any]]:
+    """The one check of a relation type set, for a new project and for a changed one: each
+    name's form (as a label's), no name twice, source and target among `labels` (the label
+    set after the same request's changes), each hotkey one letter or digit and not given
+    twice. Errors name the place (`path`, e.g. ``relation_types[1].target``)."""
+    rows: list[dict[str, Any]] = []
+    names: set[str] = set()
+    keys: dict[str, str] = {}  # hotkey (lower case) -> the type that asked for it
+    for order, spec in enumerate(relation_types):
+        where = f"relation_types[{order}]"
+
+        def bad(message: str, key: str, where: str = where) -> AnnotatorError:
+            return AnnotatorError(message, field="relation_types", path=f"{where}.{key}")
+
+        if not isinstance(spec, dict):
+            raise AnnotatorError("a relation type is an object", field="relation_types", path=where)
+        name = str(spec.get("name") or "").strip()
+        if not _LABEL.match(name):
+            raise bad(f"relation type {name!r}: a name is a letter then letters, digits or _ (at most 64)", "name")
+        if name in names:
+            raise bad(f"relation type {name} is given twice", "name")
+        names.add(name)
+        ends = {}
+        for end in ("source", "target"):
+            label = spec.get(end)
+            if label not in labels:
+                raise bad(f"relation type {name}: {end} {label!r} is not a label of the project", end)
+            ends[end] = label
+        hotkey = spec.get("hotkey") or ""
+        problem = _hotkey_problem(hotkey)
+        if problem:
+            raise bad(f"relation type {name}: {problem}", "hotkey")
+        if hotkey and hotkey.lower() in keys:
+            raise bad(f"hotkey {hotkey!r} is given to two relation types ({keys[hotkey.lower()]} and {name})", "hotkey")
+        if hotkey:
+            keys[hotkey.lower()] = name
+        rows.append({"name": name, **ends, "hotkey": hotkey, "order": order})
+    return rows
+
+
 _ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
 _RULE_KEYS = {"type": ATTRIBUTE_TYPES, "choices": ("choice",), "min": ("integer",), "max": ("integer",)}
 MAX_CHOICES = 200
@@ -168,9 +208,11 @@ def create_project(
     retrain_every: int = 10,
     owner: User | None = None,
     control_share: float = 0.1,
+    relation_types: Sequence[dict[str, Any]] | None = None,
 ) -> Project:
     """A project with its label set; known labels (the default project's) get their colour,
-    hotkey and attribute schema. Raises `Conflict` if the slug is taken."""
+    hotkey and attribute schema. `relation_types` given: exactly those; left out: BY and AT
+    where the labels fit. Raises `Conflict` if the slug is taken."""
     check_slug(slug)
     if annotators_per_document < 1:
         raise AnnotatorError("annotators per document must be at least 1", field="annotators_per_document")
@@ -178,6 +220,9 @@ def create_project(
         raise AnnotatorError("retrain_every must be at least 1", field="retrain_every")
     check_share(control_share)
     rows = label_rows(labels)
+    kinds = None
+    if relation_types is not None:
+        kinds = relation_type_rows(relation_types, labels=[row["name"] for row in rows])
     if Project.objects.filter(slug=slug).exists():
         raise Conflict(f"project {slug!r} already exists", field="slug")
     try:
@@ -191,8 +236,10 @@ def create_project(
                 control_share=control_share,
             )
             Label.objects.bulk_create(Label(project=project, **row) for row in rows)
-            # The default project's relation types, where its labels are there to link.
-            add_default_relation_types(project)
+            if kinds is None:  # the default project's relation types, where its labels are there to link
+                add_default_relation_types(project)
+            else:
+                RelationType.objects.bulk_create(RelationType(project=project, **kind) for kind in kinds)
             if owner is not None:
                 Membership.objects.create(project=project, user=owner, role=Role.OWNER)
     except IntegrityError:  # a concurrent create of the same slug
@@ -210,15 +257,20 @@ def add_member(*, project: Project, user: User, role: str) -> Membership:
 @transaction.atomic
 def duplicate_project(*, source: Project, slug: str, name: str | None = None, owner: User | None = None) -> Project:
     """A new project with `source`'s settings: its label set (colours, hotkeys, attribute
-    schemas), guidelines, quotas and tagger weights; no documents, annotations, models or
+    schemas), relation types, guidelines, quotas and tagger weights; no documents, annotations, models or
     members (`owner` alone). Raises `Conflict` if the slug is taken."""
     labels = [
         {"name": label.name, "colour": label.colour, "hotkey": label.hotkey, "attributes": label.attributes}
         for label in source.labels.all()
     ]
+    relation_types = [
+        {"name": kind.name, "source": kind.source, "target": kind.target, "hotkey": kind.hotkey}
+        for kind in source.relation_types.all()
+    ]
     project = create_project(
         slug=slug,
         labels=labels,
+        relation_types=relation_types,
         name=name or f"{source.name} (copy)"[:200],
         guidelines=source.guidelines,
         annotators_per_document=source.annotators_per_document,

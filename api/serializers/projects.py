@@ -49,6 +49,28 @@ class RelationTypeSerializer(serializers.Serializer):
         return fields
 
 
+class RelationTypeInputSerializer(InputSerializer):
+    # The service checks the rules (`relation_type_rows`) so that an error names its place.
+    name = serializers.CharField(
+        help_text="The relation type's name: a letter (of any script) then letters, digits or _, at most 64 "
+        "(e.g. BY). Unique per project.",
+    )
+    source_ = serializers.CharField(help_text="The label a link of this type starts from: a label of the project.")
+    target = serializers.CharField(help_text="The label a link of this type points to: a label of the project.")
+    hotkey = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="One letter or digit that starts a link of this type; unique among the relation types "
+        "regardless of case; empty or left out for none.",
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["source"] = fields.pop("source_")
+        return fields
+
+
 class AnnotatorProgressSerializer(serializers.Serializer):
     username = serializers.CharField(help_text="The annotator.")
     submitted = serializers.IntegerField(help_text="Documents this annotator submitted.")
@@ -109,6 +131,12 @@ class ProjectCreateSerializer(InputSerializer):
     labels = LabelSerializer(
         many=True, allow_empty=False, help_text="The label set; known labels get their default colour and schema."
     )
+    relation_types = RelationTypeInputSerializer(
+        many=True,
+        required=False,
+        help_text="The relation types spans can be linked by, in display order; source and target are labels "
+        "of this request. Left out: BY and AT where the labels CASUALTY_COUNT, PERPETRATOR and LOCATION are there.",
+    )
 
 
 class ProjectDuplicateSerializer(InputSerializer):
@@ -133,6 +161,7 @@ class ProjectTemplateSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="What it is for.")
     description = serializers.CharField(help_text="What it sets up.")
     labels = LabelSerializer(many=True, help_text="Its label set with colours, hotkeys and attribute schemas.")
+    relation_types = RelationTypeSerializer(many=True, help_text="Its relation types.")
     guidelines = serializers.CharField(help_text="Its annotation guidelines, Markdown.")
     annotators_per_document = serializers.IntegerField(help_text="Suggested annotators per document.")
     retrain_every = serializers.IntegerField(help_text="Suggested retrain threshold.")
@@ -162,6 +191,12 @@ class ProjectUpdateSerializer(InputSerializer):
         allow_empty=False,
         help_text="The whole new label set (replaces the old, matched by name). Removing a label that "
         "spans use is refused with 409 naming it.",
+    )
+    relation_types = RelationTypeInputSerializer(
+        many=True,
+        required=False,
+        help_text="The whole new set of relation types (replaces the old). Removing one that relations use "
+        "is refused with 409 naming it; source and target must be labels of the project after this change.",
     )
 
 
