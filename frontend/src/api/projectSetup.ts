@@ -1,5 +1,5 @@
 /** The calls behind creating, duplicating, deleting and restoring projects (issue 19). */
-import { request, type Label, type Project } from "./client";
+import { request, type Label, type Project, type RelationType } from "./client";
 
 export interface DeletedProject {
   slug: string;
@@ -13,6 +13,7 @@ export interface ProjectTemplate {
   name: string;
   description: string;
   labels: Label[];
+  relation_types: RelationType[];
   guidelines: string;
   annotators_per_document: number;
   retrain_every: number;

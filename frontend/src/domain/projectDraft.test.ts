@@ -1,8 +1,29 @@
 import { describe, expect, it } from "vitest";
 import type { Label } from "../api/client";
-import { draftFrom, draftProblem, labelIndexOf, labelsForApi, slugProblem, suggestSlug } from "./projectDraft";
+import { draftFrom, draftProblem, emptyDraft, labelIndexOf, labelsForApi, newRelationType, projectForApi, slugProblem, suggestSlug } from "./projectDraft";
 
 describe("project drafts", () => {
+  it("round-trips relation types through the form rows and sends them with the project", () => {
+    const labels: Label[] = [
+      { name: "BLESSÉS", colour: "#d62728", hotkey: "b", attributes: {} },
+      { name: "AUTEUR", colour: "#1f77b4", hotkey: "a", attributes: {} },
+    ];
+    const relation_types = [{ name: "PAR_É", source: "BLESSÉS", target: "AUTEUR", hotkey: "p" }];
+    const draft = draftFrom({ name: "x", slug: "x", guidelines: "", annotators_per_document: 1, retrain_every: 1, labels, relation_types });
+    expect(draft.relation_types).toEqual(relation_types);
+    draft.relation_types.push({ name: " À ", source: "AUTEUR", target: "BLESSÉS", hotkey: "" });
+    expect(projectForApi(draft).relation_types).toEqual([...relation_types, { name: "À", source: "AUTEUR", target: "BLESSÉS", hotkey: "" }]);
+  });
+
+  it("starts a new relation type from the first label to the second, and a project read without them has none", () => {
+    const draft = emptyDraft();
+    draft.labels = [{ name: " ZOÉ ", colour: "#000000", hotkey: "", attributes: [] }, { name: "", colour: "#000000", hotkey: "", attributes: [] }, { name: "LIEU", colour: "#000000", hotkey: "", attributes: [] }];
+    expect(newRelationType(draft.labels)).toEqual({ name: "", source: "ZOÉ", target: "LIEU", hotkey: "" });
+    expect(projectForApi(emptyDraft()).relation_types).toEqual([]);
+    const read = draftFrom({ name: "x", slug: "x", guidelines: "", annotators_per_document: 1, retrain_every: 1, labels: [] });
+    expect(read.relation_types).toEqual([]);
+  });
+
   it("round-trips a label set through the form rows", () => {
     const labels: Label[] = [
       {

@@ -1,10 +1,11 @@
 /**
  * A project's settings as the create and settings forms edit them: attributes as rows with
  * a type, choices and bounds instead of a JSON schema. The rules themselves (names, hotkeys,
- * bounds) are the server's (annotator/services/projects.py `label_rows`): these functions
+ * bounds) are the server's (annotator/services/projects.py `label_rows` and
+ * `relation_type_rows`): these functions
  * only convert, suggest a slug and say early what the slug's form must be.
  */
-import type { AttributeRule, Label, Project } from "../api/client";
+import type { AttributeRule, Label, Project, RelationType } from "../api/client";
 
 export type AttrType = "integer" | "choice" | "text" | "boolean";
 
@@ -25,6 +26,14 @@ export interface LabelDraft {
   attributes: AttrDraft[];
 }
 
+/** A relation type as a form row: its ends are label names picked from the draft's labels. */
+export interface RelationTypeDraft {
+  name: string;
+  source: string;
+  target: string;
+  hotkey: string;
+}
+
 export interface ProjectDraft {
   name: string;
   slug: string;
@@ -32,12 +41,33 @@ export interface ProjectDraft {
   annotators_per_document: number;
   retrain_every: number;
   labels: LabelDraft[];
+  relation_types: RelationTypeDraft[];
 }
 
 export const PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#ff7f0e"];
 
 export function emptyDraft(): ProjectDraft {
-  return { name: "", slug: "", guidelines: "", annotators_per_document: 1, retrain_every: 10, labels: [newLabel(0)] };
+  return { name: "", slug: "", guidelines: "", annotators_per_document: 1, retrain_every: 10, labels: [newLabel(0)], relation_types: [] };
+}
+
+/** A new relation type row, from the first label to the second where there are two. */
+export function newRelationType(labels: LabelDraft[]): RelationTypeDraft {
+  const names = labelNames(labels);
+  return { name: "", source: names[0] ?? "", target: names[1] ?? names[0] ?? "", hotkey: "" };
+}
+
+/** The draft's label names a relation type may link (named ones, as they will be sent). */
+export function labelNames(labels: LabelDraft[]): string[] {
+  return labels.map((l) => l.name.trim()).filter((n) => n);
+}
+
+export function relationTypeDrafts(kinds: RelationType[] | undefined): RelationTypeDraft[] {
+  return (kinds ?? []).map((k) => ({ name: k.name, source: k.source, target: k.target, hotkey: k.hotkey ?? "" }));
+}
+
+/** The relation types as the API takes them (the server checks names, ends and hotkeys). */
+export function relationTypesForApi(kinds: RelationTypeDraft[]): RelationType[] {
+  return kinds.map((k) => ({ name: k.name.trim(), source: k.source, target: k.target, hotkey: k.hotkey.trim() }));
 }
 
 export function newLabel(index: number): LabelDraft {
@@ -67,7 +97,9 @@ export function labelDrafts(labels: Label[]): LabelDraft[] {
   }));
 }
 
-export function draftFrom(p: Pick<Project, "name" | "slug" | "guidelines" | "annotators_per_document" | "retrain_every" | "labels">): ProjectDraft {
+export function draftFrom(
+  p: Pick<Project, "name" | "slug" | "guidelines" | "annotators_per_document" | "retrain_every" | "labels" | "relation_types">,
+): ProjectDraft {
   return {
     name: p.name,
     slug: p.slug,
@@ -75,6 +107,7 @@ export function draftFrom(p: Pick<Project, "name" | "slug" | "guidelines" | "ann
     annotators_per_document: p.annotators_per_document,
     retrain_every: p.retrain_every,
     labels: labelDrafts(p.labels),
+    relation_types: relationTypeDrafts(p.relation_types),
   };
 }
 
@@ -127,6 +160,7 @@ export function projectForApi(d: ProjectDraft) {
     annotators_per_document: d.annotators_per_document,
     retrain_every: d.retrain_every,
     labels: labelsForApi(d.labels),
+    relation_types: relationTypesForApi(d.relation_types),
   };
 }
 
