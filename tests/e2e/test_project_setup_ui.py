@@ -1,12 +1,13 @@
 """An owner sets a project up in the browser alone: creates it from scratch with a label whose
-attributes are edited as a form and guidelines in Markdown (text mixing scripts and emoji,
-stored in code points exactly as typed), duplicates it, deletes it and restores it."""
+attributes are edited as a form, a relation type between its labels and guidelines in Markdown
+(text mixing scripts and emoji, stored in code points exactly as typed), duplicates it, deletes
+it and restores it."""
 
 from __future__ import annotations
 
 import pytest
 
-from annotator.models import Label, Membership, Project
+from annotator.models import Label, Membership, Project, RelationType
 from annotator.services.projects import KNOWN_LABELS, create_project
 from tests.e2e.conftest import FAMILY, MIXED, browser_passwords, log_in
 
@@ -16,6 +17,7 @@ NAME = "Secours à Alep \U0001f691 في حلب"
 LABEL = "BLESSÉS_في_حلب"
 GUIDELINES = f"# Règles\n\nMark every count, e.g. {MIXED}\n\n- famille {FAMILY} \U0001f1f8\U0001f1fe\n"
 CHOICES = ["tués", "blessés", "في حلب"]
+RELATION = "À_PROXIMITÉ_DE"
 
 
 def add_attribute(label, name: str, kind: str) -> object:  # type: ignore[no-untyped-def]
@@ -50,6 +52,12 @@ def test_the_owner_creates_duplicates_deletes_and_restores_a_project(server, pag
     add_attribute(label, "confirmé", "boolean")  # not a valid attribute name: the server says so
     page.locator("[data-test=add-label]").click()
     page.locator("[data-test=label-name]").last.fill("LIEU")
+    page.locator("[data-test=add-relation-type]").click()
+    kind = page.locator("[data-test=relation-type]").last
+    kind.locator("[data-test=relation-name]").fill(RELATION)
+    kind.locator("[data-test=relation-source]").select_option(LABEL)
+    kind.locator("[data-test=relation-target]").select_option("LIEU")
+    kind.locator("[data-test=relation-hotkey]").fill("r")
     page.locator("[data-test=guidelines]").fill(GUIDELINES)
     assert page.locator("[data-test=guidelines-preview] h1").inner_text() == "Règles"
 
@@ -75,6 +83,9 @@ def test_the_owner_creates_duplicates_deletes_and_restores_a_project(server, pag
         "confirme": {"type": "boolean"},
     }
     assert list(stored) == [LABEL, "LIEU"]
+    (relation,) = RelationType.objects.filter(project=project)
+    assert [ord(c) for c in relation.name] == [ord(c) for c in RELATION]
+    assert (relation.source, relation.target, relation.hotkey) == (LABEL, "LIEU", "r")
     assert Membership.objects.get(project=project).user == owner
     # The settings page edits the same form, loaded from what was stored.
     assert page.locator("[data-test=label-name]").first.input_value() == LABEL
@@ -94,6 +105,7 @@ def test_the_owner_creates_duplicates_deletes_and_restores_a_project(server, pag
         name: label.attributes for name, label in stored.items()
     }
     assert copy.labels.get(name=LABEL).attributes["nombre"]["max"] == 9000
+    assert list(copy.relation_types.values_list("name", "source", "target")) == [(RELATION, LABEL, "LIEU")]
 
     page.goto(f"{server}/projects/secours-alep/settings")
     page.once("dialog", lambda dialog: dialog.accept())
@@ -131,6 +143,7 @@ def test_the_conflict_casualty_template_is_one_click_away(server, page, owner, o
         name: spec["attributes"] for name, spec in KNOWN_LABELS.items()
     }
     assert project.annotators_per_document == 2 and project.guidelines.startswith("#")
+    assert list(project.relation_types.values_list("name", flat=True)) == ["BY", "AT"]
     assert page.errors == []
 
 
