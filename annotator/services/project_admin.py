@@ -93,7 +93,7 @@ def update_project(
         # A relation type whose label is gone goes with it (unless relations use it).
         names = set(Label.objects.filter(project=project).values_list("name", flat=True))
         kinds = RelationType.objects.filter(project=project).values("name", "source", "target", "hotkey")
-        _replace_relation_types(project, [k for k in kinds if {k["source"], k["target"]} <= names])
+        _replace_relation_types(project, [dict(k) for k in kinds if {k["source"], k["target"]} <= names])
     return project
 
 
