@@ -399,6 +399,8 @@ def test_a_refused_settings_save_is_reported_beside_the_button_and_can_be_revert
 def test_review_keeps_decisions_over_a_reload_warns_of_undecided_ones_and_pages_its_list(  # type: ignore[no-untyped-def]
     server, page, mixed, alice, bob, celery_worker
 ):
+    from playwright.sync_api import expect
+
     from annotator.formats.records import Record
     from annotator.models import Gold
     from annotator.services.imports import import_documents
@@ -412,9 +414,10 @@ def test_review_keeps_decisions_over_a_reload_warns_of_undecided_ones_and_pages_
     page.locator("[data-test=disagreement]").first.wait_for()
     assert page.locator("[data-test=disagreement]").count() == 3
     page.keyboard.press("a")
-    assert "took alice" in page.locator("[data-test=disagreement]").first.inner_text()
+    # Waited for, not read at once: the list is drawn again after the key is handled.
+    expect(page.locator("[data-test=disagreement]").first).to_contain_text("took alice")
     page.keyboard.press("Control+z")  # undo takes the decision back, not only its spans
-    assert "took" not in page.locator("[data-test=disagreement]").first.inner_text()
+    expect(page.locator("[data-test=disagreement]").first).not_to_contain_text("took")
     page.keyboard.press("k")
     page.keyboard.press("a")
     page.reload()
