@@ -24,7 +24,7 @@ import numpy as np
 
 from annotator.agreement.bootstrap import Bootstrap
 from annotator.agreement.figures import SpanF1Figure, SpanF1PairValue, defined, mean, nanmean_rows
-from annotator.agreement.span_f1 import LabelCounts, Match, SpanF1
+from annotator.agreement.span_f1 import LabelCounts, Match, SpanF1, greedy_one_to_one
 from annotator.spans import Span
 
 
@@ -58,14 +58,7 @@ def matched_relations(reference: Sequence[LinkedRelation], predicted: Sequence[L
             source, target = _overlap(ours.source, theirs.source), _overlap(ours.target, theirs.target)
             if source and target:
                 candidates.append((-(source + target), i, j))
-    candidates.sort()
-    used_reference: set[int] = set()
-    used_predicted: set[int] = set()
-    for _, i, j in candidates:
-        if i not in used_reference and j not in used_predicted:
-            used_reference.add(i)
-            used_predicted.add(j)
-    return len(used_reference)
+    return greedy_one_to_one(candidates)
 
 
 def document_relation_counts(

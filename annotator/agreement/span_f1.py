@@ -116,14 +116,20 @@ def matched_overlap(reference: Sequence[Span], predicted: Sequence[Span], index:
             if shared > 0:
                 pairs.append((-shared, i, order[k]))
             k -= 1
+    return greedy_one_to_one(pairs)
+
+
+def greedy_one_to_one(pairs: list[tuple[int, int, int]]) -> int:
+    """How many pairs a greedy one-to-one matching keeps, taking `(-overlap, i, j)` pairs
+    largest overlap first (ties by index) and each `i` and `j` at most once."""
     pairs.sort()
-    used_r: set[int] = set()
-    used_p: set[int] = set()
+    used_i: set[int] = set()
+    used_j: set[int] = set()
     for _, i, j in pairs:
-        if i not in used_r and j not in used_p:
-            used_r.add(i)
-            used_p.add(j)
-    return len(used_r)
+        if i not in used_i and j not in used_j:
+            used_i.add(i)
+            used_j.add(j)
+    return len(used_i)
 
 
 def document_counts(
