@@ -213,7 +213,7 @@ def annotation_data(annotation: Annotation) -> dict[str, Any]:
             }
             for s in spans
         ],
-        "relations": relation_store.as_indices(spans, relation_store.stored_links(annotation.pk)),
+        "relations": relation_store.annotation_relations(annotation, spans),
         "submitted_at": annotation.submitted_at,
         "updated_at": annotation.updated_at,
     }

@@ -30,11 +30,11 @@ from annotator.spans import Span, check_spans
 
 
 def document_annotations(*, document: Document) -> list[Annotation]:
-    """Every annotator's annotation of the document (any status), spans prefetched."""
+    """Every annotator's annotation of the document (any status), spans and relations prefetched."""
     return list(
         Annotation.objects.filter(document=document)
         .select_related("annotator")
-        .prefetch_related("spans")
+        .prefetch_related("spans", "relations")
         .order_by("annotator__username")
     )
 

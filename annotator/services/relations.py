@@ -14,18 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from annotator import sql
-from annotator.models import GoldRelation, Project, RelationType
+from annotator.models import GoldRelation, Project, Relation, RelationType
 from annotator.relations import DEFAULT_RELATION_TYPES, RelationRule
 
 SpanKey = tuple[int, int, str]
 LinkKey = tuple[SpanKey, SpanKey, str]
 
 _RULES_SQL = "SELECT name, source, target FROM annotator_relationtype WHERE project_id = %s"
-_LINKS_SQL = """
-SELECT s.start, s."end", s.label, t.start, t."end", t.label, r.type FROM annotator_relation r
-JOIN annotator_span s ON s.id = r.source_id JOIN annotator_span t ON t.id = r.target_id
-WHERE r.annotation_id = %s
-"""
 _ANNOTATORS_LINKS_SQL = """
 SELECT s.start, s."end", s.label, t.start, t."end", t.label, r.type, u.username FROM annotator_relation r
 JOIN annotator_span s ON s.id = r.source_id JOIN annotator_span t ON t.id = r.target_id
@@ -62,8 +57,22 @@ def link_keys(spans: Sequence[Mapping[str, Any]], relations: Iterable[Mapping[st
     return [(span_key(spans[r["from"]]), span_key(spans[r["to"]]), r["type"]) for r in relations]
 
 
+# A link read by its two ends' offsets and labels, for annotations and the gold alike.
+_LINK_FIELDS = (
+    *("source__start", "source__end", "source__label"),
+    *("target__start", "target__end", "target__label"),
+    "type",
+)
+
+
+def _link(row: Sequence[Any]) -> LinkKey:
+    a, b, c, d, e, f, kind = row[:7]
+    return ((a, b, c), (d, e, f), kind)
+
+
 def stored_links(annotation_id: int) -> list[LinkKey]:
-    return [((a, b, c), (d, e, f), kind) for a, b, c, d, e, f, kind in sql.rows(_LINKS_SQL, [annotation_id])]
+    rows = Relation.objects.filter(annotation_id=annotation_id).order_by("id").values_list(*_LINK_FIELDS)
+    return [_link(row) for row in rows]
 
 
 def delete_links(annotation_id: int) -> None:
@@ -99,9 +108,19 @@ def as_indices(
     ]
 
 
-def annotation_relations(annotation: Any) -> list[dict[str, Any]]:
-    """An annotation's relations by index into its spans as `annotation.spans.all()` lists them."""
-    return as_indices(list(annotation.spans.all()), stored_links(annotation.pk))
+def annotation_relations(annotation: Any, spans: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+    """An annotation's relations by index into `spans` (its span rows in the order shown;
+    default: as `annotation.spans.all()` lists them). Reads `annotation.relations`, so a
+    list of annotations prefetching "spans" and "relations" costs no query per annotation."""
+    shown = list(annotation.spans.all()) if spans is None else spans
+    place: dict[int, int] = {}
+    for index, span in enumerate(shown):
+        place.setdefault(span.pk, index)
+    return [
+        {"from": place[r.source_id], "to": place[r.target_id], "type": r.type}
+        for r in annotation.relations.all()
+        if r.source_id in place and r.target_id in place
+    ]
 
 
 # The gold's relations: the same links, pointing at GoldSpan rows, each with its provenance.
@@ -109,13 +128,8 @@ def annotation_relations(annotation: Any) -> list[dict[str, Any]]:
 
 def stored_gold_links(gold_id: int) -> dict[LinkKey, list[str]]:
     """The gold's links, each with its provenance (annotators, or ["reviewer"])."""
-    rows = GoldRelation.objects.filter(gold_id=gold_id).select_related("source", "target").order_by("id")
-    return {
-        ((r.source.start, r.source.end, r.source.label), (r.target.start, r.target.end, r.target.label), r.type): list(
-            r.provenance or []
-        )
-        for r in rows
-    }
+    rows = GoldRelation.objects.filter(gold_id=gold_id).order_by("id").values_list(*_LINK_FIELDS, "provenance")
+    return {_link(row): list(row[7] or []) for row in rows}
 
 
 def links_of_annotations(annotation_ids: Iterable[int]) -> dict[LinkKey, list[str]]:
