@@ -47,6 +47,35 @@ def put_gold(client, document, version: int = 0, **body):  # type: ignore[no-unt
     return client.put(f"/api/documents/{document.pk}/gold/", data, format="json")
 
 
+def test_reviewers_read_each_annotators_links_at_no_query_per_annotator(document, client_for, reviewer) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotator.models import Role
+    from annotator.services.projects import add_member
+
+    url = f"/api/documents/{document.pk}/annotations/"
+    with CaptureQueriesContext(connection) as two:
+        body = client_for(reviewer).get(url).json()
+    links = {a["annotator"]: a["relations"] for a in body["annotations"]}
+    assert sorted(links["alice"], key=lambda r: r["type"]) == [
+        {"from": 0, "to": 2, "type": "AT"},
+        {"from": 0, "to": 1, "type": "BY"},
+    ]
+    assert links["bob"] == [{"from": 0, "to": 2, "type": "AT"}]
+
+    carol = User.objects.create_user(username="carol", password="carol-password-1")
+    add_member(project=document.project, user=carol, role=Role.ANNOTATOR)
+    link(annotate(document, carol, PHRASES), "12 civilians", "regime forces", "BY")
+    with CaptureQueriesContext(connection) as three:
+        body = client_for(reviewer).get(url).json()
+    assert {a["annotator"]: a["relations"] for a in body["annotations"]}["carol"] == [
+        {"from": 0, "to": 1, "type": "BY"}
+    ]
+    assert len(three) == len(two)
+
+
 def test_gold_relations_are_stored_with_who_had_them(document, client_for, reviewer) -> None:  # type: ignore[no-untyped-def]
     relations = [{"from": 0, "to": 1, "type": "BY"}, {"from": 0, "to": 2, "type": "AT"}]
     saved = put_gold(client_for(reviewer), document, relations=relations)
