@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import dataclass
 from typing import Any
 
 import joblib
@@ -22,104 +23,106 @@ from annotator.tagger.model import SpanTagger
 from annotator.tagger.relations import FEATURE_VERSION as RELATION_FEATURE_VERSION
 from annotator.tagger.relations import RelationClassifier
 
-FORMAT = "annotator-tagger"
-
 
 class ModelLoadError(AnnotatorError):
     code = "model_unavailable"
 
 
-def dump_tagger(tagger: SpanTagger) -> bytes:
+@dataclass(frozen=True)
+class _Kind:
+    """What one kind of model file holds and how its errors name it."""
+
+    format: str
+    key: str  # the payload's key for the model itself
+    what: str  # "model" or "relation model", in messages
+    cls: type
+    not_ours: str
+    holds_none: str
+
+
+def _dump(model: Any, kind: _Kind, feature_version: int | str) -> bytes:
     buffer = io.BytesIO()
-    joblib.dump(
-        {
-            "format": FORMAT,
-            "sklearn_version": sklearn.__version__,
-            "feature_version": FEATURE_VERSION,
-            "tagger": tagger,
-        },
-        buffer,
-        compress=3,
-    )
+    payload = {
+        "format": kind.format,
+        "sklearn_version": sklearn.__version__,
+        "feature_version": feature_version,
+        kind.key: model,
+    }
+    joblib.dump(payload, buffer, compress=3)
     return buffer.getvalue()
+
+
+def _load(data: bytes | memoryview | None, kind: _Kind, feature_version: int | str, expected_sha256: str | None) -> Any:
+    # The feature version is passed at each call, read from this module, so a test can
+    # change it.
+    if not data:
+        raise ModelLoadError(f"the {kind.what} file is missing")
+    data = bytes(data)
+    if expected_sha256 and sha256(data) != expected_sha256:
+        raise ModelLoadError(f"the {kind.what} file is damaged: its checksum does not match")
+    try:
+        payload: Any = joblib.load(io.BytesIO(data))
+    except Exception as error:  # a truncated or foreign file fails in many ways
+        raise ModelLoadError(f"the {kind.what} file cannot be read ({type(error).__name__})") from None
+    if not isinstance(payload, dict) or payload.get("format") != kind.format:
+        raise ModelLoadError(kind.not_ours)
+    if payload.get("sklearn_version") != sklearn.__version__:
+        raise ModelLoadError(
+            f"the {kind.what} was saved with scikit-learn {payload.get('sklearn_version')}, "
+            f"this process runs {sklearn.__version__}: retrain it"
+        )
+    if payload.get("feature_version") != feature_version:
+        raise ModelLoadError(
+            f"the {kind.what} uses features {payload.get('feature_version')}, "
+            f"this code makes {feature_version}: retrain it"
+        )
+    model = payload.get(kind.key)
+    if not isinstance(model, kind.cls):
+        raise ModelLoadError(kind.holds_none)
+    return model
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+FORMAT = "annotator-tagger"
+_TAGGER = _Kind(
+    FORMAT,
+    "tagger",
+    "model",
+    SpanTagger,
+    "the model file is not a tagger saved by this app",
+    "the model file holds no tagger",
+)
+RELATIONS_FORMAT = "annotator-relations"
+_RELATIONS = _Kind(
+    RELATIONS_FORMAT,
+    "classifier",
+    "relation model",
+    RelationClassifier,
+    "the file is not a relation model saved by this app",
+    "the relation model file holds no relation classifier",
+)
+
+
+def dump_tagger(tagger: SpanTagger) -> bytes:
+    return _dump(tagger, _TAGGER, FEATURE_VERSION)
+
+
 def load_tagger(data: bytes | memoryview | None, *, expected_sha256: str | None = None) -> SpanTagger:
     """The tagger in `data`; `ModelLoadError` if it is missing, broken, altered or was made
     with another scikit-learn or feature version."""
-    if not data:
-        raise ModelLoadError("the model file is missing")
-    data = bytes(data)
-    if expected_sha256 and sha256(data) != expected_sha256:
-        raise ModelLoadError("the model file is damaged: its checksum does not match")
-    try:
-        payload: Any = joblib.load(io.BytesIO(data))
-    except Exception as error:  # a truncated or foreign file fails in many ways
-        raise ModelLoadError(f"the model file cannot be read ({type(error).__name__})") from None
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise ModelLoadError("the model file is not a tagger saved by this app")
-    if payload.get("sklearn_version") != sklearn.__version__:
-        raise ModelLoadError(
-            f"the model was saved with scikit-learn {payload.get('sklearn_version')}, "
-            f"this process runs {sklearn.__version__}: retrain it"
-        )
-    if payload.get("feature_version") != FEATURE_VERSION:
-        raise ModelLoadError(
-            f"the model uses features {payload.get('feature_version')}, this code makes {FEATURE_VERSION}: retrain it"
-        )
-    tagger = payload.get("tagger")
-    if not isinstance(tagger, SpanTagger):
-        raise ModelLoadError("the model file holds no tagger")
+    tagger: SpanTagger = _load(data, _TAGGER, FEATURE_VERSION, expected_sha256)
     return tagger
-
-
-RELATIONS_FORMAT = "annotator-relations"
 
 
 def dump_relations(classifier: RelationClassifier) -> bytes:
     """The relation classifier as bytes, with the versions `load_relations` checks."""
-    buffer = io.BytesIO()
-    joblib.dump(
-        {
-            "format": RELATIONS_FORMAT,
-            "sklearn_version": sklearn.__version__,
-            "feature_version": RELATION_FEATURE_VERSION,
-            "classifier": classifier,
-        },
-        buffer,
-        compress=3,
-    )
-    return buffer.getvalue()
+    return _dump(classifier, _RELATIONS, RELATION_FEATURE_VERSION)
 
 
 def load_relations(data: bytes | memoryview | None, *, expected_sha256: str | None = None) -> RelationClassifier:
     """The relation classifier in `data`; `ModelLoadError` on the same grounds as `load_tagger`."""
-    if not data:
-        raise ModelLoadError("the relation model file is missing")
-    data = bytes(data)
-    if expected_sha256 and sha256(data) != expected_sha256:
-        raise ModelLoadError("the relation model file is damaged: its checksum does not match")
-    try:
-        payload: Any = joblib.load(io.BytesIO(data))
-    except Exception as error:  # a truncated or foreign file fails in many ways
-        raise ModelLoadError(f"the relation model file cannot be read ({type(error).__name__})") from None
-    if not isinstance(payload, dict) or payload.get("format") != RELATIONS_FORMAT:
-        raise ModelLoadError("the file is not a relation model saved by this app")
-    if payload.get("sklearn_version") != sklearn.__version__:
-        raise ModelLoadError(
-            f"the relation model was saved with scikit-learn {payload.get('sklearn_version')}, "
-            f"this process runs {sklearn.__version__}: retrain it"
-        )
-    if payload.get("feature_version") != RELATION_FEATURE_VERSION:
-        raise ModelLoadError(
-            f"the relation model uses features {payload.get('feature_version')}, "
-            f"this code makes {RELATION_FEATURE_VERSION}: retrain it"
-        )
-    classifier = payload.get("classifier")
-    if not isinstance(classifier, RelationClassifier):
-        raise ModelLoadError("the relation model file holds no relation classifier")
+    classifier: RelationClassifier = _load(data, _RELATIONS, RELATION_FEATURE_VERSION, expected_sha256)
     return classifier
