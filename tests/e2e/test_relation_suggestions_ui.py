@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import FAMILY, MIXED
+from tests.e2e.conftest import FAMILY, MIXED, SCREENSHOTS
 from tests.e2e.test_journeys import open_document, select, version_now, wait_until_saved, where
 
 pytestmark = [pytest.mark.e2e]
@@ -110,6 +110,8 @@ def test_suggested_relations_are_accepted_by_keyboard_and_mouse_rejected_and_cou
     # Its two ends are marked in the text while it is in focus.
     marked = page.locator('.seg[title*="suggested relation BY"]').all_inner_texts()
     assert "".join(marked) == "20 Menschenarmée syrienne"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "relation-suggestions.png"))
     page.keyboard.press("Enter")
     assert rows(page, "relation-row") == ["20 Menschen —BY→ armée syrienne ✕"]
     assert "20 Menschen —BY?→ armée syrienne" not in suggested_rows(page)

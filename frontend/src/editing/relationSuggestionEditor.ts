@@ -65,7 +65,7 @@ export function useRelationSuggestions(
     const b = endRange(row.to, row.toSpan);
     const title = `suggested relation ${type} (score ${score.toFixed(2)}): Enter accepts, Delete rejects`;
     return [
-      { key: `rs-from:${row.suggestion.id}`, ...a, label: `${type}→`, colour: COLOUR, kind: "suggestion", title: `${title}, from here` },
+      { key: `rs-from:${row.suggestion.id}`, ...a, label: type, colour: COLOUR, kind: "suggestion", title: `${title}, from here` },
       { key: `rs-to:${row.suggestion.id}`, ...b, label: `→${type}`, colour: COLOUR, kind: "suggestion", title: `${title}, to here` },
     ];
   });
