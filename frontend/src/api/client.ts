@@ -344,15 +344,7 @@ export const api = {
   mine: (id: number) => request<Annotation>("GET", `documents/${id}/annotations/mine/`),
   saveMine: (
     id: number,
-    body: {
-      spans: ApiSpan[];
-      relations?: ApiRelation[];
-      status?: Status;
-      version: number;
-      time_spent: number;
-      rejected_suggestions: number[];
-      rejected_relation_suggestions?: number[];
-    },
+    body: { spans: ApiSpan[]; relations?: ApiRelation[]; status?: Status; version: number; time_spent: number; rejected_suggestions: number[]; rejected_relation_suggestions?: number[] },
   ) => request<Annotation>("PUT", `documents/${id}/annotations/mine/`, body),
   annotations: (id: number) =>
     request<Page<Annotation> | Annotation[] | { annotations: Annotation[] }>("GET", `documents/${id}/annotations/`).then(

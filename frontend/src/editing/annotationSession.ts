@@ -6,20 +6,8 @@
  */
 import { ref, shallowRef, watch, type Ref } from "vue";
 import type { Router } from "vue-router";
-import {
-  api,
-  ApiError,
-  type Annotation,
-  type ApiSpan,
-  type Doc,
-  type Label,
-  type ModelRef,
-  type Project,
-  type RelationSuggestion,
-  type Status,
-  type Suggestion,
-  type SuggestionsState,
-} from "../api/client";
+import { api, ApiError, type Annotation, type ApiSpan, type Doc, type Label, type ModelRef, type Project, type Status, type Suggestion, type SuggestionsState } from "../api/client";
+import type { RelationSuggestion } from "../api/client";
 import { ActiveTimer } from "../domain/activeTime";
 import { spanToUnits } from "../domain/offsets";
 import { perf } from "../perf";
