@@ -10,9 +10,12 @@ Figures, read from the page's own performance.now() marks (frontend/src/perf.ts)
   a series of keystrokes spread through the document.
 
 Each count is linked to the perpetrator and the place that follow it (#21: BY and AT), so the
-page also draws its relations panel; `--no-relations` measures without them.
+page also draws its relations panel; `--no-relations` measures without them. `--suggested N`
+adds a current model with N span suggestions between the spans and a suggested relation from
+each suggested count to the next suggested perpetrator and place (the panel's suggested
+relations, #21).
 
-    .venv/bin/python bench/bench_browser.py [--chars 50000] [--spans 500] [--labels 30] [--runs 3]
+    .venv/bin/python bench/bench_browser.py [--chars 50000] [--spans 500] [--labels 30] [--runs 3] [--suggested 300]
 """
 
 from __future__ import annotations
@@ -89,6 +92,34 @@ def link_counts(made: list[Any]) -> list[tuple[Any, Any, str]]:
     return links
 
 
+def suggest(document: Any, count: int) -> tuple[int, int]:
+    """A current model v1 with `count` span suggestions on single words halfway between the
+    annotator's spans, and a suggested relation from each suggested count to the next suggested
+    perpetrator (BY) and place (AT): (span suggestions, relation suggestions) stored."""
+    from annotator.models import Document, ModelVersion, RelationSuggestion, Suggestion
+    from annotator.tokenize import tokenize
+
+    version = ModelVersion.objects.create(
+        project=document.project, version=1, status=ModelVersion.Status.CURRENT, training_documents=10
+    )
+    tokens = [t for t in tokenize(document.text) if t.text.isalnum()]
+    taken = {(s.start, s.end) for s in document.annotations.get().spans.all()}
+    step = max(1, len(tokens) // count)
+    labels = ["CASUALTY_COUNT", "PERPETRATOR", "LOCATION"]
+    picked = [t for t in tokens[step // 2 :: step] if (t.start, t.end) not in taken][:count]
+    rows = Suggestion.objects.bulk_create(
+        Suggestion(document=document, model_version=version, start=t.start, end=t.end, label=labels[i % 3], score=0.7)
+        for i, t in enumerate(picked)
+    )
+    links = [
+        RelationSuggestion(document=document, model_version=version, source=a, target=b, type=kind, score=0.8)
+        for a, b, kind in link_counts(rows)
+    ]
+    RelationSuggestion.objects.bulk_create(links)
+    Document.objects.filter(pk=document.pk).update(suggested_by=version)
+    return len(rows), len(links)
+
+
 def setup(chars: int, spans: int, relations: bool = True) -> tuple[int, int, int]:
     from django.contrib.auth.models import User
 
@@ -126,12 +157,17 @@ def main() -> None:
     parser.add_argument("--labels", type=int, default=30, help="keystrokes that apply a label")
     parser.add_argument("--runs", type=int, default=3, help="times the page is opened")
     parser.add_argument("--no-relations", action="store_true", help="no links between the spans")
+    parser.add_argument("--suggested", type=int, default=0, help="span suggestions of a model (with relations)")
     args = parser.parse_args()
     if not (ROOT / "frontend/dist/index.html").exists():
         sys.exit("build the web UI first: scripts/frontend.sh")
 
     folder = fresh_django()
     document_id, span_count, relation_count = setup(args.chars, args.spans, relations=not args.no_relations)
+    if args.suggested:
+        from annotator.models import Document
+
+        suggested = suggest(Document.objects.get(pk=document_id), args.suggested)
     port = free_port()
     env = dict(os.environ, DEBUG="1", REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:1/0"))
     server = subprocess.Popen(
@@ -182,6 +218,8 @@ def main() -> None:
         f"document: {args.chars:,} characters, {span_count} spans, {relation_count} relations, "
         f"{segments:,} text segments in the DOM"
     )
+    if args.suggested:
+        print(f"model suggestions: {suggested[0]} spans, {suggested[1]} relations")
     print(f"open (data to painted), median of {args.runs}: {statistics.median(opens):.0f} ms  (target < 300 ms)")
     print(f"open (navigation start to painted), median: {statistics.median(opened_at):.0f} ms")
     labels_sorted = sorted(labels)

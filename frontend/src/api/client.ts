@@ -118,6 +118,15 @@ export interface Suggestion {
   score: number;
 }
 
+/** A relation the model suggests between two of its span suggestions (by their ids). */
+export interface RelationSuggestion {
+  id: number;
+  from_suggestion: number;
+  to_suggestion: number;
+  type: string;
+  score: number;
+}
+
 export interface ModelRef {
   id: number;
   version: number;
@@ -134,6 +143,7 @@ export interface Doc {
   suggestions_stale?: boolean;
   suggestions_state?: SuggestionsState | null;
   suggestions?: Suggestion[];
+  relation_suggestions?: RelationSuggestion[];
 }
 
 /** Why a document shows the suggestions it shows, or none (the API's suggestions_state). */
@@ -147,6 +157,7 @@ export interface Annotation {
   version: number;
   time_spent: number;
   rejected_suggestions: number[];
+  rejected_relation_suggestions?: number[];
   spans: ApiSpan[];
   /** Links between spans, by index into `spans`. */
   relations?: ApiRelation[];
@@ -160,6 +171,7 @@ export interface Next {
   annotation: Annotation | null;
   model_version: ModelRef | null;
   suggestions: Suggestion[];
+  relation_suggestions?: RelationSuggestion[];
   suggestions_stale: boolean;
   suggestions_state?: SuggestionsState | null;
   remaining: number;
@@ -332,7 +344,7 @@ export const api = {
   mine: (id: number) => request<Annotation>("GET", `documents/${id}/annotations/mine/`),
   saveMine: (
     id: number,
-    body: { spans: ApiSpan[]; relations?: ApiRelation[]; status?: Status; version: number; time_spent: number; rejected_suggestions: number[] },
+    body: { spans: ApiSpan[]; relations?: ApiRelation[]; status?: Status; version: number; time_spent: number; rejected_suggestions: number[]; rejected_relation_suggestions?: number[] },
   ) => request<Annotation>("PUT", `documents/${id}/annotations/mine/`, body),
   annotations: (id: number) =>
     request<Page<Annotation> | Annotation[] | { annotations: Annotation[] }>("GET", `documents/${id}/annotations/`).then(

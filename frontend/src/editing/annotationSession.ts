@@ -7,10 +7,12 @@
 import { ref, shallowRef, watch, type Ref } from "vue";
 import type { Router } from "vue-router";
 import { api, ApiError, type Annotation, type ApiSpan, type Doc, type Label, type ModelRef, type Project, type Status, type Suggestion, type SuggestionsState } from "../api/client";
+import type { RelationSuggestion } from "../api/client";
 import { ActiveTimer } from "../domain/activeTime";
 import { spanToUnits } from "../domain/offsets";
 import { perf } from "../perf";
 import { useRelationEditor } from "./relationEditor";
+import { useRelationSuggestions } from "./relationSuggestionEditor";
 import { carryLinks, linksFromApi, linksToApi, type ApiRelation, type Link, type RelationType } from "./relations";
 import { useSpanEditor } from "./spanEditor";
 
@@ -42,14 +44,25 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
   // Links between spans (#21) live beside the spans: undone with them, saved with them.
   const relationTypes = ref<RelationType[]>([]);
   const links = shallowRef<Link[]>([]);
+  // The model's suggested relations, and the ids of those rejected (undone with the links).
+  const relationSuggestions = shallowRef<RelationSuggestion[]>([]);
+  const rejectedRelations = shallowRef<Set<number>>(new Set());
+  type Extra = { links: Link[]; rejectedRelations: Set<number> };
   const editor = useSpanEditor({
     labels,
     onChange: () => scheduleSave(),
     modelVersion: modelNumber,
-    extra: { get: () => links.value, set: (value) => (links.value = value as Link[]) },
+    extra: {
+      get: (): Extra => ({ links: links.value, rejectedRelations: rejectedRelations.value }),
+      set: (value) => {
+        links.value = (value as Extra).links;
+        rejectedRelations.value = (value as Extra).rejectedRelations;
+      },
+    },
     follow: (before, after) => (links.value = carryLinks(links.value, before, after)),
   });
   const relations = useRelationEditor(editor, relationTypes, links);
+  const suggestedRelations = useRelationSuggestions(editor, links, relationSuggestions, rejectedRelations);
   const setLinks = (spans: readonly ApiSpan[], given: readonly ApiRelation[] = []) =>
     (links.value = linksFromApi(spans.map((s) => spanToUnits(editor.map.value, s)), given));
   const apiRelations = () => linksToApi(links.value, editor.spans.value);
@@ -57,7 +70,9 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
   function setAnnotation(annotation: Annotation | null) {
     editor.setSpans(annotation?.spans ?? [], annotation?.rejected_suggestions ?? []);
     setLinks(annotation?.spans ?? [], annotation?.relations);
+    rejectedRelations.value = new Set(annotation?.rejected_relation_suggestions ?? []);
     relations.cancel();
+    suggestedRelations.stop();
     version.value = annotation?.version ?? 1;
     status.value = annotation?.status ?? "draft";
     timer = new ActiveTimer(undefined, undefined, annotation?.time_spent ?? 0);
@@ -65,9 +80,10 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
     saveState.value = "saved";
   }
 
-  function setDocument(d: Doc, annotation: Annotation | null, sugg: Suggestion[], model: ModelRef | null) {
+  function setDocument(d: Doc, annotation: Annotation | null, sugg: Suggestion[], model: ModelRef | null, suggestedLinks: RelationSuggestion[] = []) {
     const t0 = performance.now();
     doc.value = d;
+    relationSuggestions.value = suggestedLinks;
     modelVersion.value = model;
     modelNumber.value = model?.version ?? null;
     editor.load(d.text, [], [], sugg);
@@ -80,7 +96,13 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
   // and saved again once the annotator is back, instead of being lost.
   const pendingKey = (id: number) => `annotator:pending-edit:${id}`;
   function keepPending(id: number) {
-    const pending = { version: version.value, spans: editor.apiSpans(), rejected: [...editor.rejected.value], relations: apiRelations() };
+    const pending = {
+      version: version.value,
+      spans: editor.apiSpans(),
+      rejected: [...editor.rejected.value],
+      relations: apiRelations(),
+      rejectedRelations: [...rejectedRelations.value],
+    };
     localStorage.setItem(pendingKey(id), JSON.stringify(pending));
   }
   function restorePending(id: number) {
@@ -92,6 +114,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
       if (pending.version !== version.value) return; // saved from elsewhere since: the server's is newer
       editor.setSpans(pending.spans, pending.rejected);
       setLinks(pending.spans, pending.relations);
+      rejectedRelations.value = new Set(pending.rejectedRelations ?? []);
       notice.value = "Your last change, made after your session had expired, is being saved now.";
       scheduleSave();
     } catch {
@@ -114,7 +137,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
         const known = sessionStorage.getItem(REMAINING_KEY);
         if (remaining.value === null && known !== null) remaining.value = Number(known);
         const [d, mine] = await Promise.all([api.document(id), api.mine(id)]);
-        setDocument(d, mine, d.suggestions ?? [], d.model_version ?? null);
+        setDocument(d, mine, d.suggestions ?? [], d.model_version ?? null, d.relation_suggestions ?? []);
         suggestionsStale.value = d.suggestions_stale ?? false;
         suggestionsState.value = { state: d.suggestions_state ?? null, count: d.suggestions?.length ?? 0 };
       } else {
@@ -125,7 +148,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
           finished.value = true;
           return;
         }
-        setDocument(next.document, next.annotation, next.suggestions, next.model_version);
+        setDocument(next.document, next.annotation, next.suggestions, next.model_version, next.relation_suggestions ?? []);
         suggestionsStale.value = next.suggestions_stale;
         suggestionsState.value = { state: next.suggestions_state ?? null, count: next.suggestions.length };
         router.replace(`/projects/${props.slug}/annotate/${next.document.id}`);
@@ -172,6 +195,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
           version: version.value,
           time_spent: timer.seconds,
           rejected_suggestions: [...editor.rejected.value],
+          rejected_relation_suggestions: [...rejectedRelations.value],
         });
         version.value = saved.version;
         status.value = saved.status;
@@ -242,6 +266,7 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
     activeSeconds,
     editor,
     relations,
+    suggestedRelations,
     timer: () => timer,
     load,
     save,

@@ -170,11 +170,12 @@ export function useSpanEditor(options: EditorOptions) {
 
   // --- Edits ----------------------------------------------------------------------------------
 
-  function change(nextSpans: Span[], nextRejected = rejected.value) {
+  function change(nextSpans: Span[], nextRejected = rejected.value, then?: (spans: Span[]) => void) {
     history.record(snapshot());
     const before = spans.value;
     spans.value = nextSpans;
     options.follow?.(before, nextSpans);
+    then?.(nextSpans);
     rejected.value = nextRejected;
     hint.value = "";
     syncHistory();
@@ -261,6 +262,14 @@ export function useSpanEditor(options: EditorOptions) {
     let next = spans.value;
     for (const s of openSuggestions.value) next = withSpan(next, accepted(s));
     change(next);
+  }
+
+  /** Accept `list`, then let the page change its `extra` state given the new spans (a link
+   * between them), all as one undoable edit. */
+  function acceptThen(list: readonly OpenSuggestion[], then: (spans: Span[]) => void) {
+    let next = spans.value;
+    for (const s of list) next = withSpan(next, accepted(s));
+    change(next, rejected.value, then);
   }
 
   function reject(s: Suggestion) {
@@ -487,6 +496,7 @@ export function useSpanEditor(options: EditorOptions) {
     removeSpan,
     accept,
     acceptAll,
+    acceptThen,
     reject,
     undo,
     redo,
