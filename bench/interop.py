@@ -87,13 +87,16 @@ def documents() -> list[Record]:
 
 
 def annotated() -> list[Record]:
-    """alice: every span and link; bob: every other span and the links between them, so the two differ."""
+    """alice: every span and link; bob: every other span and the links between them, so the
+    two differ; carol: the other spans and no links at all (relations None, as our export
+    gives an annotation made without linking), in the same file as the others' links."""
     records = []
     for doc in documents():
         spans = doc.spans or []
         for name, kept in (("alice", spans), ("bob", spans[::2])):
             relations = linked(doc.meta["doc"], kept)
             records.append(Record(text=doc.text, id=doc.meta["doc"], spans=kept, annotator=name, relations=relations))
+        records.append(Record(text=doc.text, id=doc.meta["doc"], spans=spans[1::2], annotator="carol"))
     return records
 
 
@@ -337,7 +340,10 @@ def label_studio(work: Path) -> bool:
         for record in documents():
             body = {"result": drawn_in_label_studio(record)}
             studio.call("POST", f"/api/tasks/{task_ids[record.text]}/annotations", json=body)
-        first = list(read_labelstudio(studio.export(project)))
+        own = studio.export(project)
+        # Kept for the tests (fixtures/interop/labelstudio-1.23.2-relations-export.json is one).
+        (work / "labelstudio-relations-export.json").write_bytes(own)
+        first = list(read_labelstudio(own))
         who = first[0].annotator
         ok &= report("Label Studio's own export read by us", offsets(first), offsets(documents(), annotator=who))
         ok &= report(
@@ -357,6 +363,7 @@ def label_studio(work: Path) -> bool:
 class Doccano:
     def __init__(self, base: str) -> None:
         self.base = base
+        self.last_export = ""
         self.http = requests.Session()
         response = self.http.post(f"{base}/v1/auth/login/", json={"username": "admin", "password": PASSWORD})
         response.raise_for_status()
@@ -406,6 +413,8 @@ class Doccano:
             "encoding": "utf_8",
         }
         status = self.wait(self.call("POST", f"/v1/projects/{project}/upload", json=body)["task_id"])
+        if status.get("error"):  # the import task itself failed (doccano retries it, then gives up)
+            raise RuntimeError(f"doccano's import failed: {status['error']}")
         errors = (status.get("result") or {}).get("error") or []
         if errors:
             raise RuntimeError(f"doccano refused the file: {errors[:3]}")
@@ -418,6 +427,7 @@ class Doccano:
         response.raise_for_status()
         with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
             lines = [line for name in archive.namelist() for line in archive.read(name).decode().splitlines()]
+        self.last_export = "".join(line + "\n" for line in lines)
         return list(read_jsonl(lines))
 
 
@@ -451,7 +461,8 @@ def doccano(work: Path) -> bool:
         # ours → doccano → ours
         ours = annotated()
         project = tool.project("ours-to-doccano")
-        tool.upload(project, "".join(write_doccano(ours)))
+        # As `export --format doccano` writes a project that has relations: one shape throughout.
+        tool.upload(project, "".join(write_doccano(ours, relations=True)))
         back = tool.export(project)
         ok &= report("ours → doccano → ours (annotators and offsets)", offsets(back), offsets(ours))
         ok &= report("ours → doccano → ours (relations)", links(back), links(ours), RELATED)
@@ -495,13 +506,15 @@ def doccano(work: Path) -> bool:
                 }
                 tool.call("POST", f"{example}/relations", json=body)
         first = tool.export(project)
+        # Kept for the tests (fixtures/interop/doccano-1.8.4-relations-export.jsonl is one).
+        (work / "doccano-relations-export.jsonl").write_text(tool.last_export, encoding="utf-8")
         drawn = documents()
         ok &= report("doccano's own export read by us", offsets(first, annotator="-"), offsets(drawn, annotator="-"))
         ok &= report(
             "doccano's own relations read by us", links(first, annotator="-"), links(drawn, annotator="-"), RELATED
         )
         again = tool.project("doccano-to-ours-to-doccano")
-        tool.upload(again, "".join(write_doccano(first)))
+        tool.upload(again, "".join(write_doccano(first, relations=True)))
         second = tool.export(again)
         ok &= report("doccano → ours → doccano → ours", offsets(second, annotator="-"), offsets(first, annotator="-"))
         ok &= report(
