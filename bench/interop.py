@@ -5,18 +5,21 @@ folder (nice -n 10; several minutes the first time, reused after), starts each o
 port, and drives them through their own HTTP APIs, both ways:
 
 - ours → tool → ours: our `labelstudio` / `doccano` export of the four interop documents
-  (French, Arabic, emoji, a ZWJ family; fixtures/interop/) with two annotators (and, for
-  Label Studio, the model's scored predictions) is imported by the tool as it is; the
-  tool's own export read back by our importer must give every annotator's spans at the
-  same offsets;
-- tool → ours → tool: the spans are drawn in the tool through its API (regions / spans on
-  tasks / examples it created), the tool's export is read by us and exported again by us,
-  that file imported into a fresh project of the tool, whose export must give the same
-  offsets again.
+  (French, Arabic, emoji, a ZWJ family; fixtures/interop/) with three annotators, two
+  with BY/AT relations and one without (and, for Label Studio, the model's scored
+  predictions with scored links), is imported by the tool as it is; the tool's own export
+  read back by our importer must give every annotator's spans at the same offsets and
+  every relation between the same spans with the same type;
+- tool → ours → tool: the spans and relations are made in the tool through its API
+  (Label Studio: an annotation of regions and relation results; doccano: spans, relation
+  types and relations on the examples of a `use_relation` project), the tool's export is
+  read by us and exported again by us, that file imported into a fresh project of the
+  tool, whose export must give the same offsets and relations again.
 
-Every offset is compared (start, end, label, per document and annotator); the script
-prints one line per check and exits 1 if any differs. Its last run is in
-docs/benchmarks.md ("Interop").
+Every offset is compared (start, end, label, per document and annotator), and every
+relation by its two end spans and type; the script prints one line per check and exits 1
+if any differs. Each tool's own relation export is kept in the work folder. Its last run
+is in docs/benchmarks.md ("Interop").
 
 Usage: .venv/bin/python bench/interop.py [--work /tmp/annotator-interop] [--only labelstudio|doccano]
 """
