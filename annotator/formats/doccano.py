@@ -20,7 +20,12 @@ one per comment, replies after their thread's first). Records of the `all` sourc
 line per (document, annotator): doccano makes an example of each. A record with relations is
 written in doccano's relation-extraction shape instead of `label` (``"entities": [{"id",
 "start_offset", "end_offset", "label"}], "relations": [{"id", "from_id", "to_id", "type"}]``,
-the entity id being the span's index), which doccano's relation projects import.
+the entity id being the span's index), which a doccano project with relations imports as
+"JSONL(Relation)". That import reads only `entities` and `relations` and a plain "JSONL"
+import only `label`, and a file that mixes the two shapes fails in doccano 1.8.4 as a whole
+(the missing column becomes metadata NaN: "CHECK constraint failed: JSON_VALID(meta)", every
+line lost): so a file with relations is written in the relation shape throughout
+(``relations=True``: empty `relations` where a record has none).
 
 Read: `annotator.formats.jsonl.read_jsonl` reads these lines (and doccano's own export).
 """
@@ -39,10 +44,12 @@ _RESERVED = frozenset(
 )
 
 
-def record_to_doccano(record: Record) -> dict[str, Any]:
+def record_to_doccano(record: Record, *, relations: bool = False) -> dict[str, Any]:
+    """The record's doccano line: in the relation shape if it has relations or `relations`
+    says its file has some (doccano reads a file in one shape)."""
     line: dict[str, Any] = {} if record.id is None else {"id": record.id}
     line["text"] = record.text
-    if record.relations is None:
+    if record.relations is None and not relations:
         line["label"] = [[span["start"], span["end"], span["label"]] for span in record.spans or []]
     else:
         line["entities"] = [
@@ -51,7 +58,7 @@ def record_to_doccano(record: Record) -> dict[str, Any]:
         ]
         line["relations"] = [
             {"id": index, "from_id": relation["from"], "to_id": relation["to"], "type": relation["type"]}
-            for index, relation in enumerate(record.relations)
+            for index, relation in enumerate(record.relations or [])
         ]
     nested = {key: value for key, value in record.meta.items() if key in _RESERVED}
     line.update((key, value) for key, value in record.meta.items() if key not in _RESERVED)
@@ -69,7 +76,8 @@ def record_to_doccano(record: Record) -> dict[str, Any]:
     return line
 
 
-def write_doccano(records: Iterable[Record]) -> Iterator[str]:
-    """One line a record, written as it comes."""
+def write_doccano(records: Iterable[Record], *, relations: bool = False) -> Iterator[str]:
+    """One line a record, written as it comes; with `relations` (the file carries some),
+    every line in doccano's relation shape."""
     for record in records:
-        yield json.dumps(record_to_doccano(record), ensure_ascii=False) + "\n"
+        yield json.dumps(record_to_doccano(record, relations=relations), ensure_ascii=False) + "\n"

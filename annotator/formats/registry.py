@@ -64,6 +64,9 @@ class ExportFormat:
     check: Callable[[], None] | None = None
     # The writer takes `labels`, the project's label names in order (hf: fixed tag ids).
     takes_labels: bool = False
+    # The writer takes `relations`: whether the project has any, so that every line is in
+    # the shape that carries them (doccano reads a file in one shape).
+    takes_relations: bool = False
 
     def write(
         self,
@@ -71,6 +74,7 @@ class ExportFormat:
         *,
         on_loss: Callable[[str], None] | None = None,
         labels: Sequence[str] | None = None,
+        relations: bool = False,
     ) -> Iterator[Any]:
         if self.check is not None:
             self.check()
@@ -79,6 +83,8 @@ class ExportFormat:
             options["on_loss"] = on_loss
         if self.takes_labels:
             options["labels"] = labels
+        if self.takes_relations:
+            options["relations"] = relations
         return self.writer(records, **options)
 
 
@@ -86,7 +92,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
     spec.name: spec
     for spec in (
         ExportFormat("jsonl", write_jsonl, "jsonl", "application/x-ndjson; charset=utf-8"),
-        ExportFormat("doccano", write_doccano, "jsonl", "application/x-ndjson; charset=utf-8"),
+        ExportFormat("doccano", write_doccano, "jsonl", "application/x-ndjson; charset=utf-8", takes_relations=True),
         ExportFormat("csv", write_csv, "csv", "text/csv; charset=utf-8"),
         ExportFormat("conll", write_conll, "conll", "text/plain; charset=utf-8", reports_loss=True),
         ExportFormat("conll-meta", write_conll_meta, "conll", "text/plain; charset=utf-8", reports_loss=True),

@@ -358,4 +358,9 @@ def export(
     `on_loss` hears of records a format could not hold whole (CoNLL: overlapping spans)."""
     spec = export_format(fmt)
     labels = list(project.labels.values_list("name", flat=True)) if spec.takes_labels else None
-    return spec.write(export_records(project=project, source=source, **filters), on_loss=on_loss, labels=labels)
+    relations = spec.takes_relations and (
+        Relation.objects.filter(annotation__document__project=project).exists()
+        or GoldRelation.objects.filter(gold__document__project=project).exists()
+    )
+    records = export_records(project=project, source=source, **filters)
+    return spec.write(records, on_loss=on_loss, labels=labels, relations=relations)

@@ -171,3 +171,41 @@ def test_our_doccano_export_is_label_triples_and_comes_back_through_doccano_unch
         (r.id, "alice", r.text, [{**s, "attrs": {}} for s in r.spans or []]) for r in records
     ]
     assert back[0].meta == {"source": "AFP"}
+
+
+# The links made in the tools (bench/interop.py): from each count, BY → PERPETRATOR, AT → LOCATION.
+LINKS = {
+    "ascii-1": {("12 people", "Syrian warplanes", "BY"), ("12 people", "Aleppo", "AT")},
+    "fr-ar-2": {("37 civils", "Alep", "AT"), ("37 مدنيا", "حلب", "AT")},
+    "emoji-3": {("5 people", "the army", "BY"), ("5 people", "Homs", "AT")},
+    "zwj-4": {
+        ("a family of 3", "Russian jets", "BY"),
+        ("a family of 3", "Idlib", "AT"),
+        ("a family of 3", TEXT[:10], "AT"),
+    },
+}
+
+
+def links_by_doc(records: list[Record]) -> dict[str, set[tuple[str, str, str]]]:
+    found: dict[str, set[tuple[str, str, str]]] = {}
+    for record in records:
+        spans = record.spans or []
+        ends = [record.text[s["start"] : s["end"]] for s in spans]
+        found[record.meta["doc"]] = {(ends[r["from"]], ends[r["to"]], r["type"]) for r in record.relations or []}
+    return found
+
+
+def test_doccano_1_8_relation_export_imports_with_every_relation_on_its_spans() -> None:
+    # doccano's own ids: entities 199…, relations pointing at them, not at indices.
+    records = list(read_path(INTEROP / "doccano-1.8.4-relations-export.jsonl"))
+    assert links_by_doc(records) == LINKS
+    again = list(read_bytes("again.jsonl", "".join(write_doccano(records, relations=True)).encode(), "doccano"))
+    assert [(r.spans, r.relations) for r in again] == [(r.spans, r.relations) for r in records]
+
+
+def test_label_studio_1_23_relation_export_imports_with_every_relation_on_its_spans() -> None:
+    # Regions with Label Studio's own ids; each task's last link drawn with "direction": "left".
+    records = list(read_path(INTEROP / "labelstudio-1.23.2-relations-export.json"))
+    assert links_by_doc(records) == LINKS
+    again = list(read_labelstudio("".join(write_labelstudio(records))))
+    assert [(r.spans, r.relations) for r in again] == [(r.spans, r.relations) for r in records]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from annotator.exceptions import FormatError
+from annotator.formats import Record
 from annotator.formats.doccano import write_doccano
 from annotator.formats.jsonl import read_jsonl, write_jsonl
 from annotator.formats.labelstudio import labelling_config, read_labelstudio, write_labelstudio
@@ -116,3 +117,29 @@ def test_label_studio_relations_pointing_left_are_turned_round_and_bad_ones_name
 def test_the_label_studio_config_lists_the_relation_types() -> None:
     config = labelling_config(["CASUALTY_COUNT", "PERPETRATOR"], relation_types=["BY", "AT"])
     assert '<Relation value="BY"/>' in config and '<Relation value="AT"/>' in config
+
+
+def test_a_doccano_file_with_relations_is_in_the_relation_shape_on_every_line() -> None:
+    # doccano 1.8.4 reads a file in one shape ("JSONL(Relation)": entities/relations, or
+    # "JSONL": label) and fails as a whole on a mix: bob's line, without links, must not be `label`.
+    (linked,) = read_jsonl([mixed_line(annotator="alice")])
+    assert linked.spans is not None
+    unlinked = Record(text=MIXED, id="mixed-1", spans=linked.spans[:1], annotator="bob")
+    lines = [json.loads(line) for line in write_doccano([linked, unlinked], relations=True)]
+    assert [sorted(line.keys() & {"label", "entities", "relations"}) for line in lines] == [
+        ["entities", "relations"]
+    ] * 2
+    count = MIXED.index("12 civilians")
+    assert lines[1]["entities"] == [
+        {"id": 0, "start_offset": count, "end_offset": count + 12, "label": "CASUALTY_COUNT"}
+    ]
+    assert lines[1]["relations"] == []
+    back = list(read_jsonl(json.dumps(line, ensure_ascii=False) for line in lines))
+    assert [(r.spans, r.relations) for r in back] == [(linked.spans, linked.relations), (unlinked.spans, [])]
+
+
+def test_a_doccano_file_without_relations_keeps_label_triples() -> None:
+    (linked,) = read_jsonl([mixed_line(annotator="alice")])
+    unlinked = Record(text=MIXED, id="mixed-1", spans=(linked.spans or [])[:1], annotator="bob")
+    line = json.loads(next(write_doccano([unlinked])))
+    assert "entities" not in line and [label for _, _, label in line["label"]] == ["CASUALTY_COUNT"]

@@ -185,3 +185,30 @@ def test_the_hf_export_numbers_tags_in_the_projects_label_order(gold_project) ->
     assert {json.loads(row)["document"] for row in rows} == {
         r.id for r in export_records(project=gold_project, source="gold")
     }
+
+
+def test_a_doccano_export_of_a_project_with_relations_is_in_the_relation_shape_on_every_line(project) -> None:
+    # doccano 1.8.4 imports a file in one shape and fails as a whole on a mix (bench/interop.py),
+    # so the document without links is written with entities and empty relations, not `label`.
+    linked = Record(
+        text="Syrian warplanes killed 12 people in Aleppo.",
+        id="linked",
+        spans=[
+            {"start": 0, "end": 16, "label": "PERPETRATOR", "attrs": {}},
+            {"start": 24, "end": 33, "label": "CASUALTY_COUNT", "attrs": {}},
+        ],
+        relations=[{"from": 1, "to": 0, "type": "BY"}],
+        line=1,
+    )
+    unlinked = Record(
+        text="Shelling killed 5 people in Homs.",
+        id="unlinked",
+        spans=[{"start": 16, "end": 24, "label": "CASUALTY_COUNT", "attrs": {}}],
+        line=2,
+    )
+    import_documents(project=project, records=[linked, unlinked], as_gold=True)
+    lines = {line["id"]: line for line in map(json.loads, exported(project, "gold", "doccano").decode().splitlines())}
+    assert all("label" not in line and "entities" in line for line in lines.values())
+    assert lines["linked"]["relations"] == [{"id": 0, "from_id": 1, "to_id": 0, "type": "BY"}]
+    assert lines["unlinked"]["entities"] == [{"id": 0, "start_offset": 16, "end_offset": 24, "label": "CASUALTY_COUNT"}]
+    assert lines["unlinked"]["relations"] == []
