@@ -9,6 +9,16 @@ sentences only through a back-reference, and forward only into the next sentence
 features: the sentence distance, order and nearness rank among the candidates, the words
 and clause boundaries between the two, the words around each end, the back-reference
 ("hook") words of the source's sentence, and every one of those joined with the type.
+Decoding keeps the best candidate per source and type, moves a link to the most specific
+place ("X in Y", "X the largest town in Y", "Y districts of X", "Town Region" without its
+comma) and follows lists.
+
+A source whose own sentence names no target of a type ("Another nine people were wounded
+in the attack.") is decided by a second, smaller logistic regression: whether it takes the
+links of that type of the previous linked source (in document order, so a chain of counts
+passes them on), from the guidelines' signs of a back-reference (hooks, an anaphoric count,
+"including"/"among" a linked count, the sentence distance, war-wide tolls). Most such counts
+get no link, so this model decides rather than the window's pair scores.
 
 `nearest_in_sentence` is the rule this classifier is measured against: each source linked
 to the nearest target of each type in its own sentence.
@@ -28,7 +38,7 @@ from sklearn.linear_model import LogisticRegression
 from annotator.spans import Span
 from annotator.tokenize import Token, sentences
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2  # 2: the inheritance model, the wider "most specific place" decoding
 
 
 @dataclass(frozen=True)
@@ -281,22 +291,68 @@ def _listed_with(document: _Document, target: int) -> list[int]:
             words = [word for word in neighbour[1] if word not in _FILLER]
             if not all(word in _LISTED for word in words) or neighbour[0] in found:
                 break
+            later = max(current, neighbour[0], key=lambda i: document.spans[i].start)
+            if not neighbour[1] and _is_region(document, later):
+                break  # "Hasakah northern Syria": a place and the region it lies in, not a list
             found.append(neighbour[0])
             current = neighbour[0]
     return found
 
 
-def _innermost(document: _Document, target: int) -> int:
-    """The span of the target's label that the target contains by "X in <target>" (with
-    only filler words besides "in"), followed inwards."""
-    current, seen = target, {target}
-    while (neighbour := _neighbour(document, current, -1)) is not None:
+_PLURAL_FILLER = frozenset({"districts", "neighbourhoods", "neighborhoods", "towns", "villages", "areas", "suburbs"})
+
+
+def _inner_step(document: _Document, current: int) -> int | None:
+    """The span of `current`'s label that `current` contains by the text between them:
+    "X in Y" (with only filler words besides "in"), "X, Y" written without its comma
+    ("Hasakah northern Syria"), or "Y districts of X"."""
+    neighbour = _neighbour(document, current, -1)
+    if neighbour is not None:
         words = [word for word in neighbour[1] if word not in _FILLER]
-        if words != ["in"] or neighbour[0] in seen:
-            break
-        current = neighbour[0]
-        seen.add(current)
-    return current
+        if words == ["in"] or (not neighbour[1] and _is_region(document, current)):
+            return neighbour[0]
+    # "Douma the largest town in the Eastern Ghouta region", "Aqareb es Safi village in the
+    # Syrian Hama province": a few plain words, then "in" and a few more.
+    spans, label = document.spans, document.spans[current].label
+    for other in range(len(spans)):
+        if other == current or spans[other].label != label or spans[other].end > spans[current].start:
+            continue
+        between = document.words(document.last_token[other] + 1, document.first_token[current])
+        if not 2 <= len(between) <= 6 or "in" not in between:
+            continue
+        last_in = len(between) - 1 - between[::-1].index("in")
+        before_in, after_in = between[:last_in], between[last_in + 1 :]
+        if all(w.isalpha() and w not in _LISTED and w not in _CLAUSE_WORDS for w in before_in + after_in) and (
+            not before_in or before_in[0] == "the" or all(w in _FILLER for w in before_in)
+        ):
+            return other
+    # "the rebel-held Aleppo districts of al-Kalaseh": the place after is inside.
+    after = _neighbour(document, current, 1)
+    if after is not None:
+        words = [word for word in after[1] if word not in _FILLER and word not in _PLURAL_FILLER]
+        if words == ["of"] and len(after[1]) == 2:
+            return after[0]
+    return None
+
+
+_REGION_WORDS = frozenset(
+    {"province", "governorate", "countryside", "region", "syria", "iraq", "northern", "southern", "eastern", "western"}
+    | {"northwestern", "northeastern", "southwestern", "southeastern", "north", "south", "east", "west", "central"}
+)
+
+
+def _is_region(document: _Document, span: int) -> bool:
+    """Whether a place names a region ("Idlib province", "northern Syria"), which a place
+    written just before it without a comma lies in ("Hasakah northern Syria")."""
+    return bool(set(document.words(document.first_token[span], document.last_token[span] + 1)) & _REGION_WORDS)
+
+
+def _inward_path(document: _Document, target: int) -> list[int]:
+    """The target and the spans of its label inside it, outermost first, to the most specific."""
+    path = [target]
+    while (inner := _inner_step(document, path[-1])) is not None and inner not in path:
+        path.append(inner)
+    return path
 
 
 def _place_structure(document: _Document, target: int) -> list[str]:
@@ -340,10 +396,13 @@ class RelationClassifier:
         *,
         sentences_before: int = 2,
         sentences_after: int = 1,
-        regularisation: float = 0.3,
+        regularisation: float = 0.1,
         threshold: float = 0.5,
         also_threshold: float = 0.9,
         follow_lists: bool = True,
+        inherit: bool = True,
+        inherit_threshold: float = 0.5,
+        inherit_regularisation: float = 0.1,
     ) -> None:
         self.types = tuple(types)
         self.sentences_before = sentences_before
@@ -352,6 +411,11 @@ class RelationClassifier:
         self.threshold = threshold
         self.also_threshold = also_threshold
         self.follow_lists = follow_lists
+        self.inherit = inherit
+        self.inherit_threshold = inherit_threshold
+        self.inherit_regularisation = inherit_regularisation
+        self.inherit_vectoriser: DictVectorizer | None = None
+        self.inherit_model: LogisticRegression | None = None
         self.vectoriser: DictVectorizer | None = None
         self.model: LogisticRegression | None = None
         self.constant: float | None = None  # the one class seen in training, if only one
@@ -364,11 +428,13 @@ class RelationClassifier:
     def fit(self, documents: Iterable[tuple[str, Sequence[Span], Iterable[Relation]]]) -> RelationClassifier:
         rows: list[dict[str, float]] = []
         labels: list[int] = []
+        documents = list(documents)
         for text, spans, relations in documents:
             linked = set(relations)
             for relation, features in self._pairs(text, spans):
                 rows.append(features)
                 labels.append(int(relation in linked))
+        self._fit_inheritance(documents)
         self.vectoriser = DictVectorizer()
         matrix = self.vectoriser.fit_transform(rows) if rows else None
         if matrix is None or len(set(labels)) < 2:
@@ -378,6 +444,30 @@ class RelationClassifier:
         self.model.fit(matrix, np.asarray(labels))
         self.constant = None
         return self
+
+    def _fit_inheritance(self, documents: Sequence[tuple[str, Sequence[Span], Iterable[Relation]]]) -> None:
+        rows: list[dict[str, float]] = []
+        labels: list[int] = []
+        for text, spans, relations in documents:
+            document = _Document.of(text, spans)
+            linked = set(relations)
+            for kind in self.types:
+                gold_kept = {r: ScoredRelation(r, 1.0) for r in linked}
+                for source in _orphans(document, kind):
+                    gold = {r.target for r in linked if r.source == source and r.type == kind.name}
+                    previous = _previous_linked(document, kind, source, gold_kept)
+                    if previous is None:
+                        continue
+                    before = {r.target for r in linked if r.source == previous and r.type == kind.name}
+                    rows.append(_inheritance_features(document, kind, source, previous, before))
+                    labels.append(int(bool(gold) and gold <= before))
+        self.inherit_vectoriser = DictVectorizer()
+        if len(set(labels)) < 2:
+            self.inherit_model = None
+            return
+        matrix = self.inherit_vectoriser.fit_transform(rows)
+        self.inherit_model = LogisticRegression(C=self.inherit_regularisation, max_iter=2000)
+        self.inherit_model.fit(matrix, np.asarray(labels))
 
     def score(self, text: str, spans: Sequence[Span]) -> list[ScoredRelation]:
         """Every candidate pair with the probability that it is linked."""
@@ -412,28 +502,174 @@ class RelationClassifier:
         # The most specific place (rule 4): a link to "Aleppo" in "al-Jamilia neighbourhood
         # in Aleppo" moves to "al-Jamilia", if that is a candidate of the same source.
         by_relation = {item.relation: item for item in scored}
+        containers: set[tuple[int, int]] = set()  # (source, place) left for a place inside it
         for relation, item in list(kept.items()):
-            inner = _innermost(document, relation.target)
-            moved = Relation(relation.source, inner, relation.type)
-            if inner != relation.target and moved in by_relation:
+            path = _inward_path(document, relation.target)
+            moved = Relation(relation.source, path[-1], relation.type)
+            if len(path) > 1 and moved in by_relation:
                 del kept[relation]
                 kept.setdefault(moved, ScoredRelation(moved, item.score))
+                containers.update((relation.source, place) for place in path[:-1])
         # Every place of a list gets its own link (the guidelines' rule 4): a linked target
         # carries the link to the spans listed with it ("in Raqqa and Deir Ezzor").
         if self.follow_lists:
             for relation, item in list(kept.items()):
                 for sibling in _listed_with(document, relation.target):
                     extended = Relation(relation.source, sibling, relation.type)
+                    if (relation.source, sibling) in containers:
+                        continue  # the region the link moved in from
                     if extended not in kept and extended in by_relation:
                         kept[extended] = ScoredRelation(extended, min(item.score, by_relation[extended].score))
+        if self.inherit and self.inherit_model is not None:
+            self._inherit(document, kept)
         return sorted(kept.values(), key=lambda item: item.relation)
+
+    def _inherit(self, document: _Document, kept: dict[Relation, ScoredRelation]) -> None:
+        """A count whose sentence names no candidate takes the links of the previous linked
+        count (in document order, so inherited links pass on) when the inheritance model says so."""
+        assert self.inherit_model is not None and self.inherit_vectoriser is not None
+        for kind in self.types:
+            for source in _orphans(document, kind):
+                for relation in [r for r in kept if r.source == source and r.type == kind.name]:
+                    del kept[relation]
+                previous = _previous_linked(document, kind, source, kept)
+                if previous is None:
+                    continue
+                before = {r.target for r in kept if r.source == previous and r.type == kind.name}
+                features = _inheritance_features(document, kind, source, previous, before)
+                p = float(self.inherit_model.predict_proba(self.inherit_vectoriser.transform([features]))[0, 1])
+                if p >= self.inherit_threshold:
+                    for target in before:
+                        relation = Relation(source, target, kind.name)
+                        kept[relation] = ScoredRelation(relation, p)
+
+
+def _sources_in_order(document: _Document, kind: RelationType) -> list[int]:
+    return sorted(
+        (i for i, span in enumerate(document.spans) if span.label == kind.source),
+        key=lambda i: (document.spans[i].start, document.spans[i].end),
+    )
+
+
+def _orphans(document: _Document, kind: RelationType) -> list[int]:
+    """The sources whose sentence names no target of `kind`, in document order."""
+    target_sentences = {document.sentence(i) for i, span in enumerate(document.spans) if span.label == kind.target}
+    return [source for source in _sources_in_order(document, kind) if document.sentence(source) not in target_sentences]
+
+
+def _previous_linked(
+    document: _Document, kind: RelationType, source: int, kept: Mapping[Relation, ScoredRelation]
+) -> int | None:
+    linked = {r.source for r in kept if r.type == kind.name}
+    previous = None
+    for other in _sources_in_order(document, kind):
+        if other == source:
+            return previous
+        if other in linked:
+            previous = other
+    return previous
+
+
+_WAR_WIDE = frozenset({"war", "conflict", "began", "erupted", "caliphate", "country", "nationwide"})
+# What may stand between a count and a part of it ("24 people including five children", "seven
+# civilians were killed among them a child and two women").
+_SUBSET = frozenset(
+    {"including", "among", "them", "of", "whom", "and", "in", "addition", "to", "as", "well", "plus"}
+    | {"a", "child", "man", "woman", "were", "killed"}
+)
+_HOOK_KIND = {
+    "city": "place",
+    "town": "place",
+    "village": "place",
+    "area": "place",
+    "province": "place",
+    "region": "place",
+    "district": "place",
+    "neighbourhood": "place",
+    "neighborhood": "place",
+    "capital": "place",
+    "centre": "place",
+    "center": "place",
+    "country": "country",
+    "group": "actor",
+    "militants": "actor",
+    "jihadists": "actor",
+    "rebels": "actor",
+    "forces": "actor",
+    "army": "actor",
+    "regime": "actor",
+    "government": "actor",
+    "coalition": "actor",
+}
+
+
+def _inheritance_features(
+    document: _Document, kind: RelationType, source: int, previous: int, targets: set[int]
+) -> dict[str, float]:
+    spans = document.spans
+    sentence = document.sentence(source)
+    distance = sentence - document.sentence(previous)
+    begin, end = document.sentence_bounds[sentence]
+    words = document.words(begin, end)
+    sentence_text = document.text[document.tokens[begin].start : document.tokens[end - 1].end]
+    count_words = document.words(document.first_token[source], document.last_token[source] + 1)
+    base: dict[str, float] = {
+        f"psd={min(distance, 4)}": 1,
+        f"headline_target={any(document.sentence(t) == 0 for t in targets) and sentence > 0}": 1,
+    }
+    hooks = {match.group(1).lower().replace(" ", "") for match in _HOOK.finditer(sentence_text)}
+    for hook in hooks:
+        base[f"hook_kind={_HOOK_KIND.get(hook, 'event')}"] = 1
+        base[f"hook={hook}"] = 1
+    base[f"hooks={min(len(hooks), 2)}"] = 1
+    if "same" in words:
+        base["same"] = 1
+    if count_words:
+        base[f"count_first={count_words[0]}"] = 1
+        base[f"count_last={count_words[-1]}"] = 1
+        before_count = document.words(document.first_token[source] - 1, document.first_token[source])
+        if {count_words[0], *before_count} & {"the", "those", "these", "among", "another"}:
+            base["anaphoric_count"] = 1
+    if distance == 0:
+        between = document.words(document.last_token[previous] + 1, document.first_token[source])
+        base["subset"] = float(all(word in _SUBSET or not word.isalpha() for word in between))
+        if "including" in between or "among" in between:
+            base["including"] = 1
+    for word in set(words) & _WAR_WIDE:
+        base[f"war={word}"] = 1
+    for word in set(words):
+        if word.isalpha():
+            base[f"sw={word}"] = 1
+    digits = "".join(ch for ch in document.text[spans[source].start : spans[source].end] if ch.isdigit())
+    if digits and int(digits) >= 10000:
+        base["huge"] = 1
+    between_counts = [
+        other
+        for other in _sources_in_order(document, kind)
+        if spans[previous].start < spans[other].start < spans[source].start
+    ]
+    base[f"counts_between={min(len(between_counts), 2)}"] = 1
+    others = [
+        i
+        for i, span in enumerate(spans)
+        if span.label == kind.target and spans[previous].end <= span.start < spans[source].start and i not in targets
+    ]
+    base[f"new_targets_between={min(len(others), 2)}"] = 1
+    # The guidelines' condition in one feature: some reference back, and how far back.
+    backref = bool(hooks) or "anaphoric_count" in base or bool(base.get("subset")) or "same" in base
+    base[f"backref={backref}|near={distance <= 2}"] = 1
+    base[f"backref={backref}"] = 1
+    features = dict(base)
+    features.update({f"{kind.name}|{name}": value for name, value in base.items() if not name.startswith("sw=")})
+    return features
 
 
 def nearest_in_sentence(
     text: str, spans: Sequence[Span], types: Sequence[RelationType] = DEFAULT_RELATION_TYPES
 ) -> list[Relation]:
     """The baseline rule: each source linked to the nearest target of each type in its own
-    sentence (by tokens between them, either side)."""
+    sentence (by tokens between them, either side; nearness by characters links the same
+    pairs on the relation gold)."""
     document = _Document.of(text, spans)
     relations: list[Relation] = []
     for kind in types:
