@@ -122,7 +122,7 @@ WHERE d.project_id = %s AND {live:d}
 
 
 def _linked(row: tuple[Any, ...]) -> LinkedRelation:
-    from annotator.agreement.relation_f1 import LinkedRelation  # NumPy: see the module docstring
+    from annotator.agreement.relation_links import LinkedRelation
 
     a, b, c, d, e, f, kind = row
     return LinkedRelation(SpanValue(a, b, c), SpanValue(d, e, f), kind)
