@@ -73,8 +73,8 @@ call("predict", "post", "/api/projects/aleppo/predict/", {"text": "Warplanes str
 call("logout", "post", "/api/auth/logout/", {})
 call("owner login", "post", "/api/auth/login/", {"username": "olivia", "password": "olivia-password-1"})
 call("export", "get", "/api/projects/aleppo/export/?format=jsonl&source=all")
-print(json.dumps({"statuses": statuses, "asked_by": asked_by, "at_start": at_start, "pending": got["suggestions_pending"],
-                  "loaded": sorted(m for m in HEAVY if m in sys.modules)}))
+print(json.dumps({"statuses": statuses, "asked_by": asked_by, "at_start": at_start,
+                  "pending": got["suggestions_pending"], "loaded": sorted(m for m in HEAVY if m in sys.modules)}))
 """
 
 
