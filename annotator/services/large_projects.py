@@ -45,3 +45,21 @@ def large_projects(*, threshold: int | None = None) -> list[LargeProject]:
         if counted >= limit:
             found.append(LargeProject(slug=slug, documents_at_least=counted))
     return found
+
+
+NOTICE_LARGE_ON_SQLITE = "large_project_on_sqlite"
+
+
+def owner_notices(*, documents: int) -> list[dict[str, str]]:
+    """What the project's page tells its owners about the install: with `documents` (the
+    live documents the project's progress already counted) at the threshold on SQLite, the
+    warning of `manage.py check` (annotator.W001). No query of its own."""
+    threshold = settings.LARGE_PROJECT_SQLITE_DOCUMENTS
+    if threshold <= 0 or documents < threshold or not sqlite_in_use():
+        return []
+    message = (
+        f"This project holds {documents:,} documents on SQLite, which takes one writer at a time: "
+        "a large import holds every annotator's save until it ends, and saves fail after 30 s. "
+        "Ask your administrator to move the install to PostgreSQL (docs/operations.md, 'Large projects')."
+    )
+    return [{"code": NOTICE_LARGE_ON_SQLITE, "message": message}]
