@@ -58,7 +58,8 @@ def owner_notices(*, documents: int) -> list[dict[str, str]]:
     if threshold <= 0 or documents < threshold or not sqlite_in_use():
         return []
     message = (
-        f"This project holds {documents:,} documents on SQLite, which takes one writer at a time: "
+        f"This project holds {documents:,} document{'' if documents == 1 else 's'} on SQLite, "
+        "which takes one writer at a time: "
         "a large import holds every annotator's save until it ends, and saves fail after 30 s. "
         "Ask your administrator to move the install to PostgreSQL (docs/operations.md, 'Large projects')."
     )
