@@ -52,7 +52,7 @@ from annotator.spans import Span as SpanValue
 
 if TYPE_CHECKING:
     from annotator.agreement.prepare import AnnotatedDocument
-    from annotator.agreement.relation_f1 import LinkedRelation
+    from annotator.agreement.relation_links import LinkedRelation
 
 
 def _label_names(project: Project) -> list[str]:
