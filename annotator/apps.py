@@ -13,7 +13,7 @@ class AnnotatorConfig(AppConfig):
         from django.contrib.auth.models import User
         from django.db.models.signals import post_save
 
-        from annotator import celery  # noqa: F401
+        from annotator import celery, checks  # noqa: F401  (checks: registers annotator.W001)
         from annotator.services.tokens import revoke_tokens_on_password_change
 
         post_save.connect(revoke_tokens_on_password_change, sender=User, dispatch_uid="revoke-tokens-on-password")

@@ -189,6 +189,9 @@ CACHES = {
 # The document list's numbered pages count matches up to this many and then say "more"
 # (`count_capped`): an exact count of a million rows is seconds, a page is milliseconds.
 DOCUMENT_COUNT_LIMIT = env_int("DOCUMENT_COUNT_LIMIT", 10_000)
+# `manage.py check --database default` (and every `migrate`) warns when a project holds this
+# many live documents on SQLite (annotator/services/large_projects.py says why 100,000; 0: off).
+LARGE_PROJECT_SQLITE_DOCUMENTS = env_int("LARGE_PROJECT_SQLITE_DOCUMENTS", 100_000)
 
 # --- Logins (annotator/services/login_limits.py; docs/operations.md) -------------------------
 # Failed logins allowed per client address and per user name in each window; then every

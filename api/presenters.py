@@ -22,11 +22,13 @@ from annotator.models import (
     ModelVersion,
     Project,
     Promotion,
+    Role,
 )
 from annotator.selectors import may_create_projects, project_list_for
 from annotator.services import deletion
 from annotator.services import relations as relation_store
 from annotator.services.document_queries import project_progress
+from annotator.services.large_projects import owner_notices
 from annotator.services.model_help import model_help
 from annotator.services.suggestions import (
     CONTROL,
@@ -38,6 +40,7 @@ from api.access import sees_all
 
 
 def project_data(project: Project, *, user: User, role: str) -> dict[str, Any]:
+    progress = project_progress(project=project, user=None if sees_all(role) else user)
     return {
         "slug": project.slug,
         "name": project.name,
@@ -54,8 +57,9 @@ def project_data(project: Project, *, user: User, role: str) -> dict[str, Any]:
             for kind in project.relation_types.all()
         ],
         "role": role,
-        "progress": project_progress(project=project, user=None if sees_all(role) else user),
+        "progress": progress,
         "created_at": project.created_at,
+        "notices": owner_notices(documents=progress["documents"]) if role == Role.OWNER else [],
     }
 
 

@@ -8,6 +8,10 @@ with --var, so the demo's first training happens once), and measures:
 - start: from the line "starting the Celery worker and the web server" (migrations and
   seed done) until GET /api/auth/me/ answers (any HTTP status: the API is up), and until
   the worker has logged " ready." too (what run.sh waits for before it prints the URL);
+- the CPU time (user + system, /proc/<pid>/stat) the web's processes (gunicorn's master and
+  workers) had used when the API first answered, and the worker's when it was ready: what a
+  busy machine inflates least (the wall-clock start stretches with the load average, printed
+  beside it);
 - PSS (/proc/<pid>/smaps_rollup) summed over gunicorn's master and workers, the Celery
   worker's processes and Redis, a few seconds after ready, then after 10,000 documents were
   imported through the API (POST imports/, the job polled until done) and one next/ asked.
@@ -86,11 +90,30 @@ def stack_processes(root: int, redis_pidfile: Path) -> dict[str, list[int]]:
     return found
 
 
+def cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes (their own, not their children's)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return round(total / os.sysconf("SC_CLK_TCK"), 2)
+
+
 def measure(root: int, redis_pidfile: Path) -> dict[str, object]:
     parts = stack_processes(root, redis_pidfile)
     mb = {part: round(sum(pss_kb(p) for p in pids) / 1024, 1) for part, pids in parts.items()}
     each = {part: [round(pss_kb(p) / 1024, 1) for p in pids] for part, pids in parts.items()}
     return {"pss_mb": mb, "total_mb": round(sum(mb.values()), 1), "each_mb": each}
+
+
+def _text(path: Path) -> str:
+    """The file's text, empty while it does not exist yet (run.sh creates the worker's log
+    just after the line this waits for)."""
+    try:
+        return path.read_text(errors="replace")
+    except FileNotFoundError:
+        return ""
 
 
 def http(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
@@ -139,16 +162,20 @@ def main() -> None:
         else:
             sys.exit(f"run.sh ended before starting the servers; see {var / 'run.out'}")
         started = time.perf_counter()
+        result["load_average_at_start"] = round(os.getloadavg()[0], 1)
+        result["pythondontwritebytecode"] = bool(env.get("PYTHONDONTWRITEBYTECODE"))
         api_up = worker_up = None
         while api_up is None or worker_up is None:
             if api_up is None:
                 try:
                     http(base + "/api/auth/me/")
                     api_up = time.perf_counter() - started
+                    result["start_web_cpu_s"] = cpu_s(stack_processes(run.pid, redis_pidfile)["web"])
                 except OSError:
                     pass
-            if worker_up is None and " ready." in (ROOT / "var" / "log" / "celery.log").read_text(errors="replace"):
+            if worker_up is None and " ready." in _text(ROOT / "var" / "log" / "celery.log"):
                 worker_up = time.perf_counter() - started
+                result["start_worker_cpu_s"] = cpu_s(stack_processes(run.pid, redis_pidfile)["worker"])
             if time.perf_counter() - started > 120:
                 sys.exit("the stack did not answer within 2 minutes")
             time.sleep(0.02)

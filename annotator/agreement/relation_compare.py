@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.agreement.relation_f1 import LinkedRelation
+from annotator.agreement.relation_links import LinkedRelation
 from annotator.spans import Span
 
 RELATION_KINDS = ("missing", "extra", "other_target")

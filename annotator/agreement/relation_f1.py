@@ -17,28 +17,15 @@ by relation type, `per_pair`, and a percentile bootstrap interval over documents
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
 
 from annotator.agreement.bootstrap import Bootstrap
 from annotator.agreement.figures import SpanF1Figure, SpanF1PairValue, defined, mean, nanmean_rows
+from annotator.agreement.relation_links import LinkedRelation
 from annotator.agreement.span_f1 import LabelCounts, Match, SpanF1, greedy_one_to_one
 from annotator.spans import Span
-
-
-@dataclass(frozen=True)
-class LinkedRelation:
-    """A relation by its ends: what two annotations of one document can be compared on."""
-
-    source: Span
-    target: Span
-    type: str
-
-    @property
-    def key(self) -> tuple[tuple[int, int, str], tuple[int, int, str], str]:
-        return (self.source.key, self.target.key, self.type)
 
 
 def _overlap(first: Span, second: Span) -> int:

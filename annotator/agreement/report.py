@@ -45,7 +45,8 @@ from annotator.agreement.measures.fleiss import fleiss_figure
 from annotator.agreement.measures.krippendorff import krippendorff_figure
 from annotator.agreement.measures.span_f1 import label_groups, span_f1_figure
 from annotator.agreement.prepare import AnnotatedDocument, prepare
-from annotator.agreement.relation_f1 import LinkedRelation, relation_f1_against_gold, relation_f1_figure
+from annotator.agreement.relation_f1 import relation_f1_against_gold, relation_f1_figure
+from annotator.agreement.relation_links import LinkedRelation
 
 CONVENTIONS: dict[str, Any] = {
     "tokenizer": "annotator.tokenize: runs of letters/digits/combining marks, or one other non-space character",

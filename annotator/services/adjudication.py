@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 
 from annotator.agreement.compare import compare_annotations
 from annotator.agreement.relation_compare import RelationComparison, compare_relations
-from annotator.agreement.relation_f1 import LinkedRelation
+from annotator.agreement.relation_links import LinkedRelation
 from annotator.exceptions import AnnotatorError, StaleVersion
 from annotator.models import Annotation, Document, Gold, GoldRelation, GoldSpan
 from annotator.relations import check_relations

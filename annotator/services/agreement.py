@@ -52,7 +52,7 @@ from annotator.spans import Span as SpanValue
 
 if TYPE_CHECKING:
     from annotator.agreement.prepare import AnnotatedDocument
-    from annotator.agreement.relation_f1 import LinkedRelation
+    from annotator.agreement.relation_links import LinkedRelation
 
 
 def _label_names(project: Project) -> list[str]:
@@ -122,7 +122,7 @@ WHERE d.project_id = %s AND {live:d}
 
 
 def _linked(row: tuple[Any, ...]) -> LinkedRelation:
-    from annotator.agreement.relation_f1 import LinkedRelation  # NumPy: see the module docstring
+    from annotator.agreement.relation_links import LinkedRelation
 
     a, b, c, d, e, f, kind = row
     return LinkedRelation(SpanValue(a, b, c), SpanValue(d, e, f), kind)

@@ -93,6 +93,11 @@ class ProgressSerializer(serializers.Serializer):
     )
 
 
+class NoticeSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="What the notice is about: large_project_on_sqlite.")
+    message = serializers.CharField(help_text="The notice, for people.")
+
+
 class ProjectSerializer(serializers.Serializer):
     slug = serializers.SlugField(help_text="Short name used in URLs and commands.")
     name = serializers.CharField(help_text="Display name.")
@@ -111,6 +116,11 @@ class ProjectSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices, help_text="The caller's role: " + ROLE_HELP)
     progress = ProgressSerializer(help_text="How far the project is.")
     created_at = serializers.DateTimeField(help_text="When the project was created.")
+    notices = NoticeSerializer(
+        many=True,
+        help_text="For the project's owners (empty for everyone else): what they should know about the install, "
+        "e.g. a project too large for SQLite (LARGE_PROJECT_SQLITE_DOCUMENTS).",
+    )
 
 
 class ProjectCreateSerializer(InputSerializer):

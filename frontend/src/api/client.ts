@@ -74,6 +74,8 @@ export interface Project {
   role: Role;
   progress: Progress;
   created_at: string;
+  /** For owners: what they should know about the install (e.g. a project too large for SQLite). */
+  notices?: { code: string; message: string }[];
 }
 
 export interface Me {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotator.agreement.relation_compare import compare_relations
-from annotator.agreement.relation_f1 import LinkedRelation
+from annotator.agreement.relation_links import LinkedRelation
 from annotator.spans import Span
 
 COUNT = Span(0, 2, "CASUALTY_COUNT")

@@ -7,11 +7,11 @@ import pytest
 
 from annotator.agreement.bootstrap import Bootstrap
 from annotator.agreement.relation_f1 import (
-    LinkedRelation,
     document_relation_counts,
     relation_f1_against_gold,
     relation_f1_figure,
 )
+from annotator.agreement.relation_links import LinkedRelation
 from annotator.spans import Span
 
 COUNT = Span(0, 2, "CASUALTY_COUNT")
