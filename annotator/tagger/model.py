@@ -181,6 +181,9 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
     self_training_epochs: SGD epochs at most when training with the pool.
     self_training_first_epochs: SGD epochs at most of the layers trained on the labelled
         documents alone when a pool follows (they only make its guesses).
+    self_training_reuse_folds: when training with the pool, keep the labelled documents'
+        out-of-fold stacking columns and take the pool's from the first layer that made its
+        guesses (False: two fold layers over labelled documents and pool, as before #18).
     rerank: rescore candidate spans with a span-level logistic regression (see
         `annotator.tagger.reranking`), trained on out-of-fold candidates.
     rerank_min_documents: no reranker under this many labelled documents (its out-of-fold
@@ -215,6 +218,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         self_training_max_labelled: int = 200,
         self_training_epochs: int = 3,
         self_training_first_epochs: int = 8,
+        self_training_reuse_folds: bool = True,
         rerank: bool = True,
         rerank_min_documents: int = 4,
         rerank_folds: int = 2,
@@ -241,6 +245,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         self.self_training_max_labelled = self_training_max_labelled
         self.self_training_epochs = self_training_epochs
         self.self_training_first_epochs = self_training_first_epochs
+        self.self_training_reuse_folds = self_training_reuse_folds
         self.rerank = rerank
         self.rerank_min_documents = rerank_min_documents
         self.rerank_folds = rerank_folds
@@ -329,7 +334,9 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
             matrices, targets, weights, columns, width, epoch_cap=self.self_training_first_epochs if pool else 1_000
         )
         if pool:
-            if stack_ids is None:  # under four labelled documents: no stacking yet
+            if not self.self_training_reuse_folds:
+                stack_ids = None
+            elif stack_ids is None:  # under four labelled documents: no stacking yet
                 stack_ids = self._labelled_stack_ids(matrices, targets, weights, columns, width)
             for _ in range(self.self_training_rounds):
                 guesses = [self._pseudo_labels(X, columns) for X in pool_matrices]
