@@ -6,13 +6,15 @@ given, `fit(texts, spans)` sets attributes ending in `_`, and a fitted tagger pi
 tokens come from `annotator.tokenize`, the tokenizer every part shares, and a span that does
 not line up with tokens raises `AlignmentError` — it is never silently dropped.
 
-Model: hashed features (no vocabulary to store, constant memory) into an `SGDClassifier`
-with log loss (a logistic regression fitted by SGD, one-vs-rest): it trains in seconds where
-multinomial lbfgs took tens of seconds. Two layers (stacking): the second also sees the
-first one's guessed tags for the token and its neighbours, which gives it the context a CRF
-gets from its transitions. Its probabilities feed a Viterbi decoder over BIO tags with
+Model: hashed features (no vocabulary to build) into an `SGDClassifier` with log loss (a
+logistic regression fitted by SGD, one-vs-rest): it trains in seconds where multinomial
+lbfgs took tens of seconds. Two layers (stacking): the second also sees the first one's
+guessed tags for the token and its neighbours, which gives it the context a CRF gets from
+its transitions. Its probabilities feed a Viterbi decoder over BIO tags with
 impossible transitions forbidden, plus learned transition scores. Deterministic for a fixed
-`random_state`.
+`random_state`. A fit numbers the hashed columns its texts use densely (`linear.Vocabulary`)
+and fits every layer over those only; the fitted layers keep a weight row for each of them
+(`columns_` says which) and a zero row that every other column is looked up to.
 
 Span reranking (`rerank`, on by default): candidate spans read off the final token
 probabilities are rescored by a logistic regression on span-level features (see
@@ -20,6 +22,7 @@ probabilities are rescored by a logistic regression on span-level features (see
 non-overlapping set of candidates above `rerank_threshold` is suggested. It learns from the
 candidates of `rerank_folds` token models that never saw the document and from the final
 model's own candidates on the same documents (at most `rerank_max_documents` of them).
+The fold models self-train as the final one does unless `rerank_self_training` is off.
 
 Self-training (optional: `fit(..., unlabelled=texts)`): the model tags a bounded, seeded
 sample of the unlabelled texts and is trained again on its labelled documents plus these
@@ -183,15 +186,16 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         documents alone when a pool follows (they only make its guesses).
     self_training_reuse_folds: when training with the pool, keep the labelled documents'
         out-of-fold stacking columns and take the pool's from the first layer that made its
-        guesses (False: two fold layers over labelled documents and pool, as before #18).
+        guesses, instead of fitting two fold layers over labelled documents and pool again
+        (cheaper; off by default: it cost about 0.01 F1 at 30 documents, docs/benchmarks.md).
     rerank: rescore candidate spans with a span-level logistic regression (see
         `annotator.tagger.reranking`), trained on out-of-fold candidates.
     rerank_min_documents: no reranker under this many labelled documents (its out-of-fold
         token models need a few to learn from).
     rerank_folds: how many token models make the reranker's out-of-fold candidates.
     rerank_self_training: those token models self-train too (on the same pool). Off, they
-        learn from their labelled documents only: a training costs a third as much, at no
-        loss of F1 on the development bench (docs/benchmarks.md, #18).
+        learn from their labelled documents only: a small training costs about half as
+        much, for about 0.01 F1 at 10 to 30 documents (docs/benchmarks.md, #18).
     rerank_max_documents: the out-of-fold candidates come from at most this many of the
         labelled documents (a seeded sample), so training time stays bounded.
     rerank_c: inverse L2 strength of the reranker's logistic regression.
@@ -218,11 +222,11 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         self_training_max_labelled: int = 200,
         self_training_epochs: int = 3,
         self_training_first_epochs: int = 8,
-        self_training_reuse_folds: bool = True,
+        self_training_reuse_folds: bool = False,
         rerank: bool = True,
         rerank_min_documents: int = 4,
         rerank_folds: int = 2,
-        rerank_self_training: bool = False,
+        rerank_self_training: bool = True,
         rerank_max_documents: int = 200,
         rerank_c: float = 0.3,
         rerank_threshold: float = 0.35,
