@@ -25,8 +25,16 @@ class WordScores:
     (all layers' classes)): each word's own features, then its short form seen from each
     offset -window..-1, 1..window."""
 
-    def __init__(self, layers: Sequence[LinearLayer], window: int, n_features: int, max_words: int = MAX_WORDS):
+    def __init__(
+        self,
+        layers: Sequence[LinearLayer],
+        window: int,
+        n_features: int,
+        max_words: int = MAX_WORDS,
+        lookup: np.ndarray | None = None,
+    ):
         self.layers = list(layers)
+        self.lookup = lookup  # hashed column -> the layers' weight row (None: the same)
         self.window = window
         self.n_features = n_features
         self.max_words = max_words
@@ -52,6 +60,8 @@ class WordScores:
         lengths = np.fromiter(map(len, families), np.int64, len(families))
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         columns = np.concatenate(families) % self.n_features
+        if self.lookup is not None:
+            columns = self.lookup[columns]
         sums = np.hstack([np.add.reduceat(layer.weights[columns], starts, axis=0) for layer in self.layers])
         block = sums.reshape(len(words), len(families) // len(words), -1)
         used = len(self.rows)

@@ -29,7 +29,7 @@ from sklearn.utils import murmurhash3_32
 
 from annotator.tokenize import Token, sentences
 
-FEATURE_VERSION = "tagger-6"  # 6: tokens are grapheme clusters (a flag or an emoji family is one token)
+FEATURE_VERSION = "tagger-7"  # 7: layers keep dense weight rows (`columns_`); 6: tokens are grapheme clusters
 LEXICON = Path(__file__).with_name("lexicon.tsv")
 
 NUMBER_WORDS = frozenset(

@@ -6,13 +6,15 @@ given, `fit(texts, spans)` sets attributes ending in `_`, and a fitted tagger pi
 tokens come from `annotator.tokenize`, the tokenizer every part shares, and a span that does
 not line up with tokens raises `AlignmentError` — it is never silently dropped.
 
-Model: hashed features (no vocabulary to store, constant memory) into an `SGDClassifier`
-with log loss (a logistic regression fitted by SGD, one-vs-rest): it trains in seconds where
-multinomial lbfgs took tens of seconds. Two layers (stacking): the second also sees the
-first one's guessed tags for the token and its neighbours, which gives it the context a CRF
-gets from its transitions. Its probabilities feed a Viterbi decoder over BIO tags with
+Model: hashed features (no vocabulary to build) into an `SGDClassifier` with log loss (a
+logistic regression fitted by SGD, one-vs-rest): it trains in seconds where multinomial
+lbfgs took tens of seconds. Two layers (stacking): the second also sees the first one's
+guessed tags for the token and its neighbours, which gives it the context a CRF gets from
+its transitions. Its probabilities feed a Viterbi decoder over BIO tags with
 impossible transitions forbidden, plus learned transition scores. Deterministic for a fixed
-`random_state`.
+`random_state`. A fit numbers the hashed columns its texts use densely (`linear.Vocabulary`)
+and fits every layer over those only; the fitted layers keep a weight row for each of them
+(`columns_` says which) and a zero row that every other column is looked up to.
 
 Span reranking (`rerank`, on by default): candidate spans read off the final token
 probabilities are rescored by a logistic regression on span-level features (see
@@ -20,6 +22,7 @@ probabilities are rescored by a logistic regression on span-level features (see
 non-overlapping set of candidates above `rerank_threshold` is suggested. It learns from the
 candidates of `rerank_folds` token models that never saw the document and from the final
 model's own candidates on the same documents (at most `rerank_max_documents` of them).
+The fold models self-train as the final one does unless `rerank_self_training` is off.
 
 Self-training (optional: `fit(..., unlabelled=texts)`): the model tags a bounded, seeded
 sample of the unlabelled texts and is trained again on its labelled documents plus these
@@ -109,23 +112,43 @@ def as_spans(spans: Iterable[Span | Mapping[str, Any]]) -> list[Span]:
 class _Featurised:
     """Tokens and feature matrices of texts, made once per `fit` and shared with the
     reranker's fold models (the same articles, the pool's above all, would be featurised
-    again by each). A matrix depends on the gazetteer too: kept while it is the same."""
+    again by each). A matrix depends on the gazetteer too: kept while it is the same. The
+    matrices' columns are a `linear.Vocabulary`'s dense numbers, shared by all those models."""
 
     def __init__(self) -> None:
         self._tokens: dict[str, list[Token]] = {}
         self._matrices: dict[str, sp.csr_matrix] = {}
         self._gazetteer: dict[str, str] | None = None
+        self.vocabulary: linear.Vocabulary | None = None
 
     def tokens(self, text: str) -> list[Token]:
         if text not in self._tokens:
             self._tokens[text] = tokenize(text)
         return self._tokens[text]
 
+    def columns(self, n_features: int, columns: StackColumns) -> StackColumns:
+        """The stacking columns as dense numbers (numbered before any text's features, so
+        every matrix is wide enough to take them)."""
+        if self.vocabulary is None or self.vocabulary.n_features != n_features:
+            self.vocabulary = linear.Vocabulary(n_features)
+            self._matrices, self._gazetteer = {}, None
+        return StackColumns(self.vocabulary.index(columns.table), self.vocabulary.index(columns.confidence))
+
+    @property
+    def size(self) -> int:
+        """How many columns the texts featurised so far use."""
+        return self.vocabulary.size if self.vocabulary is not None else 0
+
     def matrix(self, tagger: SpanTagger, text: str) -> sp.csr_matrix:
+        """The text's (tokens x columns) matrix; `columns` comes first."""
+        assert self.vocabulary is not None and self.vocabulary.n_features == tagger.n_features
         if tagger.gazetteer_ != self._gazetteer:
             self._matrices, self._gazetteer = {}, dict(tagger.gazetteer_)
         if text not in self._matrices:
-            self._matrices[text] = tagger._matrix(text, self.tokens(text))
+            tokens = self.tokens(text)
+            rows, ids = document_feature_ids(text, tokens, window=tagger.window, gazetteer=tagger.gazetteer_)
+            columns = self.vocabulary.index(ids % tagger.n_features)
+            self._matrices[text] = linear.csr_from_columns(rows, columns, len(tokens), self.vocabulary.size)
         return self._matrices[text]
 
 
@@ -159,11 +182,20 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
     self_training_max_labelled: no self-training from this many labelled documents on: the
         model's own guesses matter less, and the time would grow with both.
     self_training_epochs: SGD epochs at most when training with the pool.
+    self_training_first_epochs: SGD epochs at most of the layers trained on the labelled
+        documents alone when a pool follows (they only make its guesses).
+    self_training_reuse_folds: when training with the pool, keep the labelled documents'
+        out-of-fold stacking columns and take the pool's from the first layer that made its
+        guesses, instead of fitting two fold layers over labelled documents and pool again
+        (cheaper; off by default: it cost about 0.01 F1 at 30 documents, docs/benchmarks.md).
     rerank: rescore candidate spans with a span-level logistic regression (see
         `annotator.tagger.reranking`), trained on out-of-fold candidates.
     rerank_min_documents: no reranker under this many labelled documents (its out-of-fold
         token models need a few to learn from).
     rerank_folds: how many token models make the reranker's out-of-fold candidates.
+    rerank_self_training: those token models self-train too (on the same pool). Off, they
+        learn from their labelled documents only: a small training costs about half as
+        much, for about 0.01 F1 at 10 to 30 documents (docs/benchmarks.md, #18).
     rerank_max_documents: the out-of-fold candidates come from at most this many of the
         labelled documents (a seeded sample), so training time stays bounded.
     rerank_c: inverse L2 strength of the reranker's logistic regression.
@@ -188,10 +220,13 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         self_training_rounds: int = 1,
         self_training_weight: float = 0.3,
         self_training_max_labelled: int = 200,
-        self_training_epochs: int = 5,
+        self_training_epochs: int = 3,
+        self_training_first_epochs: int = 8,
+        self_training_reuse_folds: bool = False,
         rerank: bool = True,
         rerank_min_documents: int = 4,
         rerank_folds: int = 2,
+        rerank_self_training: bool = True,
         rerank_max_documents: int = 200,
         rerank_c: float = 0.3,
         rerank_threshold: float = 0.35,
@@ -213,9 +248,12 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         self.self_training_weight = self_training_weight
         self.self_training_max_labelled = self_training_max_labelled
         self.self_training_epochs = self_training_epochs
+        self.self_training_first_epochs = self_training_first_epochs
+        self.self_training_reuse_folds = self_training_reuse_folds
         self.rerank = rerank
         self.rerank_min_documents = rerank_min_documents
         self.rerank_folds = rerank_folds
+        self.rerank_self_training = rerank_self_training
         self.rerank_max_documents = rerank_max_documents
         self.rerank_c = rerank_c
         self.rerank_threshold = rerank_threshold
@@ -223,7 +261,8 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
 
     # Fitted state (what is pickled): labels_, tags_, stack_table_, confidence_ids_,
     # gazetteer_, transitions_, first_, second_, reranker_, n_unlabelled_documents_,
-    # n_training_documents_. The word cache is not.
+    # n_training_documents_, columns_ (the hashed column of each weight row). The word cache
+    # and the lookup table are not.
     labels_: list[str]
     tags_: list[str]
     stack_table_: np.ndarray
@@ -235,7 +274,9 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
     reranker_: SpanReranker | None
     n_unlabelled_documents_: int
     n_training_documents_: int
+    columns_: np.ndarray
     _word_cache: WordScores | None
+    _lookup: np.ndarray | None
 
     # --- fit ---------------------------------------------------------------------------------
 
@@ -261,6 +302,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         if len(texts) != len(spans):
             raise ValueError("texts and spans must have the same length")
         self._word_cache = None  # sums of the old weights would mislead a refitted tagger
+        self._lookup = None
         token_lists = [featurised.tokens(text) for text in texts]
         tag_lists = [
             spans_to_bio(text, tokens, as_spans(doc_spans))
@@ -273,8 +315,9 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
             raise ValueError(f"spans use labels outside the label set: {', '.join(sorted(unknown))}")
         self.labels_ = labels
         self.tags_ = ["O"] + [f"{p}-{label}" for label in labels for p in ("B", "I")]
-        columns = StackColumns.for_tags(self.tags_, self.n_features)
-        self.stack_table_, self.confidence_ids_ = columns.table, columns.confidence
+        hashed_columns = StackColumns.for_tags(self.tags_, self.n_features)
+        self.stack_table_, self.confidence_ids_ = hashed_columns.table, hashed_columns.confidence
+        columns = featurised.columns(self.n_features, hashed_columns)
         self.gazetteer_ = build_gazetteer(token_lists, tag_lists, self.gazetteer_min_count)
         index = {tag: i for i, tag in enumerate(self.tags_)}
         matrices = [featurised.matrix(self, text) for text in texts]
@@ -283,20 +326,48 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
             raise ValueError("nothing to learn from: the training texts have no tokens")
         self.transitions_ = transition_scores(tag_lists, self.tags_, self.transition_weight)
         weights = [np.ones(len(t)) for t in targets]
-        self._fit_layers(matrices, targets, weights)
         pool = self_training.sample_pool(
             texts, unlabelled, size=self.unlabelled_wanted(len(texts)), random_state=self.random_state
         )
+        # Featurised before any layer is fitted, so that every layer is as wide as every matrix.
+        pool_matrices = [featurised.matrix(self, text) for text in pool]
+        width = featurised.size
+        # Without a pool, these are the model; with one, they only make the pool's guesses
+        # and the labelled documents' stacking columns: fewer passes do.
+        stack_ids = self._fit_layers(
+            matrices, targets, weights, columns, width, epoch_cap=self.self_training_first_epochs if pool else 1_000
+        )
         if pool:
-            pool_matrices = [featurised.matrix(self, text) for text in pool]
+            if not self.self_training_reuse_folds:
+                stack_ids = None
+            elif stack_ids is None:  # under four labelled documents: no stacking yet
+                stack_ids = self._labelled_stack_ids(matrices, targets, weights, columns, width)
             for _ in range(self.self_training_rounds):
-                guesses = [self._pseudo_labels(X) for X in pool_matrices]
+                guesses = [self._pseudo_labels(X, columns) for X in pool_matrices]
+                pool_ids = None
+                if stack_ids is not None:
+                    # The labelled documents keep their out-of-fold stacking columns and the
+                    # pool's come from the first layer that made its guesses (it never saw
+                    # them): no two more fold layers over the pool.
+                    pool_ids = [
+                        columns.ids(linear.probabilities(self.first_, X, len(self.tags_))) for X in pool_matrices
+                    ]
                 self._fit_layers(
                     matrices + pool_matrices,
                     targets + [g for g, _ in guesses],
                     weights + [w for _, w in guesses],
+                    columns,
+                    width,
                     epoch_cap=self.self_training_epochs,
+                    stack_ids=None if pool_ids is None or stack_ids is None else [*stack_ids.ids, *pool_ids],
                 )
+        # The layers keep their dense columns (a few hundred thousand rows, not 2^20): the
+        # hashed column of each, and a last zero row for the features training never saw.
+        assert featurised.vocabulary is not None  # made by `featurised.columns` above
+        self.columns_ = featurised.vocabulary.columns()
+        self.first_ = linear.widen(self.first_, len(self.columns_) + 1)
+        if self.second_ is not None:
+            self.second_ = linear.widen(self.second_, len(self.columns_) + 1)
         self.n_unlabelled_documents_ = len(pool)
         self.n_training_documents_ = len(texts)
         self.reranker_ = self._fit_reranker(texts, spans, token_lists, targets, unlabelled, featurised)
@@ -310,8 +381,9 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
             n_labelled, pool=self.self_training_pool, max_labelled=self.self_training_max_labelled
         )
 
-    def _settings(self) -> SGDSettings:
-        return SGDSettings(self.n_features, self.alpha, self.max_iter, self.random_state)
+    def _settings(self, width: int | None = None) -> SGDSettings:
+        """`width`: the weights' (a vocabulary's size), if not `n_features`."""
+        return SGDSettings(width or self.n_features, self.alpha, self.max_iter, self.random_state)
 
     def _class_weights(self) -> dict[int, float]:
         """Each tag's class weight: `o_weight` for O, else its label's in `label_weights`."""
@@ -323,22 +395,57 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         matrices: Sequence[sp.csr_matrix],
         targets: Sequence[np.ndarray],
         weights: Sequence[np.ndarray],
+        columns: StackColumns,
+        width: int,
         epoch_cap: int = 1_000,
-    ) -> None:
-        self.first_, self.second_ = stacking.fit_layers(
+        stack_ids: Sequence[np.ndarray] | None = None,
+    ) -> stacking.Guesses | None:
+        """Fit `first_` and `second_` on dense-numbered matrices (`_Featurised`; so are the
+        layers' weights until `_fit` expands them); the stacking columns the second was
+        trained on."""
+        self.first_, self.second_, used_ids = stacking.fit_layers(
             matrices,
             targets,
             weights,
-            settings=self._settings(),
+            settings=self._settings(width),
             class_weights=self._class_weights(),
-            columns=self._columns(),
+            columns=columns,
             n_tags=len(self.tags_),
             stacking=self.stacking,
             epoch_cap=epoch_cap,
+            stack_ids=stack_ids,
+            compact=True,
+        )
+        return used_ids
+
+    def _labelled_stack_ids(
+        self,
+        matrices: Sequence[sp.csr_matrix],
+        targets: Sequence[np.ndarray],
+        weights: Sequence[np.ndarray],
+        columns: StackColumns,
+        width: int,
+    ) -> stacking.Guesses | None:
+        """Out-of-fold stacking columns of the labelled documents when `_fit_layers` made
+        none (under four of them); None when there is nothing to stack (off, one document,
+        one tag)."""
+        if not self.stacking or len(matrices) < 2 or self.first_.classes.size < 2:
+            return None
+        epochs = linear.epochs(sum(m.shape[0] for m in matrices), self.max_iter, 1_000)
+        return stacking.out_of_fold_ids(
+            matrices,
+            targets,
+            weights,
+            settings=self._settings(width),
+            class_weights=self._class_weights(),
+            columns=columns,
+            n_tags=len(self.tags_),
+            epochs=epochs,
+            compact=True,
         )
 
-    def _pseudo_labels(self, X: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-        probs = self._tag_probabilities(X)
+    def _pseudo_labels(self, X: sp.csr_matrix, columns: StackColumns) -> tuple[np.ndarray, np.ndarray]:
+        probs = self._tag_probabilities(X, columns)
         return self_training.pseudo_labels(
             probs, decode(probs, self.tags_, self.transitions_), self.self_training_weight
         )
@@ -365,7 +472,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
             part._fit(
                 [texts[i] for i in used],
                 [plain[i] for i in used],
-                unlabelled,
+                unlabelled if self.rerank_self_training else None,
                 featurised,
             )
             return part._tagged
@@ -386,20 +493,36 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
 
     # --- predict -------------------------------------------------------------------------------
 
+    def _lookup_table(self) -> np.ndarray:
+        """Hashed column -> the layers' weight row (`linear.lookup_table`; kept, not pickled)."""
+        table = getattr(self, "_lookup", None)
+        if table is None:
+            table = self._lookup = linear.lookup_table(self.columns_, self.n_features)
+        return table
+
     def _columns(self) -> StackColumns:
-        return StackColumns(self.stack_table_, self.confidence_ids_)
+        """The stacking columns as the layers' weight rows."""
+        lookup = self._lookup_table()
+        return StackColumns(lookup[self.stack_table_], lookup[self.confidence_ids_])
+
+    def _feature_matrix(self, rows: np.ndarray, ids: np.ndarray, n: int) -> sp.csr_matrix:
+        """(n x weight rows) matrix of (row, feature id) pairs."""
+        lookup = self._lookup_table()
+        return linear.csr_from_columns(rows, lookup[ids % self.n_features], n, len(self.columns_) + 1)
 
     def _matrix(self, text: str, tokens: Sequence[Token]) -> sp.csr_matrix:
-        """(tokens x n_features) matrix of the document's features."""
+        """(tokens x weight rows) matrix of the document's features."""
         rows, ids = document_feature_ids(text, tokens, window=self.window, gazetteer=self.gazetteer_)
-        return linear.csr_from_ids(rows, ids, len(tokens), self.n_features)
+        return self._feature_matrix(rows, ids, len(tokens))
 
     def _layers(self) -> list[LinearLayer]:
         return [self.first_] if self.second_ is None else [self.first_, self.second_]
 
-    def _tag_probabilities(self, X: sp.csr_matrix) -> np.ndarray:
-        """(tokens x tags) probabilities from a feature matrix: the plain path."""
-        return stacking.stacked_probabilities(self.first_, self.second_, self._columns(), X, len(self.tags_))
+    def _tag_probabilities(self, X: sp.csr_matrix, columns: StackColumns | None = None) -> np.ndarray:
+        """(tokens x tags) probabilities from a feature matrix: the plain path. `columns`:
+        the stacking columns, if not the hashed ones (while fitting)."""
+        columns = columns if columns is not None else self._columns()
+        return stacking.stacked_probabilities(self.first_, self.second_, columns, X, len(self.tags_))
 
     def _fast_probabilities(self, text: str, tokens: Sequence[Token], bounds: Bounds | None = None) -> np.ndarray:
         """What `_tag_probabilities` gives, from the per-word cache plus the features that
@@ -409,7 +532,9 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         sid = bounds[0]
         cache = getattr(self, "_word_cache", None)
         if cache is None:
-            cache = self._word_cache = WordScores(self._layers(), self.window, self.n_features)
+            cache = self._word_cache = WordScores(
+                self._layers(), self.window, self.n_features, lookup=self._lookup_table()
+            )
         table = cache.of([t.text for t in tokens])
         scores = table[:, 0, :].copy()
         offsets = [r for r in range(-self.window, self.window + 1) if r]
@@ -422,7 +547,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         rows, ids = document_feature_ids(
             text, tokens, window=self.window, gazetteer=self.gazetteer_, with_words=False, bounds=bounds
         )
-        X = linear.csr_from_ids(rows, ids, n, self.n_features)
+        X = self._feature_matrix(rows, ids, n)
         scores += np.hstack([X @ layer.weights for layer in self._layers()])
         width = self.first_.weights.shape[1]
         probs = linear.from_scores(self.first_, scores[:, :width], len(self.tags_))
@@ -439,6 +564,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         # A copy: the live tagger keeps its cache while being pickled.
         state: dict[str, Any] = dict(super().__getstate__())
         state.pop("_word_cache", None)  # rebuilt on demand; the weights are what is saved
+        state.pop("_lookup", None)
         return state
 
     def predict_documents(self, texts: Sequence[str]) -> list[Prediction]:

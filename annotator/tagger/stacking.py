@@ -53,6 +53,49 @@ class StackColumns:
         return np.stack(columns, axis=1)
 
 
+@dataclass
+class Guesses:
+    """The stacking columns of the documents a second layer was trained on, and the fold
+    layers that made them (none when they were given)."""
+
+    ids: list[np.ndarray]
+    layers: list[LinearLayer]
+
+
+def out_of_fold_ids(
+    matrices: Sequence[sp.csr_matrix],
+    targets: Sequence[np.ndarray],
+    weights: Sequence[np.ndarray],
+    *,
+    settings: SGDSettings,
+    class_weights: Mapping[int, float],
+    columns: StackColumns,
+    n_tags: int,
+    epochs: int,
+    compact: bool = False,
+) -> Guesses:
+    """Each document's stacking columns (`StackColumns.ids`) from a first layer fitted on
+    the other fold (two folds, seeded): guesses as wrong as they will be on new text."""
+    order = np.random.RandomState(settings.random_state).permutation(len(matrices))
+    folds = [sorted(order[0::2]), sorted(order[1::2])]
+    ids: list[np.ndarray] = [np.zeros((0, len(OFFSETS) + 1), dtype=np.int64)] * len(matrices)
+    layers = []
+    for held, used in ((folds[0], folds[1]), (folds[1], folds[0])):
+        layer = linear.fit_linear(
+            [matrices[i] for i in used],
+            [targets[i] for i in used],
+            [weights[i] for i in used],
+            settings=settings,
+            class_weights=class_weights,
+            epoch_cap=epochs,
+            compact=compact,
+        )
+        layers.append(layer)
+        for i in held:
+            ids[i] = columns.ids(linear.probabilities(layer, matrices[i], n_tags))
+    return Guesses(ids, layers)
+
+
 def fit_layers(
     matrices: Sequence[sp.csr_matrix],
     targets: Sequence[np.ndarray],
@@ -64,36 +107,52 @@ def fit_layers(
     n_tags: int,
     stacking: bool,
     epoch_cap: int = 1_000,
-) -> tuple[LinearLayer, LinearLayer | None]:
-    """The first layer on all documents, and the stacked second one (None: stacking off,
-    under four documents, or one tag only)."""
+    stack_ids: Sequence[np.ndarray] | None = None,
+    compact: bool = False,
+) -> tuple[LinearLayer, LinearLayer | None, Guesses | None]:
+    """The first layer on all documents, the stacked second one (None: stacking off, under
+    four documents, or one tag only) and the stacking columns it was trained on.
+    `stack_ids`: those columns, if already known (self-training reuses the labelled
+    documents' out-of-fold ones), else made by `out_of_fold_ids`. `compact`: see
+    `linear.fit_linear`."""
     first = linear.fit_linear(
-        matrices, targets, weights, settings=settings, class_weights=class_weights, epoch_cap=epoch_cap
+        matrices,
+        targets,
+        weights,
+        settings=settings,
+        class_weights=class_weights,
+        epoch_cap=epoch_cap,
+        compact=compact,
     )
     if not (stacking and len(matrices) >= 4 and first.classes.size > 1):
-        return first, None
-    # The fold layers take as many passes as the full one: over half the documents the rule
-    # in `linear.epochs` would give them more, and they only make the guesses.
-    fold_epochs = linear.epochs(sum(m.shape[0] for m in matrices), settings.max_iter, epoch_cap)
-    order = np.random.RandomState(settings.random_state).permutation(len(matrices))
-    folds = [sorted(order[0::2]), sorted(order[1::2])]
-    stacked: list[sp.csr_matrix] = list(matrices)
-    for held, used in ((folds[0], folds[1]), (folds[1], folds[0])):
-        layer = linear.fit_linear(
-            [matrices[i] for i in used],
-            [targets[i] for i in used],
-            [weights[i] for i in used],
+        return first, None, None
+    guesses = Guesses(list(stack_ids), []) if stack_ids is not None else None
+    if guesses is None:
+        # The fold layers take as many passes as the full one: over half the documents the
+        # rule in `linear.epochs` would give them more, and they only make the guesses.
+        fold_epochs = linear.epochs(sum(m.shape[0] for m in matrices), settings.max_iter, epoch_cap)
+        guesses = out_of_fold_ids(
+            matrices,
+            targets,
+            weights,
             settings=settings,
             class_weights=class_weights,
-            epoch_cap=fold_epochs,
+            columns=columns,
+            n_tags=n_tags,
+            epochs=fold_epochs,
+            compact=compact,
         )
-        for i in held:
-            guesses = linear.probabilities(layer, matrices[i], n_tags)
-            stacked[i] = linear.with_ids(matrices[i], columns.ids(guesses))
+    stacked = [linear.with_ids(m, ids) for m, ids in zip(matrices, guesses.ids, strict=True)]
     second = linear.fit_linear(
-        stacked, targets, weights, settings=settings, class_weights=class_weights, epoch_cap=epoch_cap
+        stacked,
+        targets,
+        weights,
+        settings=settings,
+        class_weights=class_weights,
+        epoch_cap=epoch_cap,
+        compact=compact,
     )
-    return first, second
+    return first, second, guesses
 
 
 def stacked_probabilities(

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from annotator.agreement.span_f1 import span_f1
 from annotator.spans import Span
 from annotator.tagger import SpanTagger
+from annotator.tagger.persistence import dump_tagger, load_tagger
 
 ROOT = Path(__file__).resolve().parents[3]
 LABELS = ["CASUALTY_COUNT", "LOCATION", "PERPETRATOR"]
@@ -24,7 +28,14 @@ def load(path: Path) -> list[tuple[str, list[Span]]]:
     return [(row["text"], [Span(s["start"], s["end"], s["label"]) for s in row.get("spans", [])]) for row in rows]
 
 
-def test_ten_documents_tag_the_held_out_gold_at_least_as_well_as_before() -> None:
+@dataclass
+class SmallTraining:
+    tagger: SpanTagger
+    test: list[tuple[str, list[Span]]]
+
+
+@pytest.fixture(scope="module")
+def small() -> SmallTraining:
     docs = load(ROOT / "fixtures/gold/dev.jsonl") + load(ROOT / "fixtures/gold/seeds.jsonl")
     gold = {text for text, _ in docs}
     corpus = (json.loads(line)["text"] for line in (ROOT / "corpus/fakes.jsonl").open(encoding="utf-8"))
@@ -33,6 +44,21 @@ def test_ten_documents_tag_the_held_out_gold_at_least_as_well_as_before() -> Non
     train, test = docs[:10], docs[10:]
     tagger = SpanTagger(labels=LABELS, label_weights={"PERPETRATOR": 2.0})
     tagger.fit([t for t, _ in train], [s for _, s in train], unlabelled=pool)
-    result = span_f1([s for _, s in test], tagger.predict([t for t, _ in test]), labels=LABELS)
-    assert tagger.reranker_ is not None and tagger.n_unlabelled_documents_ == 30
+    return SmallTraining(tagger, test)
+
+
+def test_ten_documents_tag_the_held_out_gold_at_least_as_well_as_before(small: SmallTraining) -> None:
+    result = span_f1([s for _, s in small.test], small.tagger.predict([t for t, _ in small.test]), labels=LABELS)
+    assert small.tagger.reranker_ is not None and small.tagger.n_unlabelled_documents_ == 30
     assert result.f1 >= F1_BEFORE
+
+
+def test_the_saved_model_holds_weights_only_for_the_features_training_saw(small: SmallTraining) -> None:
+    tagger = small.tagger
+    # One row per hashed column the training texts use, and a zero row for all others.
+    assert tagger.first_.weights.shape[0] == len(tagger.columns_) + 1 < tagger.n_features // 10
+    assert not tagger.first_.weights[-1].any()
+    assert len(dump_tagger(tagger)) < 5_000_000  # 5.6 MB with the whole hashed space
+    again = load_tagger(dump_tagger(tagger))
+    texts = [t for t, _ in small.test[:5]]
+    assert again.predict_documents(texts) == tagger.predict_documents(texts)
