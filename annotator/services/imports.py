@@ -53,7 +53,7 @@ from annotator.models import (
 )
 from annotator.models.documents import content_hash, random_queue_key
 from annotator.relations import relation_problems
-from annotator.services import control, queue
+from annotator.services import control, queue, training
 from annotator.services import relations as relation_store
 from annotator.services.comments import import_threads
 from annotator.services.data_version import bump_data_version
@@ -226,6 +226,8 @@ def import_documents(
         queue.add_open_documents(project.pk, report.created + run.opened)
         if run.annotated:  # once, last, like the open count
             bump_data_version(project.pk)
+            # Imported annotations and gold count towards the next training (the next submit's trigger).
+            training.count_labelled(project.pk, report.annotations + report.gold)
         if report.created:  # the current model's suggestions for them, in queue order (on commit)
             queue_suggestions_for_new_documents(project=project)
     if on_progress:
