@@ -65,6 +65,33 @@ def test_an_import_gives_the_connection_back_with_its_own_page_cache_failed_or_n
     assert cache_size() == before
 
 
+def test_an_import_outside_a_transaction_keeps_its_statement_journals_in_memory_and_gives_the_setting_back(
+    transactional_db, project, tmp_path
+) -> None:
+    """As the worker runs it (no transaction around it): all or nothing still, and the
+    connection's temp_store as it was after a good import and after a bad one."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's temp_store")
+
+    def temp_store() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA temp_store")
+            return cursor.fetchone()[0]
+
+    before = temp_store()
+    import_documents(project=project, records=[Record(text=report_of(n), id=f"r{n}") for n in range(5)], batch_size=2)
+    assert temp_store() == before
+    stored = counts()
+    lines = [{"id": f"s{n}", "text": report_of(10 + n)} for n in range(5)]
+    path = write_jsonl(tmp_path / "bad.jsonl", lines, "{broken\n")
+    with pytest.raises(FormatError, match="line 6: broken JSON"):
+        import_documents(project=project, records=iter_path(path), batch_size=2)
+    assert counts() == stored
+    assert temp_store() == before
+
+
 def test_bad_spans_in_the_last_batch_store_nothing_of_the_earlier_ones(project) -> None:
     records = [Record(text=report_of(n), id=f"r{n}", spans=[], line=n + 1) for n in range(7)]
     records.append(Record(text=report_of(7), id="r7", spans=[{"start": 0, "end": 6, "label": "WEAPON"}], line=8))
