@@ -24,6 +24,7 @@ three quarters of an import's time (docs/benchmarks.md, #17).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -197,9 +198,7 @@ def import_documents(
     if as_annotator in RESERVED_NAMES:
         raise AnnotatorError(f"{as_annotator!r} is reserved and cannot be an annotator's name", field="annotator")
     report = ImportReport()
-    # The connection's settings first: SQLite decides where a transaction keeps its statement
-    # journals when the transaction begins (see _bulk_settings).
-    with _bulk_settings(), transaction.atomic():
+    with transaction.atomic():
         run = _Run(
             project=project,
             labels=project.label_schemas(),
@@ -210,7 +209,7 @@ def import_documents(
             started=timezone.now(),
             report=report,
         )
-        with _search_index_by_batch():
+        with _search_index_by_batch(), _bulk_cache():
             for batch in _batches(records, batch_size):
                 if report.records + len(batch) > settings.MAX_IMPORT_ROWS:
                     raise AnnotatorError(
@@ -361,22 +360,42 @@ def _wanted_ids(lines: list[_Line]) -> Iterator[str]:
         yield line.record.id or line.digest[:16]
 
 
-def _document_columns() -> tuple[str, list[Field[Any, Any]]]:
-    """The INSERT for a document and the fields it names, in order: every concrete field but
-    the id, so a field added to Document later gets its default here too."""
+# Parameters in one statement: under PostgreSQL's 65,535, and SQLite's own limit where lower.
+_MAX_PARAMETERS = 30_000
+
+
+def _document_columns(rows: int = 1) -> tuple[str, list[Field[Any, Any]]]:
+    """The INSERT of `rows` documents and the fields it names, in order: every concrete field
+    but the id, so a field added to Document later gets its default here too."""
     fields = [f for f in Document._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * rows)
     # Names from the model's metadata, never from input; values go in %s.
     table = quote(Document._meta.db_table)
-    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", fields  # noqa: S608
+    return f"INSERT INTO {table} ({columns}) VALUES {placeholders}", fields  # noqa: S608
+
+
+def _parameter_limit() -> int:
+    """The most parameters one statement may bind: SQLite's build says (Django assumes 999,
+    the old default; 32,766 since SQLite 3.32)."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return int(connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    return _MAX_PARAMETERS
 
 
 def _insert_documents(project: Project, lines: list[_Line], now: Any) -> None:
-    """One parametrized executemany for a batch's new documents (the ORM's bulk_create
-    spent most of its time building instances and SQL)."""
-    statement, fields = _document_columns()
+    """A batch's new documents in parametrized INSERTs of up to ~2,000 rows each (the ORM's
+    bulk_create spent most of its time building instances and SQL).
+
+    Many rows a statement rather than `executemany` of one row: on SQLite every statement
+    inside a transaction keeps a statement journal of the pages it changes (so it alone can
+    be undone: the table has unique indexes and triggers), each page once a statement. One
+    statement a row journaled the table's and eight indexes' pages again for every row:
+    2.7 million small writes to a temporary file for 100,000 documents, a fifth of the
+    import's CPU. Rows of one statement share most of those pages (#17)."""
+    _, fields = _document_columns()
     # Every other field takes its default, the same for each row.
     template = [f.get_db_prep_save(f.get_default(), connection) for f in fields]
     at = {f.name: index for index, f in enumerate(fields)}
@@ -393,12 +412,14 @@ def _insert_documents(project: Project, lines: list[_Line], now: Any) -> None:
         row[key_at] = random_queue_key()  # a default drawn per row, not once for the batch
         row[control_at] = control.is_control(line.document.external_id, project.control_share)
         rows.append(row)
+    last = sql.first_row(_LAST_DOCUMENT_SQL, []) if connection.vendor == "sqlite" else None
+    per_statement = max(1, min(_MAX_PARAMETERS, _parameter_limit()) // len(fields))
+    for start in range(0, len(rows), per_statement):
+        part = rows[start : start + per_statement]
+        statement, _ = _document_columns(len(part))
+        sql.execute(statement, [value for row in part for value in row])
     if connection.vendor == "sqlite":  # see _search_index_by_batch
-        last = sql.first_row(_LAST_DOCUMENT_SQL, [])
-        sql.execute_many(statement, rows)
         sql.execute(_INDEX_NEW_DOCUMENTS_SQL, [last[0] if last else 0])
-    else:
-        sql.execute_many(statement, rows)
 
 
 # SQLite's full-text index (migration 0009) is kept by a trigger row by row, except while
@@ -435,33 +456,18 @@ _IMPORT_CACHE_KIB = 32768
 
 
 @contextmanager
-def _bulk_settings() -> Iterator[None]:
-    """On SQLite, while the import runs, a larger page cache, and statement journals in
-    memory; the connection's own settings given back after (connections are kept between
-    requests and tasks).
-
-    A statement journal holds the pages one statement changed, so that statement alone can
-    be undone inside the transaction (a constraint failing half-way through an INSERT with
-    triggers and unique indexes). In a temporary file that was 2.7 million small writes
-    (1.7-1.9 s of system time, a fifth of the CPU) for 100,000 documents. In memory it holds
-    the pages of one statement, at most a batch's. Crash safety does not change: a
-    statement journal is never read after a crash, the WAL is what makes a commit whole.
-    Set before the transaction begins: SQLite reads temp_store then."""
+def _bulk_cache() -> Iterator[None]:
+    """On SQLite, a larger page cache while the import runs, the connection's own size
+    given back after (connections are kept between requests and tasks)."""
     if connection.vendor != "sqlite":
         yield
         return
     before = sql.first_row("PRAGMA cache_size", [])
     sql.execute(f"PRAGMA cache_size = -{_IMPORT_CACHE_KIB}", [])
-    # Inside a caller's transaction it would come too late (and SQLite may refuse it).
-    temp_store = None if connection.in_atomic_block else sql.first_row("PRAGMA temp_store", [])
-    if temp_store is not None:
-        sql.execute("PRAGMA temp_store = MEMORY", [])
     try:
         yield
     finally:
         sql.execute(f"PRAGMA cache_size = {before[0] if before else -2000}", [])
-        if temp_store is not None:
-            sql.execute(f"PRAGMA temp_store = {int(temp_store[0])}", [])
 
 
 def _store_annotations(run: _Run, lines: list[_Line]) -> None:
