@@ -52,6 +52,11 @@ class Project(models.Model):
     # reads (a submitted annotation, a gold, a document deleted or restored, an import), so a
     # stored report is fresh while this has not moved (services.agreement.fingerprint).
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Submissions, gold saves and imported annotations or gold since the last training
+    # request (set to 0 by it): never fewer than the documents the training trigger counts,
+    # so that count (which walks every project's submissions since then) runs only once it
+    # could reach retrain_every (services.training.maybe_start_training).
+    labelled_since_training = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = LiveQuerySet.as_manager()
 

@@ -199,6 +199,7 @@ def save_gold(
         gold.save(update_fields=["source_versions"])
         project = document.project
         bump_data_version(project.pk)  # the gold scores of the agreement report
+        training.count_labelled(project.pk)
         transaction.on_commit(lambda: training.maybe_start_training(project=project))
     return gold
 

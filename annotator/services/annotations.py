@@ -217,6 +217,7 @@ def save_my_annotation(
         if Annotation.Status.SUBMITTED in (annotation.status, status):  # what the agreement report reads
             bump_data_version(project.pk)
         if status == Annotation.Status.SUBMITTED:
+            training.count_labelled(project.pk)
             transaction.on_commit(lambda: training.maybe_start_training(project=project))
     # The row as the UPDATE left it, without reading it back: the version moved by one.
     annotation.version = expected_version + 1

@@ -65,6 +65,24 @@ def test_an_import_gives_the_connection_back_with_its_own_page_cache_failed_or_n
     assert cache_size() == before
 
 
+def test_a_batch_larger_than_one_insert_is_stored_whole_in_file_order_and_searchable(project, owner) -> None:
+    """A batch's documents go in INSERTs of about 2,000 rows: 2,500 lines in one batch are
+    stored every one, with ids in the file's order (the queue's import order), and the
+    last of them is found by search like the first."""
+    from annotator.services.document_queries import document_list
+
+    records = [Record(text=f"{report_of(n)} Marker{n}.", id=f"r{n}", line=n + 1) for n in range(2500)]
+    report = import_documents(project=project, records=records)
+    assert report.created == 2500
+    stored = list(
+        Document.objects.filter(external_id__startswith="r").order_by("pk").values_list("external_id", flat=True)
+    )
+    assert stored == [f"r{n}" for n in range(2500)]
+    for n in (0, 2499):
+        found = document_list(project=project, user=owner, sees_all=True, q=f"Marker{n}")
+        assert [d.external_id for d in found] == [f"r{n}"]
+
+
 def test_bad_spans_in_the_last_batch_store_nothing_of_the_earlier_ones(project) -> None:
     records = [Record(text=report_of(n), id=f"r{n}", spans=[], line=n + 1) for n in range(7)]
     records.append(Record(text=report_of(7), id="r7", spans=[{"start": 0, "end": 6, "label": "WEAPON"}], line=8))

@@ -5,11 +5,17 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from annotator import evaluation, training_data
-from annotator.models import Annotation, Document, Job, ModelVersion, Suggestion
+from annotator.models import Annotation, Document, Job, ModelVersion, Project, Role, Suggestion
 from annotator.services import training
+from annotator.services.adjudication import save_gold
+from annotator.services.annotations import save_my_annotation
+from annotator.services.assignment import next_for
+from annotator.services.projects import add_member, create_project
 from annotator.services.suggestions import seen_by
 from annotator.services.trainer import train_now
 from annotator.services.training import (
@@ -63,6 +69,33 @@ def test_the_count_restarts_after_each_training_request(project, django_capture_
         maybe_start_training(project=project)
     assert new_documents_since_last_training(project=project) == 0
     assert maybe_start_training(project=project) is None
+
+
+def test_a_submission_and_a_gold_save_count_towards_the_next_training(project, alice, reviewer) -> None:
+    add_submissions(project, "alice", 3)  # imported as alice's: three of the five
+    assert maybe_start_training(project=project) is None
+    given = next_for(project=project, user=alice).annotation
+    assert given is not None
+    save_my_annotation(document=given.document, user=alice, spans=[], status="submitted", expected_version=1)
+    assert maybe_start_training(project=project) is None  # four
+    other = Document.objects.filter(project=project).exclude(annotations__annotator=alice).first()
+    save_gold(document=other, user=reviewer, spans=[], source_annotation_ids=[], expected_version=0)
+    job = maybe_start_training(project=project)  # five: queued (on_commit never fires here)
+    assert job is not None and job.status == Job.Status.QUEUED
+    assert Project.objects.get(pk=project.pk).labelled_since_training == 0
+
+
+def test_below_the_threshold_the_trigger_reads_no_submissions_of_any_project(project, alice) -> None:
+    """The trigger runs after every submit; below the threshold it reads the project's row
+    and not the submissions, whose walk grew with every project's work (#17)."""
+    elsewhere = create_project(slug="elsewhere", labels=list(project.label_schemas()), retrain_every=1_000_000)
+    add_member(project=elsewhere, user=alice, role=Role.ANNOTATOR)
+    add_submissions(elsewhere, "alice", 6)
+    add_submissions(project, "alice", 4)
+    with CaptureQueriesContext(connection) as queries:
+        assert maybe_start_training(project=project) is None
+    assert queries.captured_queries
+    assert not [query for query in queries.captured_queries if "annotator_annotation" in query["sql"]]
 
 
 def test_a_request_while_one_waits_joins_it(project) -> None:
