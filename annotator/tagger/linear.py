@@ -58,7 +58,7 @@ class Vocabulary:
 
     def index(self, columns: np.ndarray) -> np.ndarray:
         """The dense numbers of hashed `columns`, new ones numbered after the known ones."""
-        numbers = self._slot[columns]
+        numbers: np.ndarray = self._slot[columns]
         fresh = numbers < 0
         if fresh.any():
             new = np.unique(columns[fresh])
