@@ -60,9 +60,11 @@ export function useAnnotationSession(props: { slug: string; docId?: string }, ro
       },
     },
     follow: (before, after) => (links.value = carryLinks(links.value, before, after)),
+    // "Accept all" accepts the suggested relations too (their ends with them), in the same edit.
+    acceptAll: (open) => suggestedRelations.planAll(open),
   });
   const relations = useRelationEditor(editor, relationTypes, links);
-  const suggestedRelations = useRelationSuggestions(editor, links, relationSuggestions, rejectedRelations);
+  const suggestedRelations = useRelationSuggestions(editor, links, relationSuggestions, rejectedRelations, relationTypes);
   const setLinks = (spans: readonly ApiSpan[], given: readonly ApiRelation[] = []) =>
     (links.value = linksFromApi(spans.map((s) => spanToUnits(editor.map.value, s)), given));
   const apiRelations = () => linksToApi(links.value, editor.spans.value);

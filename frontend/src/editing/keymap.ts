@@ -48,7 +48,7 @@ export const KEYMAP: Binding[] = [
   { keys: [["Home"], ["End"]], help: "first / last token (with Shift: select to there)", match: (e) => plain(e) && (e.key === "Home" || e.key === "End"), run: ({ editor }, e) => editor.toEdge(e.key === "End", e.shiftKey) },
   { keys: [["Tab"], ["Shift", "Tab"]], help: "next / previous span or suggestion", match: (e) => plain(e) && e.key === "Tab", run: ({ editor }, e) => editor.jump(e.shiftKey ? -1 : 1) },
   { keys: [["Enter"]], help: "accept the suggestion under the cursor (or clicked), or select the span there", match: (e) => plain(e) && !e.shiftKey && e.key === "Enter", run: ({ editor }) => editor.enter() },
-  { keys: [["Shift", "Enter"]], help: "accept all suggestions", match: (e) => plain(e) && e.shiftKey && e.key === "Enter", run: ({ editor }) => editor.acceptAll() },
+  { keys: [["Shift", "Enter"]], help: "accept all suggestions (on the annotate page, the suggested relations too)", match: (e) => plain(e) && e.shiftKey && e.key === "Enter", run: ({ editor }) => editor.acceptAll() },
   { keys: [["Delete"], ["Backspace"]], help: "delete the selected span, or reject the suggestion / delete the span under the cursor", match: (e) => plain(e) && (e.key === "Delete" || e.key === "Backspace"), run: ({ editor }) => editor.remove() },
   { keys: [["["]], help: "span under the cursor: start one token earlier", match: key("["), run: ({ editor }) => editor.resize("start", -1) },
   { keys: [["{"]], help: "span under the cursor: start one token later", match: key("{"), run: ({ editor }) => editor.resize("start", 1) },

@@ -9,10 +9,11 @@
  *
  * Drawing costs two marks (the focused suggestion's ends), never work per suggestion in the text.
  */
-import { computed, nextTick, shallowRef, type ShallowRef } from "vue";
+import { computed, nextTick, shallowRef, type Ref, type ShallowRef } from "vue";
 import type { Mark } from "../components/docview";
-import { addLink, type Link } from "./relations";
+import { addLink, type Link, type RelationType } from "./relations";
 import {
+  acceptAllPlan,
   endRange,
   endsToAccept,
   indexAfterRemoval,
@@ -38,6 +39,7 @@ export function useRelationSuggestions(
   links: ShallowRef<Link[]>,
   suggested: ShallowRef<RelationSuggestion[]>,
   rejected: ShallowRef<Set<number>>,
+  types: Ref<RelationType[]> = shallowRef([]),
 ) {
   /** The suggestion in focus (by id): by keyboard while `reviewing`, or a hovered row. */
   const focused = shallowRef<number | null>(null);
@@ -129,6 +131,26 @@ export function useRelationSuggestions(
     moveOn(index);
   }
 
+  /**
+   * "Accept all" (the label bar's button, Shift+Enter), given the open span suggestions: those
+   * to accept, and the links to add once they are spans, as the span editor's `acceptThen`
+   * takes them (one undoable edit). See `acceptAllPlan` for which suggested relations go in.
+   */
+  function planAll(open: readonly OpenSuggestion[]) {
+    const plan = acceptAllPlan(open, rows.value, types.value);
+    const then = (spans: Span[]) => {
+      const taken = spansBySuggestion(spans);
+      let next = links.value;
+      for (const r of plan.link) {
+        const link = linkOf(r, taken);
+        if (link) next = addLink(next, link);
+      }
+      links.value = next;
+    };
+    stop();
+    return { accept: plan.accept, then };
+  }
+
   function reject(row: SuggestedRow) {
     const index = indexOf(row);
     editor.edit(() => (rejected.value = new Set([...rejected.value, row.suggestion.id])));
@@ -176,7 +198,7 @@ export function useRelationSuggestions(
     return false;
   }
 
-  return { rows, listed, focused, reviewing, current, marks, start, stop, cycle, accept, reject, hover, handleKey };
+  return { rows, listed, focused, reviewing, current, marks, start, stop, cycle, accept, planAll, reject, hover, handleKey };
 }
 
 export type RelationSuggestionEditor = ReturnType<typeof useRelationSuggestions>;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { withSpan, type Span } from "../domain/spans";
-import { keyOf, linksToApi, type Link } from "./relations";
+import { addLink, keyOf, linksToApi, type Link, type RelationType } from "./relations";
 import {
+  acceptAllPlan,
   endsToAccept,
   indexAfterRemoval,
   linkOf,
@@ -104,5 +105,79 @@ describe("the list in the panel", () => {
     expect(indexAfterRemoval(1, 3)).toBe(1);
     expect(indexAfterRemoval(3, 3)).toBe(2);
     expect(indexAfterRemoval(0, 0)).toBe(-1);
+  });
+});
+
+describe("accept all", () => {
+  const TYPES: RelationType[] = [
+    { name: "BY", source: "CASUALTY_COUNT", target: "PERPETRATOR", hotkey: "b" },
+    { name: "AT", source: "CASUALTY_COUNT", target: "LOCATION", hotkey: "t" },
+  ];
+  const OPEN = [actor, count, aleppo, idlib];
+  const rowsOf = (suggested: RelationSuggestion[], spans: Span[] = [], ends = ENDS) => openRelationSuggestions(suggested, ends, spans, [], none, none);
+  /** What the page ends with: the plan's suggestions accepted as spans, its relations linked. */
+  const apply = (plan: ReturnType<typeof acceptAllPlan<EndSuggestion, Span>>, spans: Span[] = []) => {
+    for (const s of plan.accept) spans = withSpan(spans, taken(s));
+    let links: Link[] = [];
+    for (const r of plan.link) links = addLink(links, linkOf(r, spansBySuggestion(spans))!);
+    return { spans, links };
+  };
+
+  it("accepts every open span suggestion and links every suggested relation, a count having several of each type", () => {
+    const plan = acceptAllPlan(OPEN, rowsOf(SUGGESTED), TYPES);
+    expect(plan.accept.map((s) => s.id).sort()).toEqual([1, 2, 3, 4]);
+    expect(plan.link.map((r) => r.id)).toEqual([10, 11, 12]);
+    const { spans, links } = apply(plan);
+    expect(spans.map((s) => s.suggestion)).toEqual([1, 2, 3, 4]);
+    expect(links).toEqual([
+      { from: "21:33:CASUALTY_COUNT", to: "0:13:PERPETRATOR", type: "BY" },
+      { from: "21:33:CASUALTY_COUNT", to: "37:43:LOCATION", type: "AT" },
+      { from: "21:33:CASUALTY_COUNT", to: "60:65:LOCATION", type: "AT" },
+    ]);
+    // Nothing is left open.
+    expect(openRelationSuggestions(SUGGESTED, ENDS, spans, links, none, none)).toEqual([]);
+  });
+
+  it("links the spans already taken, accepting only the ends not yet taken", () => {
+    const own = [taken(count)];
+    const plan = acceptAllPlan([actor, aleppo, idlib], rowsOf([by], own), TYPES);
+    expect(plan.accept.map((s) => s.id).sort()).toEqual([1, 3, 4]);
+    expect(apply(plan, own).links).toEqual([{ from: "21:33:CASUALTY_COUNT", to: "0:13:PERPETRATOR", type: "BY" }]);
+  });
+
+  it("takes the higher score where the ends of two cannot both stand (two LOCATION suggestions over the same words)", () => {
+    // "Aleppo" and "in Aleppo" suggested as LOCATION, each the end of an AT from the count.
+    const inAleppo: EndSuggestion = { id: 5, unitStart: 34, unitEnd: 43, label: "LOCATION" };
+    const ends = new Map([...ENDS, [5, inAleppo]]);
+    const atWide: RelationSuggestion = { id: 14, from_suggestion: 2, to_suggestion: 5, type: "AT", score: 0.7 };
+    const plan = acceptAllPlan([count, aleppo, inAleppo], rowsOf([atWide, at], [], ends), TYPES);
+    expect(plan.link.map((r) => r.id)).toEqual([11]);
+    expect(plan.accept.map((s) => s.id).sort()).toEqual([2, 3]);
+    const lower: RelationSuggestion = { ...at, score: 0.6 };
+    const other = acceptAllPlan([count, aleppo, inAleppo], rowsOf([atWide, lower], [], ends), TYPES);
+    expect(other.link.map((r) => r.id)).toEqual([14]);
+    expect(other.accept.map((s) => s.id).sort()).toEqual([2, 5]);
+  });
+
+  it("leaves out a span suggestion that would replace a linked span of its label", () => {
+    const own: Span = { start: 37, end: 43, label: "LOCATION", origin: "suggestion_accepted", suggestion: 3 };
+    const over: EndSuggestion = { id: 6, unitStart: 34, unitEnd: 43, label: "LOCATION" };
+    const plan = acceptAllPlan([count, over], rowsOf([at], [own]), TYPES);
+    expect(plan.accept.map((s) => s.id)).toEqual([2]);
+    expect(apply(plan, [own]).links).toEqual([{ from: "21:33:CASUALTY_COUNT", to: "37:43:LOCATION", type: "AT" }]);
+  });
+
+  it("links nothing a type of the project does not allow (its labels the wrong way round, or an unknown type)", () => {
+    const backwards: RelationSuggestion = { id: 15, from_suggestion: 1, to_suggestion: 2, type: "BY", score: 0.9 };
+    const unknown: RelationSuggestion = { id: 16, from_suggestion: 2, to_suggestion: 1, type: "WITH", score: 0.9 };
+    const plan = acceptAllPlan(OPEN, rowsOf([backwards, unknown]), TYPES);
+    expect(plan.link).toEqual([]);
+    expect(plan.accept.map((s) => s.id).sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it("links a pair once when two suggested relations name it", () => {
+    const again: RelationSuggestion = { ...by, id: 17, score: 0.4 };
+    const { links } = apply(acceptAllPlan(OPEN, rowsOf([by, again]), TYPES));
+    expect(links).toEqual([{ from: "21:33:CASUALTY_COUNT", to: "0:13:PERPETRATOR", type: "BY" }]);
   });
 });

@@ -11,7 +11,7 @@
  * spans; model_help on the server counts exactly that.
  */
 
-import type { RelationSuggestion } from "../api/client";
+import type { RelationSuggestion, RelationType } from "../api/client";
 import { keyOf, type Link, type Ranged } from "./relations";
 
 export type { RelationSuggestion };
@@ -96,6 +96,57 @@ export function endsToAccept<E extends EndSuggestion>(row: OpenRelationSuggestio
   if (!row.fromSpan) out.push(row.from);
   if (!row.toSpan && row.to.id !== row.from.id) out.push(row.to);
   return out;
+}
+
+/** What "Accept all" does: the span suggestions to accept, and the suggested relations to link
+ * between the spans that then name their ends. */
+export interface AcceptAllPlan<E extends EndSuggestion = EndSuggestion> {
+  accept: E[];
+  link: RelationSuggestion[];
+}
+
+/**
+ * "Accept all" over the open span suggestions (`open`, as the editor lists them) and the open
+ * suggested relations (`rows`): every suggested relation whose type is one of the project's
+ * (`types`, from its source label to its target label) and whose ends can both stand, with its
+ * end suggestions, and every other open span suggestion. Two spans of one label never overlap,
+ * so where the ends of two suggested relations would (two end suggestions of one label over the
+ * same words, or an end suggestion over a span another one links), the higher score wins and
+ * the other is left open; a span suggestion that would replace a linked end is left open too.
+ */
+export function acceptAllPlan<E extends EndSuggestion, S extends OwnSpan>(
+  open: readonly E[],
+  rows: readonly OpenRelationSuggestion<E, S>[],
+  types: readonly RelationType[],
+): AcceptAllPlan<E> {
+  // The spans the kept relations link, by label: an end suggestion (by its id) or an own span.
+  type End = { start: number; end: number; label: string; id: string };
+  const reserved = new Map<string, End[]>();
+  const clashes = (e: End) => (reserved.get(e.label) ?? []).some((r) => r.id !== e.id && r.start < e.end && e.start < r.end);
+  const endOf = (s: E, span?: S): End =>
+    span ? { start: span.start, end: span.end, label: span.label, id: `k${keyOf(span)}` } : { start: s.unitStart, end: s.unitEnd, label: s.label, id: `s${s.id}` };
+  const fits = (row: OpenRelationSuggestion<E, S>) =>
+    row.from.id !== row.to.id && types.some((t) => t.name === row.suggestion.type && t.source === row.from.label && t.target === row.to.label);
+
+  const ends = new Map<number, E>();
+  const link: RelationSuggestion[] = [];
+  const byScore = [...rows].sort((a, b) => b.suggestion.score - a.suggestion.score || a.suggestion.id - b.suggestion.id);
+  for (const row of byScore) {
+    if (!fits(row)) continue;
+    const a = endOf(row.from, row.fromSpan);
+    const b = endOf(row.to, row.toSpan);
+    const together = a.label !== b.label || a.id === b.id || a.end <= b.start || b.end <= a.start;
+    if (!together || clashes(a) || clashes(b)) continue;
+    for (const e of [a, b]) {
+      const list = reserved.get(e.label) ?? [];
+      if (!list.some((r) => r.id === e.id)) reserved.set(e.label, [...list, e]);
+    }
+    for (const e of endsToAccept(row)) ends.set(e.id, e);
+    link.push(row.suggestion);
+  }
+  const accept = open.filter((s) => !ends.has(s.id) && !clashes(endOf(s)));
+  // An end may be missing from `open` (a span drawn by hand at its very offsets hides it there).
+  return { accept: [...accept, ...ends.values()], link };
 }
 
 /** Where a row's end is in the text: its span's, else its suggestion's offsets. */

@@ -36,6 +36,9 @@ export interface EditorOptions {
   extra?: { get: () => unknown; set: (value: unknown) => void };
   /** Told of every span edit, after `extra` was remembered for undo (links follow their spans). */
   follow?: (before: Span[], after: Span[]) => void;
+  /** What "Accept all" takes beyond the open span suggestions (the page's suggested relations):
+   * given those, the suggestions to accept and the change to make to `extra` once they are spans. */
+  acceptAll?: (open: readonly OpenSuggestion[]) => { accept: readonly OpenSuggestion[]; then: (spans: Span[]) => void };
 }
 
 type Snapshot = { spans: Span[]; rejected: Set<number>; extra?: unknown };
@@ -259,6 +262,10 @@ export function useSpanEditor(options: EditorOptions) {
   }
 
   function acceptAll() {
+    if (options.acceptAll) {
+      const plan = options.acceptAll(openSuggestions.value);
+      return acceptThen(plan.accept, plan.then);
+    }
     let next = spans.value;
     for (const s of openSuggestions.value) next = withSpan(next, accepted(s));
     change(next);
