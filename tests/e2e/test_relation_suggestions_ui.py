@@ -196,3 +196,70 @@ def test_suggested_relations_are_accepted_by_keyboard_and_mouse_rejected_and_cou
     assert help_report["relation_accepted_share"] == 1.0
     assert help_report["relation_acceptance_rate"] == pytest.approx(2 / len(found))
     assert page.errors == []
+
+
+def test_accept_all_takes_every_suggested_relation_with_its_spans_in_one_undoable_edit(  # type: ignore[no-untyped-def]
+    server, page, mixed, alice, suggested
+):
+    from annotator.models import Annotation, Relation, Suggestion
+
+    version, found = suggested
+    open_document(page, server, "alice")
+    count = page.locator("[data-test=suggestion-count]")
+    assert count.inner_text() == f"7 suggestions and {len(found)} suggested relations from model v1"
+    everything = sorted(suggested_rows(page))
+    assert len(everything) == len(found)
+    before = version_now(page)
+
+    # Shift+Enter accepts the seven span suggestions and links every suggested relation.
+    page.keyboard.press("Shift+Enter")
+    assert suggested_rows(page) == []
+    assert count.count() == 0
+    assert page.locator("[data-test=span-row]").count() == len(SUGGESTED_SPANS)
+    linked = sorted(r.removesuffix(" ✕") for r in rows(page, "relation-row"))
+    assert linked == sorted(r.replace("?→", "→") for r in everything)
+
+    # One undo takes all of it back; one redo brings all of it again.
+    page.keyboard.press("Control+z")
+    assert rows(page, "relation-row") == []
+    assert page.locator("[data-test=span-row]").count() == 0
+    assert sorted(suggested_rows(page)) == everything
+    assert count.inner_text() == f"7 suggestions and {len(found)} suggested relations from model v1"
+    page.keyboard.press("Control+Shift+z")
+    assert sorted(r.removesuffix(" ✕") for r in rows(page, "relation-row")) == linked
+    assert suggested_rows(page) == []
+    wait_until_saved(page, before)
+
+    page.keyboard.press("Control+Enter")
+    page.wait_for_url(lambda url: "/annotate/" not in url or url.endswith("/annotate"))
+    annotation = Annotation.objects.get(document__project=mixed, annotator=alice)
+    assert annotation.status == "submitted"
+    # Every span at the code points of its suggestion, naming it.
+    suggestions = Suggestion.objects.filter(model_version=version, document=annotation.document)
+    spans = {(s.start, s.end, s.label, s.origin, s.suggestion_id) for s in annotation.spans.all()}
+    assert spans == {(s.start, s.end, s.label, "suggestion_accepted", s.pk) for s in suggestions}
+    assert {(s.start, s.end, s.label) for s in suggestions} == {(*where(p), label) for p, label in SUGGESTED_SPANS}
+    # Every suggested relation a link of its type between the spans that took its ends.
+    links = {
+        (
+            r.source.start,
+            r.source.end,
+            r.source.suggestion_id,
+            r.target.start,
+            r.target.end,
+            r.target.suggestion_id,
+            r.type,
+        )
+        for r in Relation.objects.filter(annotation=annotation).select_related("source", "target")
+    }
+    assert links == {
+        (r.source.start, r.source.end, r.source_id, r.target.start, r.target.end, r.target_id, r.type)
+        for r in found.values()
+    }
+    assert annotation.rejected_relation_suggestions == []
+    assert annotation.rejected_suggestions == []
+
+    help_report = page.request.get(f"{server}/api/projects/mixed/models/1/help/").json()
+    assert help_report["relations_accepted"] == len(found)
+    assert help_report["relations_rejected"] == 0
+    assert page.errors == []
