@@ -13,7 +13,9 @@ Each count is linked to the perpetrator and the place that follow it (#21: BY an
 page also draws its relations panel; `--no-relations` measures without them. `--suggested N`
 adds a current model with N span suggestions between the spans and a suggested relation from
 each suggested count to the next suggested perpetrator and place (the panel's suggested
-relations, #21).
+relations, #21), and then measures "Accept all" (Shift+Enter): from the key to every span
+suggestion and suggested relation it took painted, with the links then listed and what is
+left open.
 
     .venv/bin/python bench/bench_browser.py [--chars 50000] [--spans 500] [--labels 30] [--runs 3] [--suggested 300]
 """
@@ -208,6 +210,15 @@ def main() -> None:
                 page.keyboard.press("lcp"[i % 3])
                 page.wait_for_function(f"() => window.__annotatorPerf.label.length >= {i + 1}")
             labels = page.evaluate("() => window.__annotatorPerf.label")
+            accept_all = None
+            if args.suggested:
+                # "Accept all" (Shift+Enter): every open span suggestion and suggested relation.
+                page.keyboard.press("Shift+Enter")
+                page.wait_for_function("() => (window.__annotatorPerf.acceptAll?.length ?? 0) > 0")
+                accept_all = page.evaluate("() => window.__annotatorPerf.acceptAll[0]")
+                heading = page.locator("[data-test=relations] h3").inner_text()
+                left = page.locator("[data-test=suggestion-count]")
+                heading += "; left open: " + (left.inner_text() if left.count() else "none")
             browser.close()
     finally:
         server.terminate()
@@ -228,6 +239,8 @@ def main() -> None:
         f"label keystroke to painted, {len(labels)} keystrokes: median {statistics.median(labels):.1f} ms, "
         f"p95 {p95:.1f} ms, max {max(labels):.1f} ms  (target < 50 ms)"
     )
+    if accept_all is not None:
+        print(f"accept all (Shift+Enter) to painted: {accept_all:.0f} ms; then: {heading}")
 
 
 if __name__ == "__main__":

@@ -262,13 +262,16 @@ export function useSpanEditor(options: EditorOptions) {
   }
 
   function acceptAll() {
+    const t0 = performance.now();
     if (options.acceptAll) {
       const plan = options.acceptAll(openSuggestions.value);
-      return acceptThen(plan.accept, plan.then);
+      acceptThen(plan.accept, plan.then);
+    } else {
+      let next = spans.value;
+      for (const s of openSuggestions.value) next = withSpan(next, accepted(s));
+      change(next);
     }
-    let next = spans.value;
-    for (const s of openSuggestions.value) next = withSpan(next, accepted(s));
-    change(next);
+    perf.afterPaint("acceptAll", t0);
   }
 
   /** Accept `list`, then let the page change its `extra` state given the new spans (a link
