@@ -134,10 +134,12 @@ export function useRelationSuggestions(
   /**
    * "Accept all" (the label bar's button, Shift+Enter), given the open span suggestions: those
    * to accept, and the links to add once they are spans, as the span editor's `acceptThen`
-   * takes them (one undoable edit). See `acceptAllPlan` for which suggested relations go in.
+   * takes them (one undoable edit), or null when there is nothing to accept. See
+   * `acceptAllPlan` for which suggested relations go in.
    */
   function planAll(open: readonly OpenSuggestion[]) {
     const plan = acceptAllPlan(open, rows.value, types.value);
+    if (!plan.accept.length && !plan.link.length) return null;
     const then = (spans: Span[]) => {
       const taken = spansBySuggestion(spans);
       let next = links.value;

@@ -37,8 +37,9 @@ export interface EditorOptions {
   /** Told of every span edit, after `extra` was remembered for undo (links follow their spans). */
   follow?: (before: Span[], after: Span[]) => void;
   /** What "Accept all" takes beyond the open span suggestions (the page's suggested relations):
-   * given those, the suggestions to accept and the change to make to `extra` once they are spans. */
-  acceptAll?: (open: readonly OpenSuggestion[]) => { accept: readonly OpenSuggestion[]; then: (spans: Span[]) => void };
+   * given those, the suggestions to accept and the change to make to `extra` once they are
+   * spans; null when there is nothing to accept (no empty edit to undo). */
+  acceptAll?: (open: readonly OpenSuggestion[]) => { accept: readonly OpenSuggestion[]; then: (spans: Span[]) => void } | null;
 }
 
 type Snapshot = { spans: Span[]; rejected: Set<number>; extra?: unknown };
@@ -265,6 +266,7 @@ export function useSpanEditor(options: EditorOptions) {
     const t0 = performance.now();
     if (options.acceptAll) {
       const plan = options.acceptAll(openSuggestions.value);
+      if (!plan) return;
       acceptThen(plan.accept, plan.then);
     } else {
       let next = spans.value;
