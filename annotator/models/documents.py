@@ -26,6 +26,18 @@ def hash_prefix_expression() -> Substr:
     return Substr("content_hash", 1, HASH_PREFIX)
 
 
+class HashPrefix(models.Func):
+    """The index's expression in a query, its numbers written into the SQL as the index has
+    them: `Substr` would bind them as parameters, and SQLite then does not see the index."""
+
+    function = "SUBSTR"
+    template = f"%(function)s(%(expressions)s, 1, {HASH_PREFIX})"
+    output_field = models.CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, function="SUBSTRING", **extra)
+
+
 def hash_prefix_sql(connection: Any) -> str:
     """The index's expression as the database spells it (Django writes SUBSTR on SQLite,
     SUBSTRING on PostgreSQL; a query must name the same function to use the index)."""
@@ -43,13 +55,18 @@ def random_queue_key() -> int:
 
 
 class DocumentQuerySet(LiveQuerySet["Document"]):
-    def with_text(self, text: str) -> DocumentQuerySet:
-        """The documents whose text hashes as `text` does, found by the hash index (which
-        holds the hash's first HASH_PREFIX characters: migration 0023)."""
+    def with_text(self, project: Project, text: str) -> DocumentQuerySet:
+        """The project's documents whose text hashes as `text` does, found by the hash index
+        (which holds the hash's first HASH_PREFIX characters: migration 0023). The prefix is
+        asked in a subquery: beside `content_hash = X` in one WHERE, SQLite puts X into the
+        prefix's expression (constant propagation) and no longer sees the index."""
         digest = content_hash(text)
-        return self.alias(hash_start=hash_prefix_expression()).filter(
-            hash_start=digest[:HASH_PREFIX], content_hash=digest
+        same_start = (
+            self.model._default_manager.alias(hash_start=HashPrefix("content_hash"))
+            .filter(project=project, hash_start=digest[:HASH_PREFIX])
+            .values("pk")
         )
+        return self.filter(pk__in=same_start, content_hash=digest)
 
     def unfinished(self, project: Project) -> models.QuerySet[Document]:
         """The project's live documents nobody has finished: no gold, and fewer submitted

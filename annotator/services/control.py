@@ -72,7 +72,7 @@ def redecide_unstarted(*, project: Project) -> int:
 def check_not_control_text(*, project: Project, text: str) -> None:
     """`Conflict` when `text` is the text of one of the project's live control documents:
     `predict/` must not label a control document on request either."""
-    candidates = Document.objects.with_text(text).live().filter(project=project, control=True)
+    candidates = Document.objects.with_text(project, text).live().filter(control=True)
     if any(candidate.text == text for candidate in candidates.only("text")):
         raise Conflict(
             "this text is one of the project's control documents, which are annotated without suggestions",

@@ -355,7 +355,7 @@ def _tagger_for_text(project: Project, text: str) -> tuple[ModelVersion, SpanTag
     document into `predict/` shows no model that learned from an annotation of it; a text
     edited by a character is another text, and gets the current model)."""
     version, tagger = _usable_tagger(project)
-    document = Document.objects.with_text(text).live().filter(project=project).values_list("pk", flat=True)
+    document = Document.objects.with_text(project, text).live().values_list("pk", flat=True)
     for pk in document[:1]:
         chosen = serving_version(document_id=pk, project_id=project.pk, current=version)
         if chosen is None:

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from annotator.exceptions import AnnotatorError, FormatError, InvalidSpans
 from annotator.formats import Record
@@ -83,7 +84,21 @@ def test_a_text_whose_hash_only_starts_like_a_stored_ones_is_another_document(pr
     again = import_documents(project=project, records=[Record(text=TEXT, line=1)])
     stored = Document.objects.get(project=project, text=TEXT)
     assert again.skipped == [f"line 1: already in the project as {stored.external_id!r} (same text)"]
-    assert list(Document.objects.with_text(TEXT)) == [stored]
+    assert list(Document.objects.with_text(project, TEXT)) == [stored]
+
+
+def test_a_text_is_looked_up_by_the_hash_index(project) -> None:
+    # A project with statistics gathered; SQLite missed the index when the full hash stood
+    # beside the prefix in one WHERE (it put the value into the index's expression).
+    Document.objects.bulk_create(
+        Document(project=project, external_id=f"r{i}", text=f"Report {i}.", content_hash=content_hash(f"Report {i}."))
+        for i in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    found = Document.objects.with_text(project, "Report 7.").live()
+    assert [doc.external_id for doc in found] == ["r7"]
+    assert "document_hash_prefix_idx" in found.explain()
 
 
 def test_annotators_files_attach_to_the_same_documents(project, alice) -> None:
