@@ -23,7 +23,6 @@ from django.db.models import Min
 from annotator.agreement.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from annotator.exceptions import AnnotatorError, Conflict
 from annotator.models import Annotation, Document, Gold, GoldSpan, ModelVersion, Project, Promotion, Span, Suggestion
-from annotator.models.documents import content_hash
 from annotator.spans import Span as PlainSpan
 
 if TYPE_CHECKING:  # numpy lives there: imported where the comparison is computed
@@ -73,7 +72,7 @@ def redecide_unstarted(*, project: Project) -> int:
 def check_not_control_text(*, project: Project, text: str) -> None:
     """`Conflict` when `text` is the text of one of the project's live control documents:
     `predict/` must not label a control document on request either."""
-    candidates = Document.objects.live().filter(project=project, content_hash=content_hash(text), control=True)
+    candidates = Document.objects.with_text(project, text).live().filter(control=True)
     if any(candidate.text == text for candidate in candidates.only("text")):
         raise Conflict(
             "this text is one of the project's control documents, which are annotated without suggestions",

@@ -52,7 +52,7 @@ from annotator.models import (
     Role,
     Span,
 )
-from annotator.models.documents import content_hash, random_queue_key
+from annotator.models.documents import HASH_PREFIX, content_hash, hash_prefix_sql, random_queue_key
 from annotator.relations import relation_problems
 from annotator.services import control, queue, training
 from annotator.services import relations as relation_store
@@ -297,12 +297,14 @@ def _check_members(project: Project, lines: list[_Line]) -> None:
             )
 
 
-# Completed with "(%s, %s, ...)", one placeholder a value.
+# Completed with "(%s, %s, ...)", one placeholder a value. Texts are found by the start of
+# their hash, which is what the index holds (`Document.hash_prefix`, migration 0023); a
+# document whose hash only starts the same is returned too and matches no line's digest.
 _KNOWN_SQL = {
     "external_id": "SELECT id, external_id, content_hash FROM annotator_document "
     "WHERE project_id = %s AND external_id IN ",
     "content_hash": "SELECT id, external_id, content_hash FROM annotator_document "
-    "WHERE project_id = %s AND content_hash IN ",
+    "WHERE project_id = %s AND {prefix} IN ",
 }
 
 
@@ -310,9 +312,13 @@ def _known(project: Project, column: str, values: Iterable[str]) -> Iterator[_Do
     """The project's documents whose `column` (external_id or content_hash) is one of
     `values`: one indexed lookup per chunk (plain SQL: the ORM's query building was most
     of the lookup's time)."""
+    query = _KNOWN_SQL[column]
+    if column == "content_hash":
+        query = query.format(prefix=hash_prefix_sql(connection))
+        values = (value[:HASH_PREFIX] for value in values)
     for chunk in _chunks(sorted(set(values))):
         placeholders = "(" + ", ".join(["%s"] * len(chunk)) + ")"
-        for pk, external_id, digest in sql.rows(_KNOWN_SQL[column] + placeholders, [project.pk, *chunk]):
+        for pk, external_id, digest in sql.rows(query + placeholders, [project.pk, *chunk]):
             yield _Doc(pk, external_id, digest)
 
 
@@ -450,9 +456,12 @@ def _search_index_by_batch() -> Iterator[None]:
 # it): the default 2 MB holds little of a large project's indexes, and every batch inserts
 # at random places of the content-hash and queue-key ones, so pages were thrown out and
 # read back (system time 4.4 s of 12.4 s CPU for 100,000 documents into 100,000; 1.7-2.0 s
-# with a larger cache). 32 MB: the same CPU as 64 MB in paired runs, and bounded whatever
-# the file's size (peak RSS 89 -> 120 MB).
-_IMPORT_CACHE_KIB = 32768
+# with a larger cache). 64 MB, bounded whatever the file's or the project's size: at a
+# million documents the indexes an import writes at random places (external id 19 MB,
+# hash prefix 26 MB, queue key 15 MB) and FTS5's newest segments fit it, and 100,000
+# documents into a million took 5.0-5.1 s of CPU against 5.4-5.8 with 32 MB (peak RSS 121
+# -> 154 MB; 128 MB gained little more for 220 MB). docs/benchmarks.md, #17.
+_IMPORT_CACHE_KIB = 65536
 
 
 @contextmanager

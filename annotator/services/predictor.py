@@ -38,7 +38,6 @@ from annotator.formats import Record
 from annotator.jobs import broker
 from annotator.jobs.records import create_job, report_progress, run_job
 from annotator.models import Document, Job, ModelVersion, Project, RelationSuggestion, RelationType, Suggestion
-from annotator.models.documents import content_hash
 from annotator.services.suggestions import current_model, seen_by, serving_version, unfinished_documents
 from annotator.spans import Span
 from annotator.tagger import ModelLoadError, Prediction, SpanTagger, load_relations, load_tagger
@@ -356,9 +355,7 @@ def _tagger_for_text(project: Project, text: str) -> tuple[ModelVersion, SpanTag
     document into `predict/` shows no model that learned from an annotation of it; a text
     edited by a character is another text, and gets the current model)."""
     version, tagger = _usable_tagger(project)
-    document = (
-        Document.objects.live().filter(project=project, content_hash=content_hash(text)).values_list("pk", flat=True)
-    )
+    document = Document.objects.with_text(project, text).live().values_list("pk", flat=True)
     for pk in document[:1]:
         chosen = serving_version(document_id=pk, project_id=project.pk, current=version)
         if chosen is None:

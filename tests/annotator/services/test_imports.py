@@ -4,12 +4,14 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from annotator.exceptions import AnnotatorError, FormatError, InvalidSpans
 from annotator.formats import Record
 from annotator.formats.jsonl import read_jsonl
 from annotator.formats.registry import read_path
 from annotator.models import Annotation, Document, Gold, GoldSpan, Span
+from annotator.models.documents import content_hash
 from annotator.services.imports import import_documents
 from tests.conftest import FIXTURES
 
@@ -70,6 +72,33 @@ def test_a_document_without_an_id_gets_one_from_its_text(project) -> None:
     import_documents(project=project, records=[Record(text=TEXT, line=1)])
     doc = Document.objects.get(project=project, text=TEXT)
     assert len(doc.external_id) == 16 and doc.content_hash.startswith(doc.external_id)
+
+
+def test_a_text_whose_hash_only_starts_like_a_stored_ones_is_another_document(project) -> None:
+    # Texts are looked up by the first 16 characters of their hash (the index's); the full
+    # hash decides. A stored document made to share TEXT's prefix is not TEXT.
+    lookalike = Document.objects.create(project=project, external_id="lookalike", text="Another report.")
+    Document.objects.filter(pk=lookalike.pk).update(content_hash=content_hash(TEXT)[:16] + "0" * 48)
+    report = import_documents(project=project, records=[Record(text=TEXT, line=1)])
+    assert (report.created, report.skipped) == (1, [])
+    again = import_documents(project=project, records=[Record(text=TEXT, line=1)])
+    stored = Document.objects.get(project=project, text=TEXT)
+    assert again.skipped == [f"line 1: already in the project as {stored.external_id!r} (same text)"]
+    assert list(Document.objects.with_text(project, TEXT)) == [stored]
+
+
+def test_a_text_is_looked_up_by_the_hash_index(project) -> None:
+    # A project with statistics gathered; SQLite missed the index when the full hash stood
+    # beside the prefix in one WHERE (it put the value into the index's expression).
+    Document.objects.bulk_create(
+        Document(project=project, external_id=f"r{i}", text=f"Report {i}.", content_hash=content_hash(f"Report {i}."))
+        for i in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    found = Document.objects.with_text(project, "Report 7.").live()
+    assert [doc.external_id for doc in found] == ["r7"]
+    assert "document_hash_prefix_idx" in found.explain()
 
 
 def test_annotators_files_attach_to_the_same_documents(project, alice) -> None:
