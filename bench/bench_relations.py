@@ -87,17 +87,22 @@ def folds_of(n: int, k: int, seed: int) -> list[list[int]]:
     return [order[i::k] for i in range(k)]
 
 
+FIGURES = ("model", "rule", "model BY", "model AT", "rule BY", "rule AT")
+
+
+def record(figures: dict[str, list[float]], model_counts: Counts, rule_counts: Counts) -> None:
+    """One shuffle's F1 of the model and the rule, overall and per relation type."""
+    figures["model"].append(model_counts.f1())
+    figures["rule"].append(rule_counts.f1())
+    for kind in ("BY", "AT"):
+        figures[f"model {kind}"].append(model_counts.f1_of(kind))
+        figures[f"rule {kind}"].append(rule_counts.f1_of(kind))
+
+
 def given_gold_spans(
     documents: Sequence[Document], *, shuffles: int, k: int, **options: float
 ) -> dict[str, list[float]]:
-    figures: dict[str, list[float]] = {
-        "model": [],
-        "rule": [],
-        "model BY": [],
-        "model AT": [],
-        "rule BY": [],
-        "rule AT": [],
-    }
+    figures: dict[str, list[float]] = {name: [] for name in FIGURES}
     for seed in range(shuffles):
         model_counts, rule_counts = Counts(), Counts()
         for held_out in folds_of(len(documents), k, seed):
@@ -109,11 +114,7 @@ def given_gold_spans(
                 predicted = relation_keys(spans, [s.relation for s in classifier.predict(text, spans)])
                 model_counts.add(gold, predicted)
                 rule_counts.add(gold, relation_keys(spans, nearest_in_sentence(text, spans)))
-        figures["model"].append(model_counts.f1())
-        figures["rule"].append(rule_counts.f1())
-        for kind in ("BY", "AT"):
-            figures[f"model {kind}"].append(model_counts.f1_of(kind))
-            figures[f"rule {kind}"].append(rule_counts.f1_of(kind))
+        record(figures, model_counts, rule_counts)
     return figures
 
 
@@ -121,14 +122,7 @@ def end_to_end(documents: Sequence[Document], *, shuffles: int, k: int) -> dict[
     from annotator.tagger import SpanTagger
 
     labels = ["CASUALTY_COUNT", "LOCATION", "PERPETRATOR"]
-    figures: dict[str, list[float]] = {
-        "model": [],
-        "rule": [],
-        "model BY": [],
-        "model AT": [],
-        "rule BY": [],
-        "rule AT": [],
-    }
+    figures: dict[str, list[float]] = {name: [] for name in FIGURES}
     for seed in range(shuffles):
         model_counts, rule_counts = Counts(), Counts()
         for held_out in folds_of(len(documents), k, seed):
@@ -146,11 +140,7 @@ def end_to_end(documents: Sequence[Document], *, shuffles: int, k: int) -> dict[
                 )
                 model_counts.add(gold, predicted)
                 rule_counts.add(gold, relation_keys(predicted_spans, nearest_in_sentence(text, predicted_spans)))
-        figures["model"].append(model_counts.f1())
-        figures["rule"].append(rule_counts.f1())
-        for kind in ("BY", "AT"):
-            figures[f"model {kind}"].append(model_counts.f1_of(kind))
-            figures[f"rule {kind}"].append(rule_counts.f1_of(kind))
+        record(figures, model_counts, rule_counts)
     return figures
 
 
