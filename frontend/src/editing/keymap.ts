@@ -26,6 +26,17 @@ const ctrl = (e: KeyboardEvent) => e.ctrlKey || e.metaKey;
 const plain = (e: KeyboardEvent) => !ctrl(e) && !e.altKey;
 const key = (name: string) => (e: KeyboardEvent) => plain(e) && e.key === name;
 
+/** How a list mode (linking, going through suggested relations) reads a key: a modifier on its
+ * own is no key yet; Tab and the arrows move back (-1) or on (1); a plain key is one with no
+ * Ctrl, Meta or Alt. */
+export function listKey(e: KeyboardEvent): { modifierOnly: boolean; plain: boolean; move: -1 | 1 | 0 } {
+  const modifierOnly = ["Shift", "Control", "Alt", "Meta"].includes(e.key);
+  const isPlain = plain(e);
+  const moves = isPlain && (e.key === "Tab" || e.key.startsWith("Arrow"));
+  const back = e.shiftKey || e.key === "ArrowLeft" || e.key === "ArrowUp";
+  return { modifierOnly, plain: isPlain, move: moves ? (back ? -1 : 1) : 0 };
+}
+
 export const KEYMAP: Binding[] = [
   { keys: [["Ctrl", "Z"]], help: "undo", match: (e) => ctrl(e) && !e.shiftKey && e.key.toLowerCase() === "z", run: ({ editor }) => editor.undo() },
   {

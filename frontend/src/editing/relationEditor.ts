@@ -13,6 +13,7 @@ import type { Mark } from "../components/docview";
 import type { Span } from "../domain/spans";
 import { addLink, candidates, keyOf, removeLink, typeBetween, typesFrom, type Link, type RelationType } from "./relations";
 import type { SpanEditor } from "./spanEditor";
+import { listKey } from "./keymap";
 
 const HIGHLIGHT = "#e8590c";
 /** The links listed in the panel: those nearest the cursor, as the span list does (hundreds of
@@ -197,17 +198,16 @@ export function useRelationEditor(editor: SpanEditor, types: Ref<RelationType[]>
    * key cancels and goes on to the editor. True when the key was taken.
    */
   function handleKey(event: KeyboardEvent): boolean {
-    const plain = !event.ctrlKey && !event.metaKey && !event.altKey;
+    const { modifierOnly, plain, move } = listKey(event);
     const take = () => {
       event.preventDefault();
       return true;
     };
     // A modifier pressed on its own (the Shift of Shift+Tab) is no key yet.
-    if (["Shift", "Control", "Alt", "Meta"].includes(event.key)) return false;
+    if (modifierOnly) return false;
     if (linking.value) {
-      if (plain && (event.key === "Tab" || event.key.startsWith("Arrow"))) {
-        const back = event.shiftKey || event.key === "ArrowLeft" || event.key === "ArrowUp";
-        cycle(back ? -1 : 1);
+      if (move) {
+        cycle(move);
         return take();
       }
       if (plain && event.key === "Enter") {

@@ -12,6 +12,7 @@
 import { computed, nextTick, shallowRef, type Ref, type ShallowRef } from "vue";
 import type { Mark } from "../components/docview";
 import { addLink, type Link, type RelationType } from "./relations";
+import { listKey } from "./keymap";
 import {
   acceptAllPlan,
   endRange,
@@ -170,17 +171,17 @@ export function useRelationSuggestions(
    * key stops and goes on to the editor. True when the key was taken.
    */
   function handleKey(event: KeyboardEvent): boolean {
-    const plain = !event.ctrlKey && !event.metaKey && !event.altKey;
+    const { modifierOnly, plain, move } = listKey(event);
     const take = () => {
       event.preventDefault();
       return true;
     };
-    if (["Shift", "Control", "Alt", "Meta"].includes(event.key)) return false;
+    if (modifierOnly) return false;
     if (reviewing.value) {
       const row = current.value;
       if (!row) stop();
-      else if (plain && (event.key === "Tab" || event.key.startsWith("Arrow"))) {
-        cycle(event.shiftKey || event.key === "ArrowLeft" || event.key === "ArrowUp" ? -1 : 1);
+      else if (move) {
+        cycle(move);
         return take();
       } else if (plain && !event.shiftKey && event.key === "Enter") {
         accept(row);
