@@ -62,7 +62,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from annotator.spans import Span
-from annotator.tagger import linear, reranker, self_training, stacking
+from annotator.tagger import linear, reranker, self_training, stacking, text_cache
 from annotator.tagger.cache import WordScores
 from annotator.tagger.decoding import decode, runs, transition_scores
 from annotator.tagger.features import build_gazetteer, document_feature_ids, sentence_bounds
@@ -119,11 +119,12 @@ class _Featurised:
         self._tokens: dict[str, list[Token]] = {}
         self._matrices: dict[str, sp.csr_matrix] = {}
         self._gazetteer: dict[str, str] | None = None
+        self._gazetteer_key: Any = None
         self.vocabulary: linear.Vocabulary | None = None
 
     def tokens(self, text: str) -> list[Token]:
         if text not in self._tokens:
-            self._tokens[text] = tokenize(text)
+            self._tokens[text] = text_cache.SHARED.tokens(text)
         return self._tokens[text]
 
     def columns(self, n_features: int, columns: StackColumns) -> StackColumns:
@@ -144,11 +145,22 @@ class _Featurised:
         assert self.vocabulary is not None and self.vocabulary.n_features == tagger.n_features
         if tagger.gazetteer_ != self._gazetteer:
             self._matrices, self._gazetteer = {}, dict(tagger.gazetteer_)
+            self._gazetteer_key = text_cache.gazetteer_key(tagger.gazetteer_)
         if text not in self._matrices:
-            tokens = self.tokens(text)
-            rows, ids = document_feature_ids(text, tokens, window=tagger.window, gazetteer=tagger.gazetteer_)
-            columns = self.vocabulary.index(ids % tagger.n_features)
-            self._matrices[text] = linear.csr_from_columns(rows, columns, len(tokens), self.vocabulary.size)
+            # The hashed columns from the process's cache (the pool is much the same from one
+            # training to the next); only their dense numbers are this training's.
+            found = text_cache.SHARED.features(
+                text,
+                window=tagger.window,
+                gazetteer=tagger.gazetteer_,
+                gazetteer_key=self._gazetteer_key,
+                n_features=tagger.n_features,
+            )
+            columns = self.vocabulary.index(found.columns.astype(np.int64))
+            self._matrices[text] = sp.csr_matrix(
+                (np.ones(len(columns)), columns.astype(np.int32), text_cache.counts_to_indptr(found.counts)),
+                shape=(len(found.tokens), self.vocabulary.size),
+            )
         return self._matrices[text]
 
 
