@@ -208,6 +208,11 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
     rerank_self_training: those token models self-train too (on the same pool). Off, they
         learn from their labelled documents only: a small training costs about half as
         much, for about 0.01 F1 at 10 to 30 documents (docs/benchmarks.md, #18).
+    rerank_self_training_epochs: SGD epochs at most of those token models when training
+        with the pool (None: `self_training_epochs`). They only make candidates: fewer passes
+        cost them no F1 (docs/benchmarks.md, #18, third round).
+    rerank_first_epochs: the same for their layers trained on the labelled documents alone
+        before the pool (None: `self_training_first_epochs`).
     rerank_max_documents: the out-of-fold candidates come from at most this many of the
         labelled documents (a seeded sample), so training time stays bounded.
     rerank_c: inverse L2 strength of the reranker's logistic regression.
@@ -239,6 +244,8 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         rerank_min_documents: int = 4,
         rerank_folds: int = 2,
         rerank_self_training: bool = True,
+        rerank_self_training_epochs: int | None = 2,
+        rerank_first_epochs: int | None = 4,
         rerank_max_documents: int = 200,
         rerank_c: float = 0.3,
         rerank_threshold: float = 0.35,
@@ -266,6 +273,8 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         self.rerank_min_documents = rerank_min_documents
         self.rerank_folds = rerank_folds
         self.rerank_self_training = rerank_self_training
+        self.rerank_self_training_epochs = rerank_self_training_epochs
+        self.rerank_first_epochs = rerank_first_epochs
         self.rerank_max_documents = rerank_max_documents
         self.rerank_c = rerank_c
         self.rerank_threshold = rerank_threshold
@@ -480,7 +489,12 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         plain = [as_spans(s) for s in spans]
 
         def fold_model(used: np.ndarray) -> reranker.Tagging:
-            part: SpanTagger = clone(self).set_params(rerank=False, max_iter=epochs)
+            part: SpanTagger = clone(self).set_params(
+                rerank=False,
+                max_iter=epochs,
+                self_training_epochs=self.rerank_self_training_epochs or self.self_training_epochs,
+                self_training_first_epochs=self.rerank_first_epochs or self.self_training_first_epochs,
+            )
             part._fit(
                 [texts[i] for i in used],
                 [plain[i] for i in used],
