@@ -237,7 +237,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         self_training_rounds: int = 1,
         self_training_weight: float = 0.3,
         self_training_max_labelled: int = 200,
-        self_training_epochs: int = 3,
+        self_training_epochs: int = 2,
         self_training_first_epochs: int = 8,
         self_training_reuse_folds: bool = False,
         rerank: bool = True,
