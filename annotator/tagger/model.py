@@ -246,6 +246,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         rerank_self_training: bool = True,
         rerank_self_training_epochs: int | None = 2,
         rerank_first_epochs: int | None = 4,
+        rerank_self_training_pool: int | None = 100,
         rerank_max_documents: int = 200,
         rerank_c: float = 0.3,
         rerank_threshold: float = 0.35,
@@ -275,6 +276,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         self.rerank_self_training = rerank_self_training
         self.rerank_self_training_epochs = rerank_self_training_epochs
         self.rerank_first_epochs = rerank_first_epochs
+        self.rerank_self_training_pool = rerank_self_training_pool
         self.rerank_max_documents = rerank_max_documents
         self.rerank_c = rerank_c
         self.rerank_threshold = rerank_threshold
@@ -494,6 +496,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
                 max_iter=epochs,
                 self_training_epochs=self.rerank_self_training_epochs or self.self_training_epochs,
                 self_training_first_epochs=self.rerank_first_epochs or self.self_training_first_epochs,
+                self_training_pool=self.rerank_self_training_pool or self.self_training_pool,
             )
             part._fit(
                 [texts[i] for i in used],
