@@ -209,10 +209,12 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         learn from their labelled documents only: a small training costs about half as
         much, for about 0.01 F1 at 10 to 30 documents (docs/benchmarks.md, #18).
     rerank_self_training_epochs: SGD epochs at most of those token models when training
-        with the pool (None: `self_training_epochs`). They only make candidates: fewer passes
-        cost them no F1 (docs/benchmarks.md, #18, third round).
+        with the pool (None: `self_training_epochs`; 2 is the fewest `linear.epochs` gives).
     rerank_first_epochs: the same for their layers trained on the labelled documents alone
         before the pool (None: `self_training_first_epochs`).
+    rerank_self_training_pool: how many unlabelled texts those token models self-train on
+        at most (None: `self_training_pool`). They only make candidates: these fewer passes
+        and the smaller pool cost no F1 (docs/benchmarks.md, #18, third round).
     rerank_max_documents: the out-of-fold candidates come from at most this many of the
         labelled documents (a seeded sample), so training time stays bounded.
     rerank_c: inverse L2 strength of the reranker's logistic regression.
