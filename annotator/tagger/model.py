@@ -248,7 +248,7 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         rerank_self_training: bool = True,
         rerank_self_training_epochs: int | None = 2,
         rerank_first_epochs: int | None = 4,
-        rerank_self_training_pool: int | None = 100,
+        rerank_self_training_pool: int | None = 60,
         rerank_max_documents: int = 200,
         rerank_c: float = 0.3,
         rerank_threshold: float = 0.35,
