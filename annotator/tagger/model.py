@@ -62,7 +62,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from annotator.spans import Span
-from annotator.tagger import linear, reranker, self_training, stacking
+from annotator.tagger import linear, reranker, self_training, stacking, text_cache
 from annotator.tagger.cache import WordScores
 from annotator.tagger.decoding import decode, runs, transition_scores
 from annotator.tagger.features import build_gazetteer, document_feature_ids, sentence_bounds
@@ -119,11 +119,12 @@ class _Featurised:
         self._tokens: dict[str, list[Token]] = {}
         self._matrices: dict[str, sp.csr_matrix] = {}
         self._gazetteer: dict[str, str] | None = None
+        self._gazetteer_key: Any = None
         self.vocabulary: linear.Vocabulary | None = None
 
     def tokens(self, text: str) -> list[Token]:
         if text not in self._tokens:
-            self._tokens[text] = tokenize(text)
+            self._tokens[text] = text_cache.SHARED.tokens(text)
         return self._tokens[text]
 
     def columns(self, n_features: int, columns: StackColumns) -> StackColumns:
@@ -144,11 +145,22 @@ class _Featurised:
         assert self.vocabulary is not None and self.vocabulary.n_features == tagger.n_features
         if tagger.gazetteer_ != self._gazetteer:
             self._matrices, self._gazetteer = {}, dict(tagger.gazetteer_)
+            self._gazetteer_key = text_cache.gazetteer_key(tagger.gazetteer_)
         if text not in self._matrices:
-            tokens = self.tokens(text)
-            rows, ids = document_feature_ids(text, tokens, window=tagger.window, gazetteer=tagger.gazetteer_)
-            columns = self.vocabulary.index(ids % tagger.n_features)
-            self._matrices[text] = linear.csr_from_columns(rows, columns, len(tokens), self.vocabulary.size)
+            # The hashed columns from the process's cache (the pool is much the same from one
+            # training to the next); only their dense numbers are this training's.
+            found = text_cache.SHARED.features(
+                text,
+                window=tagger.window,
+                gazetteer=tagger.gazetteer_,
+                gazetteer_key=self._gazetteer_key,
+                n_features=tagger.n_features,
+            )
+            columns = self.vocabulary.index(found.columns.astype(np.int64))
+            self._matrices[text] = sp.csr_matrix(
+                (np.ones(len(columns)), columns.astype(np.int32), text_cache.counts_to_indptr(found.counts)),
+                shape=(len(found.tokens), self.vocabulary.size),
+            )
         return self._matrices[text]
 
 
@@ -196,6 +208,13 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
     rerank_self_training: those token models self-train too (on the same pool). Off, they
         learn from their labelled documents only: a small training costs about half as
         much, for about 0.01 F1 at 10 to 30 documents (docs/benchmarks.md, #18).
+    rerank_self_training_epochs: SGD epochs at most of those token models when training
+        with the pool (None: `self_training_epochs`; 2 is the fewest `linear.epochs` gives).
+    rerank_first_epochs: the same for their layers trained on the labelled documents alone
+        before the pool (None: `self_training_first_epochs`).
+    rerank_self_training_pool: how many unlabelled texts those token models self-train on
+        at most (None: `self_training_pool`). They only make candidates: these fewer passes
+        and the smaller pool cost no F1 (docs/benchmarks.md, #18, third round).
     rerank_max_documents: the out-of-fold candidates come from at most this many of the
         labelled documents (a seeded sample), so training time stays bounded.
     rerank_c: inverse L2 strength of the reranker's logistic regression.
@@ -220,13 +239,16 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         self_training_rounds: int = 1,
         self_training_weight: float = 0.3,
         self_training_max_labelled: int = 200,
-        self_training_epochs: int = 3,
+        self_training_epochs: int = 2,
         self_training_first_epochs: int = 8,
         self_training_reuse_folds: bool = False,
         rerank: bool = True,
         rerank_min_documents: int = 4,
         rerank_folds: int = 2,
         rerank_self_training: bool = True,
+        rerank_self_training_epochs: int | None = 2,
+        rerank_first_epochs: int | None = 4,
+        rerank_self_training_pool: int | None = 60,
         rerank_max_documents: int = 200,
         rerank_c: float = 0.3,
         rerank_threshold: float = 0.35,
@@ -254,6 +276,9 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         self.rerank_min_documents = rerank_min_documents
         self.rerank_folds = rerank_folds
         self.rerank_self_training = rerank_self_training
+        self.rerank_self_training_epochs = rerank_self_training_epochs
+        self.rerank_first_epochs = rerank_first_epochs
+        self.rerank_self_training_pool = rerank_self_training_pool
         self.rerank_max_documents = rerank_max_documents
         self.rerank_c = rerank_c
         self.rerank_threshold = rerank_threshold
@@ -468,7 +493,13 @@ class SpanTagger(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no 
         plain = [as_spans(s) for s in spans]
 
         def fold_model(used: np.ndarray) -> reranker.Tagging:
-            part: SpanTagger = clone(self).set_params(rerank=False, max_iter=epochs)
+            part: SpanTagger = clone(self).set_params(
+                rerank=False,
+                max_iter=epochs,
+                self_training_epochs=self.rerank_self_training_epochs or self.self_training_epochs,
+                self_training_first_epochs=self.rerank_first_epochs or self.self_training_first_epochs,
+                self_training_pool=self.rerank_self_training_pool or self.self_training_pool,
+            )
             part._fit(
                 [texts[i] for i in used],
                 [plain[i] for i in used],

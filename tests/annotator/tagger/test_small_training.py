@@ -12,7 +12,7 @@ import pytest
 
 from annotator.agreement.span_f1 import span_f1
 from annotator.spans import Span
-from annotator.tagger import SpanTagger
+from annotator.tagger import SpanTagger, text_cache
 from annotator.tagger.persistence import dump_tagger, load_tagger
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -62,3 +62,34 @@ def test_the_saved_model_holds_weights_only_for_the_features_training_saw(small:
     again = load_tagger(dump_tagger(tagger))
     texts = [t for t, _ in small.test[:5]]
     assert again.predict_documents(texts) == tagger.predict_documents(texts)
+
+
+def test_a_second_training_in_the_same_process_reuses_the_pool_and_tags_the_same(small: SmallTraining) -> None:
+    docs = load(ROOT / "fixtures/gold/seeds.jsonl")[:5]
+    corpus = [json.loads(line)["text"] for line in (ROOT / "corpus/fakes.jsonl").open(encoding="utf-8")][:20]
+    texts, spans = [t for t, _ in docs], [s for _, s in docs]
+    text_cache.SHARED.clear()
+    cold = SpanTagger(labels=LABELS).fit(texts, spans, unlabelled=corpus)
+    kept = text_cache.SHARED.features(
+        corpus[0], window=2, gazetteer={}, gazetteer_key=text_cache.gazetteer_key({}), n_features=2**20
+    )
+    warm = SpanTagger(labels=LABELS).fit(texts, spans, unlabelled=corpus)
+    # The pool's features came from the cache: the very arrays the first training made.
+    assert (
+        text_cache.SHARED.features(
+            corpus[0], window=2, gazetteer={}, gazetteer_key=text_cache.gazetteer_key({}), n_features=2**20
+        )
+        is kept
+    )
+    held_out = [t for t, _ in small.test[:8]]
+    assert warm.predict_documents(held_out) == cold.predict_documents(held_out)
+    assert (warm.columns_ == cold.columns_).all()
+
+
+def test_the_feature_cache_forgets_the_least_recently_used_texts_past_its_bound() -> None:
+    cache = text_cache.FeatureCache(max_entries=1)
+    key = text_cache.gazetteer_key({})
+    first = cache.features("Three soldiers were killed.", window=2, gazetteer={}, gazetteer_key=key, n_features=2**20)
+    cache.features("Shelling hit Kharkiv.", window=2, gazetteer={}, gazetteer_key=key, n_features=2**20)
+    again = cache.features("Three soldiers were killed.", window=2, gazetteer={}, gazetteer_key=key, n_features=2**20)
+    assert again is not first and (again.columns == first.columns).all()
